@@ -1,0 +1,1 @@
+namespace HybridAnswer; internal static class Placeholder {}
