@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# THE test command: builds the solution and runs every test project against a
+# throwaway PostgreSQL 15 + pgvector cluster.
+#
+#   bash scripts/test.sh [extra dotnet test arguments]
+#   e.g. bash scripts/test.sh --filter "FullyQualifiedName~PgVector"
+#
+# Needs the .NET SDK and the PostgreSQL 15 server binaries; installs pgvector on
+# first use (root + Debian apt). The cluster and its data are deleted on exit.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+ensure_pgvector
+
+# Stop the cluster however the script ends; INT/TERM go through 'exit' so the
+# EXIT trap runs once and the exit code says what happened.
+cleanup() {
+  local rc=$?
+  pg_stop
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pg_start
+
+status=0
+dotnet test HybridAnswer.sln --logger "console;verbosity=normal" "$@" || status=$?
+exit "$status"
