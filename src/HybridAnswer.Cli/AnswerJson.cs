@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HybridAnswer.Cli;
+
+/// <summary>The JSON shape of an answer printed by <c>ask --json</c>: a stable contract for scripts.</summary>
+internal static class AnswerJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = true,
+    };
+
+    public static string Serialize(Answer answer) => JsonSerializer.Serialize(ToObject(answer), Options);
+
+    public static object ToObject(Answer answer) => new
+    {
+        answer = answer.Text,
+        answered = answer.Answered,
+        noAnswerReason = answer.NoAnswerReason?.ToString(),
+        mode = answer.Mode.ToString(),
+        model = answer.ModelId,
+        citations = answer.Citations.Select(c => new { index = c.Index, documentId = c.DocumentId, title = c.Title, score = Math.Round(c.Score, 4), source = c.SourceUri }),
+        timings = new
+        {
+            retrievalMs = Math.Round(answer.Timings.Retrieval.TotalMilliseconds, 3),
+            generationMs = Math.Round(answer.Timings.Generation.TotalMilliseconds, 3),
+            totalMs = Math.Round(answer.Timings.Total.TotalMilliseconds, 3),
+        },
+        usage = new { inputTokens = answer.Usage?.InputTokens, outputTokens = answer.Usage?.OutputTokens },
+        costUsd = answer.CostUsd,
+    };
+}

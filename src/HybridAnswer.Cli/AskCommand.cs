@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HybridAnswer.Cli;
+
+/// <summary><c>ask QUESTION</c>: load a knowledge base, answer one question, print the answer, its sources and timings.</summary>
+internal static class AskCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var question = new Argument<string>("question") { Description = "The question to answer." };
+        var docs = CommonOptions.Docs();
+        var filter = CommonOptions.Filter();
+        var mode = CommonOptions.Mode();
+        var topK = CommonOptions.TopK();
+        var json = CommonOptions.Json();
+
+        var command = new Command("ask", "Answer a question from a knowledge base, with citations.") { question, docs, filter, mode, topK, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var text = parse.GetValue(question) ?? string.Empty;
+            var services = new ServiceCollection();
+            services.AddHybridAnswering(o =>
+            {
+                if (parse.GetValue(mode) is { } m)
+                {
+                    o.Mode = m;
+                    if (m != AnswerMode.Rag)
+                    {
+                        // The embedded extractive generator has no fine-tuned twin; name it so the mode is usable offline.
+                        o.FineTunedModel ??= ExtractiveGenerator.ModelId;
+                    }
+                }
+
+                if (parse.GetValue(topK) is { } k)
+                {
+                    o.TopK = k;
+                }
+            });
+
+            await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            var documents = await CommonOptions.LoadDocumentsAsync(parse.GetValue(docs)!, cancellationToken).ConfigureAwait(false);
+            await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync(documents, cancellationToken).ConfigureAwait(false);
+
+            var answer = await provider.GetRequiredService<HybridAnswerer>()
+                .AnswerAsync(text, new AnswerOptions { Filter = CommonOptions.ParseFilters(parse.GetValue(filter)) }, cancellationToken)
+                .ConfigureAwait(false);
+
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(AnswerJson.Serialize(answer)).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteTextAsync(output, answer).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task WriteTextAsync(TextWriter output, Answer answer)
+    {
+        await output.WriteLineAsync(answer.Text).ConfigureAwait(false);
+        await output.WriteLineAsync().ConfigureAwait(false);
+        if (answer.Citations.Count > 0)
+        {
+            await output.WriteLineAsync("Sources:").ConfigureAwait(false);
+            foreach (var citation in answer.Citations)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{citation.Index}] {citation.Title} ({citation.DocumentId}, score {citation.Score:0.000})")).ConfigureAwait(false);
+            }
+        }
+        else if (!answer.Answered)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"(not answered: {answer.NoAnswerReason})")).ConfigureAwait(false);
+        }
+
+        var t = answer.Timings;
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"mode {answer.Mode}, model {answer.ModelId ?? "none"}; retrieval {t.Retrieval.TotalMilliseconds:0.0} ms, generation {t.Generation.TotalMilliseconds:0.0} ms, total {t.Total.TotalMilliseconds:0.0} ms");
+        if (answer.CostUsd is { } cost)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; cost ${cost:0.######}");
+        }
+
+        await output.WriteLineAsync(line).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace HybridAnswer.Cli;
+
+/// <summary>Options shared by several commands, with their parsing and validation.</summary>
+internal static class CommonOptions
+{
+    public static string DefaultDocsDirectory => Path.Combine(AppContext.BaseDirectory, "samples");
+
+    public static Option<DirectoryInfo> Docs(string description = "Folder of Markdown/text documents, read recursively (default: the bundled sample knowledge base).") => new("--docs")
+    {
+        Description = description,
+        DefaultValueFactory = _ => new DirectoryInfo(DefaultDocsDirectory),
+    };
+
+    public static Option<string[]> Filter() => new("--filter")
+    {
+        Description = "Metadata filter key=value (repeatable; all must match), e.g. --filter status=published.",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+        Validators = { ValidateFilter },
+    };
+
+    public static Option<AnswerMode?> Mode() => new("--mode")
+    {
+        Description = "Answering mode: rag, finetuned or hybrid (default: rag).",
+        CustomParser = ParseMode,
+    };
+
+    public static Option<int?> TopK() => new("--top-k")
+    {
+        Description = "How many chunks to retrieve, 1-100 (default: 5).",
+        Validators =
+        {
+            result =>
+            {
+                if (result.GetValueOrDefault<int?>() is { } k && (k < 1 || k > RetrievalRequest.MaxTopK))
+                {
+                    result.AddError($"--top-k must be between 1 and {RetrievalRequest.MaxTopK} (was {k}).");
+                }
+            },
+        },
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text." };
+
+    public static Dictionary<string, string> ParseFilters(IEnumerable<string>? values)
+    {
+        var filters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values ?? [])
+        {
+            var (key, text) = SplitFilter(value) ?? throw new CliUsageException($"--filter '{value}' is not key=value.");
+            filters[key] = text;
+        }
+
+        return filters;
+    }
+
+    public static async Task<IReadOnlyList<KnowledgeDocument>> LoadDocumentsAsync(DirectoryInfo directory, CancellationToken cancellationToken)
+    {
+        if (!directory.Exists)
+        {
+            throw new CliUsageException($"--docs: the folder '{directory.FullName}' does not exist.");
+        }
+
+        var documents = await KnowledgeDocumentLoader.LoadDirectoryAsync(directory.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (documents.Count == 0)
+        {
+            throw new CliUsageException($"--docs: the folder '{directory.FullName}' has no *.md or *.txt files.");
+        }
+
+        return documents;
+    }
+
+    private static void ValidateFilter(OptionResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (SplitFilter(token.Value) is null)
+            {
+                result.AddError($"--filter '{token.Value}' is not key=value (a non-empty key, '=', a value).");
+            }
+        }
+    }
+
+    private static (string Key, string Value)? SplitFilter(string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            return null;
+        }
+
+        var key = value[..equals].Trim();
+        return key.Length == 0 ? null : (key, value[(equals + 1)..].Trim());
+    }
+
+    private static AnswerMode? ParseMode(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        switch (text.ToUpperInvariant())
+        {
+            case "RAG": return AnswerMode.Rag;
+            case "FINETUNED" or "FINE-TUNED" or "FT": return AnswerMode.FineTuned;
+            case "HYBRID": return AnswerMode.Hybrid;
+            default:
+                result.AddError($"--mode must be rag, finetuned or hybrid (was '{text}').");
+                return null;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace HybridAnswer;
+
+/// <summary>The result of <see cref="HybridAnswerer.AnswerAsync"/>: the text, its sources, and what it cost.</summary>
+public sealed record Answer
+{
+    /// <summary>Gets the answer text, with <c>[n]</c> citation markers; the no-answer text when <see cref="Answered"/> is <see langword="false"/>.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Gets a value indicating whether the question was answered (<see langword="false"/> for a refusal).</summary>
+    public required bool Answered { get; init; }
+
+    /// <summary>Gets why the question was not answered; <see langword="null"/> when it was.</summary>
+    public NoAnswerReason? NoAnswerReason { get; init; }
+
+    /// <summary>Gets the sources the text cites, in the order of their markers.</summary>
+    public IReadOnlyList<Citation> Citations { get; init; } = [];
+
+    /// <summary>Gets every chunk that was retrieved and offered to the generator, best first.</summary>
+    public IReadOnlyList<RetrievedChunk> Sources { get; init; } = [];
+
+    /// <summary>Gets the mode the answer was produced in.</summary>
+    public required AnswerMode Mode { get; init; }
+
+    /// <summary>Gets the id of the model that generated the text; <see langword="null"/> when no model was called.</summary>
+    public string? ModelId { get; init; }
+
+    /// <summary>Gets the tokens the model call consumed, when known.</summary>
+    public TokenUsage? Usage { get; init; }
+
+    /// <summary>Gets where the time went.</summary>
+    public required AnswerTimings Timings { get; init; }
+
+    /// <summary>Gets the cost of the answer in US dollars, or <see langword="null"/> when a price is unknown (never a made-up zero).</summary>
+    public decimal? CostUsd { get; init; }
+}

@@ -1,0 +1,17 @@
+namespace HybridAnswer;
+
+/// <summary>
+/// One update of <see cref="HybridAnswerer.AnswerStreamingAsync"/>: first the sources (once), then text deltas,
+/// then a final update whose <see cref="Completed"/> carries the whole answer with citations, usage, cost and timings.
+/// </summary>
+public sealed record AnswerUpdate
+{
+    /// <summary>Gets the retrieved sources, on the first update only.</summary>
+    public IReadOnlyList<RetrievedChunk>? Sources { get; init; }
+
+    /// <summary>Gets the text that arrived with this update (empty on the sources and final updates).</summary>
+    public string Text { get; init; } = string.Empty;
+
+    /// <summary>Gets the finished answer, on the last update only.</summary>
+    public Answer? Completed { get; init; }
+}

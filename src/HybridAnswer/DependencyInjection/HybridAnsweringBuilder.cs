@@ -1,0 +1,93 @@
+using HybridAnswer.InMemory;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses the parts of HybridAnswer: the knowledge base and the models. Returned by <see cref="HybridAnsweringServiceCollectionExtensions.AddHybridAnswering"/>.</summary>
+public sealed class HybridAnsweringBuilder
+{
+    internal HybridAnsweringBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>Gets the service collection, for extension methods that add further parts.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Stores knowledge in process memory (the default): exact vector search plus BM25, fused. Options bind from <c>HybridAnswering:InMemory</c>.</summary>
+    /// <param name="configure">Adjusts the in-memory options after configuration binding.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseInMemoryKnowledgeBase(Action<InMemoryKnowledgeBaseOptions>? configure = null)
+    {
+        if (configure is not null)
+        {
+            Services.Configure(configure);
+        }
+
+        return UseKnowledgeBase(sp => new InMemoryKnowledgeBase(
+            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            sp.GetRequiredService<IOptions<HybridAnswer.HybridAnsweringOptions>>().Value.Chunking,
+            sp.GetRequiredService<IOptions<InMemoryKnowledgeBaseOptions>>().Value));
+    }
+
+    /// <summary>Uses a knowledge base of the caller's choosing, which serves both ingestion and retrieval.</summary>
+    /// <typeparam name="TKnowledgeBase">A type implementing both <see cref="HybridAnswer.IKnowledgeBase"/> and <see cref="HybridAnswer.IRetriever"/>.</typeparam>
+    /// <param name="factory">Creates the (singleton) knowledge base.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseKnowledgeBase<TKnowledgeBase>(Func<IServiceProvider, TKnowledgeBase> factory)
+        where TKnowledgeBase : class, HybridAnswer.IKnowledgeBase, HybridAnswer.IRetriever
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAll<TKnowledgeBase>();
+        Services.RemoveAll<HybridAnswer.IKnowledgeBase>();
+        Services.RemoveAll<HybridAnswer.IRetriever>();
+        Services.AddSingleton(factory);
+        Services.AddSingleton<HybridAnswer.IKnowledgeBase>(sp => sp.GetRequiredService<TKnowledgeBase>());
+        Services.AddSingleton<HybridAnswer.IRetriever>(sp => sp.GetRequiredService<TKnowledgeBase>());
+        return this;
+    }
+
+    /// <summary>Uses a chat client for the base model (the <see cref="HybridAnswer.AnswerMode.Rag"/> mode).</summary>
+    /// <param name="client">The client.</param>
+    /// <param name="modelId">The model id sent with each request; when <see langword="null"/>, <c>HybridAnswering:BaseModel</c>.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseBaseModel(IChatClient client, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return UseBaseModel(_ => client, modelId);
+    }
+
+    /// <summary>Uses a chat client created from the service provider for the base model.</summary>
+    /// <param name="factory">Creates the client.</param>
+    /// <param name="modelId">The model id sent with each request; when <see langword="null"/>, <c>HybridAnswering:BaseModel</c>.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseBaseModel(Func<IServiceProvider, IChatClient> factory, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAllKeyed<IChatClient>(HybridAnswer.HybridAnsweringServiceKeys.BaseModel);
+        Services.AddKeyedSingleton(HybridAnswer.HybridAnsweringServiceKeys.BaseModel, (sp, _) => factory(sp));
+        if (modelId is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+            Services.Configure<HybridAnswer.HybridAnsweringOptions>(o => o.BaseModel = modelId);
+        }
+
+        return this;
+    }
+
+    /// <summary>Uses a fine-tuned model (the <see cref="HybridAnswer.AnswerMode.FineTuned"/> and <see cref="HybridAnswer.AnswerMode.Hybrid"/> modes).</summary>
+    /// <param name="modelId">The fine-tuned model id, e.g. <c>ft:gpt-4o-mini:acme::abc123</c>.</param>
+    /// <param name="client">Its client; when <see langword="null"/>, the base model's client is used with this model id.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseFineTunedModel(string modelId, IChatClient? client = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        Services.Configure<HybridAnswer.HybridAnsweringOptions>(o => o.FineTunedModel = modelId);
+        Services.RemoveAllKeyed<IChatClient>(HybridAnswer.HybridAnsweringServiceKeys.FineTunedModel);
+        if (client is not null)
+        {
+            Services.AddKeyedSingleton(HybridAnswer.HybridAnsweringServiceKeys.FineTunedModel, client);
+        }
+
+        return this;
+    }
+}

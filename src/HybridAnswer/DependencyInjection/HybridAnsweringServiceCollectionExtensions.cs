@@ -1,0 +1,74 @@
+using HybridAnswer;
+using HybridAnswer.InMemory;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers HybridAnswer in a service collection.</summary>
+public static class HybridAnsweringServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="HybridAnswerer"/> and its parts: options bound from configuration section <c>HybridAnswering</c> (when an
+    /// <c>IConfiguration</c> is registered) and validated at start; the in-memory knowledge base; the hashing embedder unless an
+    /// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c> is registered; a chat-model generator when an
+    /// <c>IChatClient</c> is registered, the extractive generator otherwise. Every part registered before this call is kept.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adjusts the options after configuration binding.</param>
+    /// <returns>A builder to choose the knowledge base and the models.</returns>
+    public static HybridAnsweringBuilder AddHybridAnswering(this IServiceCollection services, Action<HybridAnsweringOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new HybridAnsweringBuilder(services);
+
+        AddOptions<HybridAnsweringOptions>(services, HybridAnsweringOptions.SectionName);
+        AddOptions<InMemoryKnowledgeBaseOptions>(services, HybridAnsweringOptions.SectionName + ":InMemory");
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HybridAnsweringOptions>, HybridAnsweringOptionsValidator>());
+        services.AddOptions<HybridAnsweringOptions>().ValidateOnStart();
+        services.AddOptions<InMemoryKnowledgeBaseOptions>().ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
+        if (!services.Any(d => d.ServiceType == typeof(IRetriever)))
+        {
+            builder.UseInMemoryKnowledgeBase();
+        }
+
+        services.TryAddSingleton<IGenerator>(CreateGenerator);
+        services.TryAddSingleton(sp => new HybridAnswerer(
+            sp.GetRequiredService<IRetriever>(),
+            sp.GetRequiredService<IGenerator>(),
+            sp.GetRequiredService<IOptions<HybridAnsweringOptions>>(),
+            sp.GetService<ICustomerContextProvider>()));
+        return builder;
+    }
+
+    private static void AddOptions<TOptions>(IServiceCollection services, string section)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>();
+
+        // TryAddEnumerable keys on the implementation type, so calling AddHybridAnswering twice binds once.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TOptions>, ConfigurationSectionSetup<TOptions>>(
+            sp => new ConfigurationSectionSetup<TOptions>(sp, section)));
+    }
+
+    private static IGenerator CreateGenerator(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value;
+        var baseClient = services.GetKeyedService<IChatClient>(HybridAnsweringServiceKeys.BaseModel) ?? services.GetService<IChatClient>();
+        var fineTunedClient = services.GetKeyedService<IChatClient>(HybridAnsweringServiceKeys.FineTunedModel);
+        if (baseClient is null && fineTunedClient is null)
+        {
+            return new ExtractiveGenerator();
+        }
+
+        return new ChatClientGenerator(baseClient ?? fineTunedClient!, options.BaseModel, options.FineTunedModel, fineTunedClient);
+    }
+}

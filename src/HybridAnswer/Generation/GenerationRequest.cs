@@ -1,0 +1,20 @@
+namespace HybridAnswer;
+
+/// <summary>The input of an <see cref="IGenerator"/>.</summary>
+public sealed record GenerationRequest
+{
+    /// <summary>Gets the question.</summary>
+    public required string Question { get; init; }
+
+    /// <summary>Gets the answering mode, which decides the model and the prompt.</summary>
+    public required AnswerMode Mode { get; init; }
+
+    /// <summary>Gets the sources, best first; source <c>i</c> (from 0) is cited as <c>[i + 1]</c>. Empty in <see cref="AnswerMode.FineTuned"/> mode.</summary>
+    public IReadOnlyList<RetrievedChunk> Sources { get; init; } = [];
+
+    /// <summary>Gets facts about the customer asking, if a provider supplied them.</summary>
+    public CustomerContext? Customer { get; init; }
+
+    /// <summary>Gets the text the generator must answer with when the sources do not answer the question.</summary>
+    public required string NoAnswerText { get; init; }
+}

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace HybridAnswer;
+
+/// <summary>
+/// Answers questions from a knowledge base: validates the question, retrieves (except in
+/// <see cref="AnswerMode.FineTuned"/> mode), refuses without a model call when nothing relevant was
+/// found, adds the customer context, generates, and maps the <c>[n]</c> citations. Thread-safe; register it as a singleton.
+/// </summary>
+public sealed class HybridAnswerer
+{
+    private readonly IRetriever _retriever;
+    private readonly IGenerator _generator;
+    private readonly ICustomerContextProvider? _customers;
+    private readonly HybridAnsweringOptions _options;
+
+    /// <summary>Initializes a new answerer.</summary>
+    /// <param name="retriever">Finds the sources.</param>
+    /// <param name="generator">Writes the answer.</param>
+    /// <param name="options">The defaults; validated here.</param>
+    /// <param name="customers">Supplies customer facts for <see cref="AnswerOptions.CustomerId"/>; optional.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public HybridAnswerer(IRetriever retriever, IGenerator generator, IOptions<HybridAnsweringOptions> options, ICustomerContextProvider? customers = null)
+    {
+        ArgumentNullException.ThrowIfNull(retriever);
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(options);
+        _retriever = retriever;
+        _generator = generator;
+        _customers = customers;
+        _options = options.Value;
+        var validation = new HybridAnsweringOptionsValidator().Validate(Options.DefaultName, _options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(HybridAnsweringOptions), validation.Failures);
+        }
+    }
+
+    /// <summary>Answers a question.</summary>
+    /// <param name="question">The question, at most <see cref="HybridAnsweringOptions.MaxQuestionLength"/> characters.</param>
+    /// <param name="options">Per-call overrides; the configured defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels retrieval and generation.</param>
+    /// <returns>The answer, or a refusal (<see cref="Answer.Answered"/> = <see langword="false"/>) with its reason.</returns>
+    /// <exception cref="ArgumentException">The question is empty, whitespace or too long, or an option is out of range.</exception>
+    public async Task<Answer> AnswerAsync(string question, AnswerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var call = Resolve(question, options);
+        var (sources, retrieval) = await RetrieveAsync(call, cancellationToken).ConfigureAwait(false);
+        if (call.Mode != AnswerMode.FineTuned && sources.Count == 0)
+        {
+            return Refusal(call, NoAnswerReason.NoRelevantSources, sources, retrieval, started);
+        }
+
+        var request = await CreateGenerationRequestAsync(call, sources, cancellationToken).ConfigureAwait(false);
+        var generationStarted = Stopwatch.GetTimestamp();
+        var generated = await _generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+        return Complete(call, sources, generated.Text, generated.ModelId, generated.Usage, generated.DeclineReason, retrieval, Stopwatch.GetElapsedTime(generationStarted), started);
+    }
+
+    /// <summary>Answers a question as a stream: the sources first, then text as it is generated, then the finished answer.</summary>
+    /// <param name="question">The question, at most <see cref="HybridAnsweringOptions.MaxQuestionLength"/> characters.</param>
+    /// <param name="options">Per-call overrides; the configured defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels retrieval and generation.</param>
+    /// <returns>The updates; the last one carries <see cref="AnswerUpdate.Completed"/>.</returns>
+    /// <exception cref="ArgumentException">The question is empty, whitespace or too long, or an option is out of range.</exception>
+    public IAsyncEnumerable<AnswerUpdate> AnswerStreamingAsync(string question, AnswerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        // Validate eagerly, so bad input fails at the call and not at the first MoveNextAsync.
+        var call = Resolve(question, options);
+        return StreamAsync(call, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<AnswerUpdate> StreamAsync(Call call, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (sources, retrieval) = await RetrieveAsync(call, cancellationToken).ConfigureAwait(false);
+        yield return new AnswerUpdate { Sources = sources };
+        if (call.Mode != AnswerMode.FineTuned && sources.Count == 0)
+        {
+            yield return new AnswerUpdate { Completed = Refusal(call, NoAnswerReason.NoRelevantSources, sources, retrieval, started) };
+            yield break;
+        }
+
+        var request = await CreateGenerationRequestAsync(call, sources, cancellationToken).ConfigureAwait(false);
+        var generationStarted = Stopwatch.GetTimestamp();
+        var text = new StringBuilder();
+        string? modelId = null;
+        TokenUsage? usage = null;
+        NoAnswerReason? declined = null;
+        await foreach (var update in _generator.GenerateStreamingAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            modelId = update.ModelId ?? modelId;
+            usage = update.Usage ?? usage;
+            declined = update.DeclineReason ?? declined;
+            if (update.Text.Length > 0)
+            {
+                text.Append(update.Text);
+                yield return new AnswerUpdate { Text = update.Text };
+            }
+        }
+
+        yield return new AnswerUpdate
+        {
+            Completed = Complete(call, sources, text.ToString(), modelId, usage, declined, retrieval, Stopwatch.GetElapsedTime(generationStarted), started),
+        };
+    }
+
+    private Call Resolve(string question, AnswerOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        if (string.IsNullOrWhiteSpace(question))
+        {
+            throw new ArgumentException("The question is empty or whitespace.", nameof(question));
+        }
+
+        if (question.Length > _options.MaxQuestionLength)
+        {
+            throw new ArgumentException($"The question has {question.Length} characters; at most {_options.MaxQuestionLength} are accepted (HybridAnswering:MaxQuestionLength).", nameof(question));
+        }
+
+        var mode = options?.Mode ?? _options.Mode;
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), mode, "AnswerOptions.Mode is not a defined AnswerMode.");
+        }
+
+        var topK = options?.TopK ?? _options.TopK;
+        if (topK is < 1 or > RetrievalRequest.MaxTopK)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), topK, $"AnswerOptions.TopK must be between 1 and {RetrievalRequest.MaxTopK}.");
+        }
+
+        var minScore = options?.MinScore ?? _options.MinScore;
+        if (double.IsNaN(minScore) || minScore is < -1 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), minScore, "AnswerOptions.MinScore must be between -1 and 1.");
+        }
+
+        var filter = new Dictionary<string, string>(_options.DefaultFilter, StringComparer.Ordinal);
+        foreach (var (key, value) in options?.Filter ?? new Dictionary<string, string>())
+        {
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                throw new ArgumentException("AnswerOptions.Filter has an empty key.", nameof(options));
+            }
+
+            filter[key] = value ?? throw new ArgumentException($"AnswerOptions.Filter['{key}'] is null.", nameof(options));
+        }
+
+        return new Call(question.Trim(), mode, topK, minScore, filter, options?.CustomerId, options?.TenantId);
+    }
+
+    private async Task<(IReadOnlyList<RetrievedChunk> Sources, TimeSpan Elapsed)> RetrieveAsync(Call call, CancellationToken cancellationToken)
+    {
+        if (call.Mode == AnswerMode.FineTuned)
+        {
+            return ([], TimeSpan.Zero);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var request = new RetrievalRequest(call.Question) { TopK = call.TopK, Filter = call.Filter, MinScore = call.MinScore, TenantId = call.TenantId };
+        var chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // The floor is enforced here too, so a retriever that ignores MinScore cannot smuggle in irrelevant sources.
+        IReadOnlyList<RetrievedChunk> relevant = [.. chunks.Where(c => c.Score >= call.MinScore).Take(call.TopK)];
+        return (relevant, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<GenerationRequest> CreateGenerationRequestAsync(Call call, IReadOnlyList<RetrievedChunk> sources, CancellationToken cancellationToken)
+    {
+        CustomerContext? customer = null;
+        if (call.CustomerId is not null && _customers is not null)
+        {
+            customer = await _customers.GetCustomerContextAsync(call.CustomerId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new GenerationRequest
+        {
+            Question = call.Question,
+            Mode = call.Mode,
+            Sources = call.Mode == AnswerMode.FineTuned ? [] : sources,
+            Customer = customer,
+            NoAnswerText = _options.NoAnswerText,
+        };
+    }
+
+    private Answer Refusal(Call call, NoAnswerReason reason, IReadOnlyList<RetrievedChunk> sources, TimeSpan retrieval, long started) => new()
+    {
+        Text = _options.NoAnswerText,
+        Answered = false,
+        NoAnswerReason = reason,
+        Sources = sources,
+        Mode = call.Mode,
+        Timings = new AnswerTimings(retrieval, TimeSpan.Zero, Stopwatch.GetElapsedTime(started)),
+    };
+
+    private Answer Complete(Call call, IReadOnlyList<RetrievedChunk> sources, string text, string? modelId, TokenUsage? usage, NoAnswerReason? declined, TimeSpan retrieval, TimeSpan generation, long started)
+    {
+        declined ??= IsNoAnswer(text) ? NoAnswerReason.ModelDeclined : null;
+        var (citations, _) = declined is null ? CitationParser.Parse(text, sources) : ([], []);
+        return new Answer
+        {
+            Text = declined is null ? text.Trim() : _options.NoAnswerText,
+            Answered = declined is null,
+            NoAnswerReason = declined,
+            Citations = citations,
+            Sources = sources,
+            Mode = call.Mode,
+            ModelId = modelId,
+            Usage = usage,
+            Timings = new AnswerTimings(retrieval, generation, Stopwatch.GetElapsedTime(started)),
+        };
+    }
+
+    private bool IsNoAnswer(string text)
+    {
+        var trimmed = text.Trim().TrimEnd('.', '!', ' ');
+        var expected = _options.NoAnswerText.Trim().TrimEnd('.', '!', ' ');
+        return trimmed.Length == 0 || trimmed.Equals(expected, StringComparison.OrdinalIgnoreCase) ||
+               trimmed.Replace('\u2019', '\'').Equals(expected.Replace('\u2019', '\''), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private sealed record Call(string Question, AnswerMode Mode, int TopK, double MinScore, IReadOnlyDictionary<string, string> Filter, string? CustomerId, string? TenantId);
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace HybridAnswer;
+
+/// <summary>Validates <see cref="HybridAnsweringOptions"/>, nested options included, naming each bad option by its configuration key.</summary>
+internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridAnsweringOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HybridAnsweringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        Annotations(options, HybridAnsweringOptions.SectionName, failures);
+        Annotations(options.Chunking, HybridAnsweringOptions.SectionName + ":Chunking", failures);
+
+        if (!Enum.IsDefined(options.Mode))
+        {
+            failures.Add($"{HybridAnsweringOptions.SectionName}:Mode must be one of {string.Join(", ", Enum.GetNames<AnswerMode>())} (was {options.Mode}).");
+        }
+
+        if (options.Mode != AnswerMode.Rag && string.IsNullOrWhiteSpace(options.FineTunedModel))
+        {
+            failures.Add($"{HybridAnsweringOptions.SectionName}:FineTunedModel is required when {HybridAnsweringOptions.SectionName}:Mode is {options.Mode}.");
+        }
+
+        if (options.Chunking.Overlap * 2 >= options.Chunking.TargetSize)
+        {
+            failures.Add($"{HybridAnsweringOptions.SectionName}:Chunking:Overlap ({options.Chunking.Overlap}) must be less than half of {HybridAnsweringOptions.SectionName}:Chunking:TargetSize ({options.Chunking.TargetSize}).");
+        }
+
+        foreach (var (key, value) in options.DefaultFilter)
+        {
+            if (string.IsNullOrWhiteSpace(key) || value is null)
+            {
+                failures.Add($"{HybridAnsweringOptions.SectionName}:DefaultFilter has an empty key or a null value.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    internal static void Annotations(object options, string section, List<string> failures)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            foreach (var result in results)
+            {
+                var members = string.Join(", ", result.MemberNames.Select(m => $"{section}:{m}"));
+                failures.Add($"{members}: {result.ErrorMessage}");
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+namespace HybridAnswer.InMemory;
+
+/// <summary>An immutable BM25 (Okapi, k1 = 1.2, b = 0.75) inverted index over the chunks of one snapshot.</summary>
+internal sealed class Bm25Index
+{
+    private const double K1 = 1.2;
+    private const double B = 0.75;
+
+    private readonly Dictionary<string, (int Chunk, int Frequency)[]> _postings;
+    private readonly int[] _lengths;
+    private readonly double _averageLength;
+
+    public Bm25Index(IReadOnlyList<IReadOnlyDictionary<string, int>> chunkTerms)
+    {
+        var postings = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
+        _lengths = new int[chunkTerms.Count];
+        long total = 0;
+        for (var i = 0; i < chunkTerms.Count; i++)
+        {
+            foreach (var (term, frequency) in chunkTerms[i])
+            {
+                if (!postings.TryGetValue(term, out var list))
+                {
+                    postings[term] = list = [];
+                }
+
+                list.Add((i, frequency));
+                _lengths[i] += frequency;
+            }
+
+            total += _lengths[i];
+        }
+
+        _postings = postings.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+        _averageLength = chunkTerms.Count == 0 ? 1 : Math.Max(1, (double)total / chunkTerms.Count);
+    }
+
+    /// <summary>Counts the terms of a text, for indexing.</summary>
+    public static IReadOnlyDictionary<string, int> CountTerms(string text)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var term in TextAnalyzer.Terms(text))
+        {
+            counts[term] = counts.GetValueOrDefault(term) + 1;
+        }
+
+        return counts;
+    }
+
+    /// <summary>Scores every chunk containing at least one query term.</summary>
+    public Dictionary<int, double> Score(IEnumerable<string> queryTerms)
+    {
+        var scores = new Dictionary<int, double>();
+        var n = _lengths.Length;
+        foreach (var term in queryTerms.Distinct(StringComparer.Ordinal))
+        {
+            if (!_postings.TryGetValue(term, out var postings))
+            {
+                continue;
+            }
+
+            var idf = Math.Log(1 + ((n - postings.Length + 0.5) / (postings.Length + 0.5)));
+            foreach (var (chunk, frequency) in postings)
+            {
+                var norm = frequency + (K1 * (1 - B + (B * _lengths[chunk] / _averageLength)));
+                scores[chunk] = scores.GetValueOrDefault(chunk) + (idf * frequency * (K1 + 1) / norm);
+            }
+        }
+
+        return scores;
+    }
+}

@@ -1,1 +1,0 @@
-namespace HybridAnswer; internal static class Placeholder {}

@@ -1,0 +1,183 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+
+namespace HybridAnswer;
+
+/// <summary>
+/// The one tokenizer behind keyword scoring, the hashing embedder and the extractive generator,
+/// so that all three agree on what a "term" is: lower-cased letter/digit runs, English stop
+/// words removed, and a light suffix-stripping stemmer (shipping/shipped/ships → ship).
+/// </summary>
+internal static class TextAnalyzer
+{
+    private static readonly FrozenSet<string> StopWords = new[]
+    {
+        "a", "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at",
+        "be", "because", "been", "before", "being", "below", "between", "both", "but", "by",
+        "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further",
+        "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into",
+        "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "not",
+        "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own",
+        "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
+        "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up",
+        "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
+        "with", "would", "you", "your", "yours", "yourself", "s", "t", "d", "ll", "m", "re", "ve",
+        "get", "got", "tell", "please", "know", "want", "need", "also", "much", "many", "us", "may", "might", "must",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Splits text into lower-cased word tokens (letter and digit runs), stop words included.</summary>
+    public static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsLetterOrDigit(rune))
+            {
+                current.Append(Rune.ToLowerInvariant(rune).ToString());
+            }
+            else if (rune.Value == '\'' || rune.Value == '\u2019')
+            {
+                // "customer's" → "customer" + "s" (a stop word), "don't" → "don" + "t".
+                Flush(words, current);
+            }
+            else
+            {
+                Flush(words, current);
+            }
+        }
+
+        Flush(words, current);
+        return words;
+    }
+
+    /// <summary>Returns the stemmed content terms of a text, in order, stop words removed.</summary>
+    public static List<string> Terms(string text)
+    {
+        var words = Words(text);
+        var terms = new List<string>(words.Count);
+        foreach (var word in words)
+        {
+            if (!IsStopWord(word))
+            {
+                terms.Add(Stem(word));
+            }
+        }
+
+        return terms;
+    }
+
+    /// <summary>Returns whether a lower-cased word is an English stop word.</summary>
+    public static bool IsStopWord(string word) => StopWords.Contains(word);
+
+    /// <summary>A light, deterministic English stemmer: conflates plural, -ing, -ed and final -e forms; leaves numbers and codes alone.</summary>
+    public static string Stem(string word)
+    {
+        if (word.Length <= 3 || !char.IsLetter(word[^1]))
+        {
+            return word;
+        }
+
+        var w = word;
+        if (w.EndsWith("ies", StringComparison.Ordinal) && w.Length > 4)
+        {
+            w = string.Concat(w.AsSpan(0, w.Length - 3), "y");
+        }
+        else if (w.EndsWith("sses", StringComparison.Ordinal))
+        {
+            w = w[..^2];
+        }
+        else if (w.EndsWith("es", StringComparison.Ordinal) && w.Length > 4 &&
+                 (w.EndsWith("xes", StringComparison.Ordinal) || w.EndsWith("ches", StringComparison.Ordinal) || w.EndsWith("shes", StringComparison.Ordinal) || w.EndsWith("zes", StringComparison.Ordinal)))
+        {
+            w = w[..^2];
+        }
+        else if (w[^1] == 's' && w[^2] != 's' && w[^2] != 'u' && w[^2] != 'i')
+        {
+            w = w[..^1];
+        }
+
+        if (w.EndsWith("ing", StringComparison.Ordinal) && w.Length > 5)
+        {
+            w = UndoubleConsonant(w[..^3]);
+        }
+        else if (w.EndsWith("ed", StringComparison.Ordinal) && w.Length > 4)
+        {
+            w = UndoubleConsonant(w[..^2]);
+        }
+
+        if (w.Length > 3 && w[^1] == 'e')
+        {
+            w = w[..^1];
+        }
+
+        return w;
+    }
+
+    /// <summary>Splits text into sentences on terminal punctuation and line breaks.</summary>
+    public static List<string> Sentences(string text)
+    {
+        var sentences = new List<string>();
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var end = c == '\n' ||
+                      ((c == '.' || c == '!' || c == '?') && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])) && !EndsWithAbbreviation(text, start, i));
+            if (end)
+            {
+                Add(sentences, text, start, i + 1);
+                start = i + 1;
+            }
+        }
+
+        Add(sentences, text, start, text.Length);
+        return sentences;
+    }
+
+    private static bool EndsWithAbbreviation(string text, int start, int dot)
+    {
+        // "e.g.", "i.e.", "approx." and decimal-like tokens should not end a sentence.
+        var wordStart = dot;
+        while (wordStart > start && !char.IsWhiteSpace(text[wordStart - 1]))
+        {
+            wordStart--;
+        }
+
+        var word = text.AsSpan(wordStart, dot - wordStart);
+        return word.Equals("e.g", StringComparison.OrdinalIgnoreCase) || word.Equals("i.e", StringComparison.OrdinalIgnoreCase) ||
+               word.Equals("approx", StringComparison.OrdinalIgnoreCase) || word.Equals("etc", StringComparison.OrdinalIgnoreCase) ||
+               word.Equals("no", StringComparison.OrdinalIgnoreCase) || word.Equals("vs", StringComparison.OrdinalIgnoreCase) ||
+               word.Equals("mr", StringComparison.OrdinalIgnoreCase) || word.Equals("ms", StringComparison.OrdinalIgnoreCase) ||
+               word.Equals("dr", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void Add(List<string> sentences, string text, int start, int end)
+    {
+        var sentence = text[start..end].Trim();
+        if (sentence.Length > 0)
+        {
+            sentences.Add(sentence);
+        }
+    }
+
+    private static string UndoubleConsonant(string w)
+    {
+        if (w.Length >= 3 && w[^1] == w[^2] && w[^1] is not ('l' or 's' or 'z' or 'a' or 'e' or 'i' or 'o' or 'u'))
+        {
+            return w[..^1];
+        }
+
+        return w;
+    }
+
+    private static void Flush(List<string> words, StringBuilder current)
+    {
+        if (current.Length > 0)
+        {
+            words.Add(current.ToString().Normalize(NormalizationForm.FormC).ToLower(CultureInfo.InvariantCulture));
+            current.Clear();
+        }
+    }
+}
