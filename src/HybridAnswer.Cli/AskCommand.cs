@@ -10,41 +10,32 @@ internal static class AskCommand
     public static Command Create(TextWriter output)
     {
         var question = new Argument<string>("question") { Description = "The question to answer." };
-        var docs = CommonOptions.Docs();
+        var knowledge = new KnowledgeSourceOptions();
+        var models = new ModelOptions();
         var filter = CommonOptions.Filter();
-        var mode = CommonOptions.Mode();
         var topK = CommonOptions.TopK();
         var json = CommonOptions.Json();
 
-        var command = new Command("ask", "Answer a question from a knowledge base, with citations.") { question, docs, filter, mode, topK, json };
+        var command = new Command("ask", "Answer a question from a knowledge base, with citations.") { question, filter, topK, json };
+        knowledge.AddTo(command);
+        models.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var text = parse.GetValue(question) ?? string.Empty;
             var services = new ServiceCollection();
-            services.AddHybridAnswering(o =>
+            var builder = services.AddHybridAnswering(o =>
             {
-                if (parse.GetValue(mode) is { } m)
-                {
-                    o.Mode = m;
-                    if (m != AnswerMode.Rag)
-                    {
-                        // The embedded extractive generator has no fine-tuned twin; name it so the mode is usable offline.
-                        o.FineTunedModel ??= ExtractiveGenerator.ModelId;
-                    }
-                }
-
                 if (parse.GetValue(topK) is { } k)
                 {
                     o.TopK = k;
                 }
             });
+            KnowledgeSourceOptions.Register(builder, parse);
+            models.Register(builder, parse);
 
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-            var documents = await CommonOptions.LoadDocumentsAsync(parse.GetValue(docs)!, cancellationToken).ConfigureAwait(false);
-            await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync(documents, cancellationToken).ConfigureAwait(false);
-
+            await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);
             var answer = await provider.GetRequiredService<HybridAnswerer>()
-                .AnswerAsync(text, new AnswerOptions { Filter = CommonOptions.ParseFilters(parse.GetValue(filter)) }, cancellationToken)
+                .AnswerAsync(parse.GetValue(question) ?? string.Empty, new AnswerOptions { Filter = CommonOptions.ParseFilters(parse.GetValue(filter)) }, cancellationToken)
                 .ConfigureAwait(false);
 
             if (parse.GetValue(json))
