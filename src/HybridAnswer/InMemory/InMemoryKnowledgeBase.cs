@@ -195,19 +195,26 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
         return [.. ranked.Take(request.TopK).Select(r => snapshot.Chunks[r.Chunk].ToRetrieved(r.Score))];
     }
 
+    /// <summary>
+    /// Reciprocal rank fusion, each list's 1 / (k + rank) weighted by the chunk's score relative to the best of its list.
+    /// Plain RRF lets a chunk that both lists rank mediocre outrank one that a single list ranks first by a wide margin
+    /// (an exact product code that only the keyword side sees); the weight keeps the ranks but lets margins count.
+    /// </summary>
     private IEnumerable<int> Fuse(List<(int Chunk, float Score)> vector, List<(int Chunk, double Score)> keyword)
     {
         var fused = new Dictionary<int, double>();
-        for (var rank = 0; rank < vector.Count; rank++)
+        void Add<T>(List<(int Chunk, T Score)> list, Func<T, double> score)
         {
-            fused[vector[rank].Chunk] = fused.GetValueOrDefault(vector[rank].Chunk) + (1.0 / (_options.RrfK + rank + 1));
+            var best = list.Count == 0 ? 0 : Math.Max(score(list[0].Score), 0);
+            for (var rank = 0; rank < list.Count; rank++)
+            {
+                var weight = best > 0 ? Math.Max(score(list[rank].Score), 0) / best : 1.0;
+                fused[list[rank].Chunk] = fused.GetValueOrDefault(list[rank].Chunk) + (weight / (_options.RrfK + rank + 1));
+            }
         }
 
-        for (var rank = 0; rank < keyword.Count; rank++)
-        {
-            fused[keyword[rank].Chunk] = fused.GetValueOrDefault(keyword[rank].Chunk) + (1.0 / (_options.RrfK + rank + 1));
-        }
-
+        Add(vector, s => (double)s);
+        Add(keyword, s => s);
         return fused.OrderByDescending(f => f.Value).ThenBy(f => f.Key).Select(f => f.Key);
     }
 

@@ -14,7 +14,12 @@ public sealed class InMemoryKnowledgeBaseOptions
     public bool MultiTenant { get; set; }
 
     /// <summary>Gets or sets the constant k of reciprocal rank fusion, 1 / (k + rank).</summary>
-    /// <value>The default is 60, the value of the original RRF paper.</value>
+    /// <value>
+    /// The default is 10. The original RRF paper uses 60 for fusing long result lists; here each list holds at most
+    /// max(4 × top-K, 40) candidates, and a smaller k lets a chunk that one list ranks first (an exact product code)
+    /// compete with chunks both lists rank in the middle. Measured with the <c>eval</c> command on the sample and
+    /// helpdesk question sets: hit@1 is equal or better at 10 than at 60.
+    /// </value>
     [Range(1, 1000)]
-    public int RrfK { get; set; } = 60;
+    public int RrfK { get; set; } = 10;
 }

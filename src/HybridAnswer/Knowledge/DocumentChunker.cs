@@ -41,8 +41,9 @@ internal sealed class DocumentChunker
 
         foreach (var section in Sections(document.Content))
         {
+            // A heading with no text of its own adds nothing a chunk needs: its words live on in the heading paths below it.
             var sectionText = section.Text;
-            if (sectionText.Length == 0)
+            if (section.Paragraphs.Count == 0)
             {
                 continue;
             }
@@ -101,59 +102,39 @@ internal sealed class DocumentChunker
         // Each piece restates the heading path so it stands on its own when retrieved.
         var prefix = section.HeadingPath.Length > 0 ? section.HeadingPath + "\n\n" : string.Empty;
         var budget = Math.Max(_target - prefix.Length, _target / 2);
-        var units = section.Paragraphs.SelectMany(p => p.Length <= budget ? [p] : SplitParagraph(p, budget)).ToList();
+
+        // Units are whole paragraphs when they fit, otherwise their sentences (and words of over-long sentences).
+        var units = section.Paragraphs.SelectMany(p => p.Length <= budget
+            ? [(Text: p, NewParagraph: true)]
+            : TextAnalyzer.Sentences(p).SelectMany(s => s.Length <= budget ? [s] : SplitWords(s, budget)).Select((s, i) => (Text: s, NewParagraph: i == 0)));
 
         var current = new StringBuilder();
-        var tail = string.Empty;
-        foreach (var unit in units)
+        foreach (var (text, newParagraph) in units)
         {
-            if (current.Length > 0 && current.Length + 2 + unit.Length > budget)
+            var separator = newParagraph ? "\n\n" : " ";
+            if (current.Length > 0 && current.Length + separator.Length + text.Length > budget)
             {
-                var text = current.ToString();
-                yield return prefix + text;
-                tail = Tail(text);
+                var emitted = current.ToString();
+                yield return prefix + emitted;
                 current.Clear();
-                if (tail.Length > 0 && tail.Length + 2 + unit.Length <= budget)
+                var tail = Tail(emitted);
+                if (tail.Length > 0 && tail.Length + 1 + text.Length <= budget)
                 {
-                    current.Append(tail).Append("\n\n");
+                    current.Append(tail);
                 }
             }
-            else if (current.Length > 0)
+
+            if (current.Length > 0)
             {
-                current.Append("\n\n");
+                current.Append(separator);
             }
 
-            current.Append(unit);
+            current.Append(text);
         }
 
         if (current.Length > 0)
         {
             yield return prefix + current;
-        }
-    }
-
-    private static IEnumerable<string> SplitParagraph(string paragraph, int budget)
-    {
-        var current = new StringBuilder();
-        foreach (var sentence in TextAnalyzer.Sentences(paragraph).SelectMany(s => s.Length <= budget ? [s] : SplitWords(s, budget)))
-        {
-            if (current.Length > 0 && current.Length + 1 + sentence.Length > budget)
-            {
-                yield return current.ToString();
-                current.Clear();
-            }
-
-            if (current.Length > 0)
-            {
-                current.Append(' ');
-            }
-
-            current.Append(sentence);
-        }
-
-        if (current.Length > 0)
-        {
-            yield return current.ToString();
         }
     }
 
