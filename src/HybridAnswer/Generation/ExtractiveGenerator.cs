@@ -28,6 +28,7 @@ public sealed class ExtractiveGenerator : IGenerator
         "allow", "abl", "help", "make", "find", "provid", "availabl", "policy", "question", "info", "information",
         "detail", "say", "mean", "exactly", "usually", "typically", "current", "still", "ever", "anyon", "someon",
         "someth", "anyth", "thing", "go", "come", "like", "see", "wonder", "curious", "explain", "describ", "charg",
+        "minimum", "maximum", "length", "number", "amount", "total", "least",
     }.Select(TextAnalyzer.Stem).ToFrozenSet(StringComparer.Ordinal);
 
     private readonly double _minCoverage;

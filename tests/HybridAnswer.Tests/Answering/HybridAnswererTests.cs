@@ -1,0 +1,188 @@
+using HybridAnswer.InMemory;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace HybridAnswer.Tests.Answering;
+
+public sealed class HybridAnswererTests
+{
+    private static async Task<InMemoryKnowledgeBase> KnowledgeBaseAsync()
+    {
+        var kb = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator());
+        await kb.UpsertAsync(
+        [
+            TestData.Doc("returns", "You can return most items within 30 days of delivery for a full refund.", "published"),
+            TestData.Doc("returns-draft", "You can return most items within 60 days of delivery for a full refund.", "draft"),
+            TestData.Doc("shipping", "Standard shipping takes 3 to 5 business days and is free over $49.", "published"),
+        ]);
+        return kb;
+    }
+
+    private static Mock<IChatClient> ChatClient(string reply = "Items can be returned within 30 days [1].")
+    {
+        var chat = new Mock<IChatClient>();
+        chat.Setup(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IEnumerable<ChatMessage> _, ChatOptions? o, CancellationToken _) =>
+                new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)) { ModelId = o?.ModelId, Usage = new UsageDetails { InputTokenCount = 120, OutputTokenCount = 12 } });
+        return chat;
+    }
+
+    private static HybridAnswerer Answerer(IRetriever retriever, IGenerator generator, Action<HybridAnsweringOptions>? configure = null)
+    {
+        var options = new HybridAnsweringOptions { FineTunedModel = "ft:gpt-4o-mini:acme::abc123" };
+        configure?.Invoke(options);
+        return new HybridAnswerer(retriever, generator, Options.Create(options));
+    }
+
+    [Fact]
+    public async Task AnswerAsync_NothingRelevant_RefusesWithoutCallingTheModel()
+    {
+        var chat = ChatClient();
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ChatClientGenerator(chat.Object, "gpt-4o-mini"));
+
+        var answer = await answerer.AnswerAsync("quantum chromodynamics lattice gauge", new AnswerOptions { MinScore = 0.5 });
+
+        Assert.False(answer.Answered);
+        Assert.Equal(NoAnswerReason.NoRelevantSources, answer.NoAnswerReason);
+        Assert.Equal(HybridAnsweringOptions.DefaultNoAnswerText, answer.Text);
+        Assert.Empty(answer.Citations);
+        Assert.Null(answer.ModelId);
+        chat.Verify(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(AnswerMode.Rag, "gpt-4o-mini", true)]
+    [InlineData(AnswerMode.Hybrid, "ft:gpt-4o-mini:acme::abc123", true)]
+    [InlineData(AnswerMode.FineTuned, "ft:gpt-4o-mini:acme::abc123", false)]
+    public async Task AnswerAsync_Mode_RoutesToModelAndRetrievesOnlyWhenNeeded(AnswerMode mode, string expectedModel, bool retrieves)
+    {
+        var chat = ChatClient();
+        var retriever = new Mock<IRetriever>();
+        var kb = await KnowledgeBaseAsync();
+        retriever.Setup(r => r.RetrieveAsync(It.IsAny<RetrievalRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((RetrievalRequest r, CancellationToken ct) => kb.RetrieveAsync(r, ct));
+        var answerer = Answerer(retriever.Object, new ChatClientGenerator(chat.Object, "gpt-4o-mini", "ft:gpt-4o-mini:acme::abc123"));
+
+        var answer = await answerer.AnswerAsync("How many days do I have to return an item?", new AnswerOptions { Mode = mode });
+
+        Assert.True(answer.Answered);
+        Assert.Equal(mode, answer.Mode);
+        Assert.Equal(expectedModel, answer.ModelId);
+        chat.Verify(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.Is<ChatOptions?>(o => o!.ModelId == expectedModel), It.IsAny<CancellationToken>()), Times.Once);
+        retriever.Verify(r => r.RetrieveAsync(It.IsAny<RetrievalRequest>(), It.IsAny<CancellationToken>()), retrieves ? Times.Once() : Times.Never());
+        Assert.Equal(retrieves, answer.Sources.Count > 0);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_ModelAnswers_CitationsMappedAndUsageReported()
+    {
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ChatClientGenerator(ChatClient("Within 30 days [1], shipping is free over $49 [2][9].").Object, "gpt-4o-mini"));
+
+        var answer = await answerer.AnswerAsync("return window and free shipping", new AnswerOptions { Filter = new Dictionary<string, string> { ["status"] = "published" } });
+
+        Assert.True(answer.Answered);
+        Assert.Equal([1, 2], answer.Citations.Select(c => c.Index));
+        Assert.Equal(answer.Sources[0].DocumentId, answer.Citations[0].DocumentId);
+        Assert.Equal(answer.Sources[1].DocumentId, answer.Citations[1].DocumentId);
+        Assert.DoesNotContain(answer.Sources, s => s.DocumentId == "returns-draft");
+        Assert.Equal(new TokenUsage(120, 12), answer.Usage);
+        Assert.True(answer.Timings.Total >= answer.Timings.Retrieval);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_ModelRepliesNoAnswerText_IsModelDeclined()
+    {
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ChatClientGenerator(ChatClient("I don't have that information.").Object, "gpt-4o-mini"));
+
+        var answer = await answerer.AnswerAsync("How many days do I have to return an item?");
+
+        Assert.False(answer.Answered);
+        Assert.Equal(NoAnswerReason.ModelDeclined, answer.NoAnswerReason);
+        Assert.Equal("gpt-4o-mini", answer.ModelId);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_ExtractiveGenerator_AnswersWithCitationAndRefusesUnsupported()
+    {
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ExtractiveGenerator(), o => o.DefaultFilter["status"] = "published");
+
+        var answered = await answerer.AnswerAsync("How many days do I have to return an item?");
+        var refused = await answerer.AnswerAsync("Do you ship to Antarctica by submarine?");
+
+        Assert.True(answered.Answered);
+        Assert.Contains("30 days", answered.Text, StringComparison.Ordinal);
+        Assert.Equal("returns", Assert.Single(answered.Citations).DocumentId);
+        Assert.False(refused.Answered);
+        Assert.NotNull(refused.NoAnswerReason);
+    }
+
+    [Fact]
+    public async Task AnswerStreamingAsync_YieldsSourcesThenTextThenCompletedAnswer()
+    {
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ExtractiveGenerator());
+
+        var updates = new List<AnswerUpdate>();
+        await foreach (var update in answerer.AnswerStreamingAsync("How many days do I have to return an item?"))
+        {
+            updates.Add(update);
+        }
+
+        Assert.NotNull(updates[0].Sources);
+        Assert.NotEmpty(updates[0].Sources!);
+        var completed = updates[^1].Completed;
+        Assert.NotNull(completed);
+        Assert.Equal(string.Concat(updates.Select(u => u.Text)), completed!.Text);
+        Assert.NotEmpty(completed.Citations);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \t\n")]
+    public async Task AnswerAsync_EmptyQuestion_ThrowsNamingQuestion(string question)
+    {
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ExtractiveGenerator());
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => answerer.AnswerAsync(question));
+        Assert.Equal("question", e.ParamName);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_TooLongQuestion_ThrowsBeforeRetrieval()
+    {
+        var retriever = new Mock<IRetriever>(MockBehavior.Strict);
+        var answerer = Answerer(retriever.Object, new ExtractiveGenerator(), o => o.MaxQuestionLength = 50);
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => answerer.AnswerAsync(new string('a', 51)));
+
+        Assert.Contains("MaxQuestionLength", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => answerer.AnswerStreamingAsync(new string('a', 51)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public async Task AnswerAsync_TopKOutOfRange_Throws(int topK)
+    {
+        var answerer = Answerer(new Mock<IRetriever>(MockBehavior.Strict).Object, new ExtractiveGenerator());
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => answerer.AnswerAsync("q", new AnswerOptions { TopK = topK }));
+        Assert.Contains("TopK", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_InvalidOptions_ThrowsNamingTheOption()
+    {
+        var options = new HybridAnsweringOptions { Mode = AnswerMode.Hybrid, TopK = 0 };
+        var e = Assert.Throws<OptionsValidationException>(() => new HybridAnswerer(new Mock<IRetriever>().Object, new ExtractiveGenerator(), Options.Create(options)));
+        Assert.Contains("HybridAnswering:TopK", e.Message, StringComparison.Ordinal);
+        Assert.Contains("HybridAnswering:FineTunedModel", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_Cancelled_Throws()
+    {
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ExtractiveGenerator());
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answerer.AnswerAsync("return window", cancellationToken: cts.Token));
+    }
+}

@@ -1,0 +1,112 @@
+using HybridAnswer.InMemory;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace HybridAnswer.Tests.DependencyInjection;
+
+public sealed class HybridAnsweringServiceCollectionExtensionsTests
+{
+    [Fact]
+    public async Task AddHybridAnswering_Defaults_AnswersFromInMemoryKnowledgeBase()
+    {
+        var services = new ServiceCollection();
+        services.AddHybridAnswering();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.IsType<InMemoryKnowledgeBase>(provider.GetRequiredService<IKnowledgeBase>());
+        Assert.Same(provider.GetRequiredService<IKnowledgeBase>(), provider.GetRequiredService<IRetriever>());
+        Assert.IsType<ExtractiveGenerator>(provider.GetRequiredService<IGenerator>());
+        Assert.Same(provider.GetRequiredService<HybridAnswerer>(), provider.GetRequiredService<HybridAnswerer>());
+
+        await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([TestData.Doc("returns", "You can return items within 30 days of delivery.")]);
+        var answer = await provider.GetRequiredService<HybridAnswerer>().AnswerAsync("How many days do I have to return items?");
+        Assert.True(answer.Answered);
+        Assert.Equal("returns", answer.Citations[0].DocumentId);
+    }
+
+    [Fact]
+    public async Task AddHybridAnswering_BindsConfigurationSection_ThenAppliesDelegate()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HybridAnswering:TopK"] = "7",
+            ["HybridAnswering:Mode"] = "Hybrid",
+            ["HybridAnswering:FineTunedModel"] = "ft:gpt-4o-mini:acme::abc123",
+            ["HybridAnswering:DefaultFilter:status"] = "published",
+            ["HybridAnswering:NoAnswerText"] = "Sorry, no idea.",
+            ["HybridAnswering:Chunking:TargetSize"] = "800",
+            ["HybridAnswering:InMemory:RetrievalKind"] = "Keyword",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddHybridAnswering(o => o.NoAnswerText = "Overridden.");
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value;
+        Assert.Equal(7, options.TopK);
+        Assert.Equal(AnswerMode.Hybrid, options.Mode);
+        Assert.Equal("published", options.DefaultFilter["status"]);
+        Assert.Equal("Overridden.", options.NoAnswerText);
+        Assert.Equal(800, options.Chunking.TargetSize);
+        Assert.Equal(RetrievalKind.Keyword, provider.GetRequiredService<IOptions<InMemoryKnowledgeBaseOptions>>().Value.RetrievalKind);
+    }
+
+    [Fact]
+    public async Task AddHybridAnswering_InvalidOptions_FailValidationNamingTheOption()
+    {
+        var services = new ServiceCollection();
+        services.AddHybridAnswering(o =>
+        {
+            o.TopK = 500;
+            o.Mode = AnswerMode.FineTuned;
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value);
+        Assert.Contains("HybridAnswering:TopK", e.Message, StringComparison.Ordinal);
+        Assert.Contains("HybridAnswering:FineTunedModel", e.Message, StringComparison.Ordinal);
+
+        // ValidateOnStart: hosts run the registered startup validator when they start.
+        var startup = provider.GetRequiredService<IStartupValidator>();
+        Assert.Throws<OptionsValidationException>(startup.Validate);
+    }
+
+    [Fact]
+    public async Task AddHybridAnswering_ChatClientRegistered_GeneratesWithItAndModelIds()
+    {
+        var chat = new Mock<IChatClient>();
+        chat.Setup(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new ChatResponse(new ChatMessage(ChatRole.Assistant, "30 days [1].")));
+        var services = new ServiceCollection().AddSingleton(chat.Object);
+        services.AddHybridAnswering(o => o.BaseModel = "base-model").UseFineTunedModel("ft-model");
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([TestData.Doc("returns", "Return items within 30 days.")]);
+
+        var answerer = provider.GetRequiredService<HybridAnswerer>();
+        await answerer.AnswerAsync("return items days");
+        await answerer.AnswerAsync("return items days", new AnswerOptions { Mode = AnswerMode.Hybrid });
+
+        Assert.IsType<ChatClientGenerator>(provider.GetRequiredService<IGenerator>());
+        chat.Verify(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.Is<ChatOptions?>(o => o!.ModelId == "base-model"), It.IsAny<CancellationToken>()), Times.Once);
+        chat.Verify(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.Is<ChatOptions?>(o => o!.ModelId == "ft-model"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task AddHybridAnswering_HostRegisteredParts_AreKept()
+    {
+        var retriever = new Mock<IRetriever>().Object;
+        var embedder = new HashingEmbeddingGenerator(32);
+        var services = new ServiceCollection()
+            .AddSingleton(retriever)
+            .AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embedder);
+        services.AddHybridAnswering();
+        services.AddHybridAnswering();
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.Same(retriever, provider.GetRequiredService<IRetriever>());
+        Assert.Same(embedder, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.Single(provider.GetServices<IConfigureOptions<HybridAnsweringOptions>>(), c => c.GetType().Name.StartsWith("ConfigurationSectionSetup", StringComparison.Ordinal));
+    }
+}
