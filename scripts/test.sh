@@ -33,5 +33,16 @@ trap 'exit 143' TERM
 pg_start
 
 status=0
-dotnet test HybridAnswer.sln --logger "console;verbosity=normal" "$@" || status=$?
+log="$(mktemp)"
+dotnet test HybridAnswer.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test assemblies, in the plain 'N passed, N failed' form CI reads.
+passed=$( (grep -E '^\s+Passed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
+failed=$( (grep -E '^\s+Failed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "tests: ${passed} passed, ${failed} failed"
+if [[ "$status" -eq 0 && "$passed" -eq 0 ]]; then
+  echo "error: no test ran" >&2
+  status=1
+fi
 exit "$status"
