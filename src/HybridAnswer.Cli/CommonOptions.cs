@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Parsing;
 
 namespace HybridAnswer.Cli;
@@ -12,6 +13,21 @@ internal static class CommonOptions
     {
         Description = description,
         DefaultValueFactory = _ => new DirectoryInfo(DefaultDocsDirectory),
+
+        // The built-in converter throws on paths with characters the OS rejects; report them as usage errors instead.
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            try
+            {
+                return string.IsNullOrWhiteSpace(text) ? throw new ArgumentException("empty") : new DirectoryInfo(text);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                result.AddError($"--docs '{text}' is not a usable folder path.");
+                return null;
+            }
+        },
     };
 
     public static Option<string[]> Filter() => new("--filter")
@@ -31,15 +47,18 @@ internal static class CommonOptions
     public static Option<int?> TopK() => new("--top-k")
     {
         Description = "How many chunks to retrieve, 1-100 (default: 5).",
-        Validators =
+
+        // A custom parser rather than a validator: a validator reading the value would throw on "abc" instead of reporting it.
+        CustomParser = result =>
         {
-            result =>
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) || k < 1 || k > RetrievalRequest.MaxTopK)
             {
-                if (result.GetValueOrDefault<int?>() is { } k && (k < 1 || k > RetrievalRequest.MaxTopK))
-                {
-                    result.AddError($"--top-k must be between 1 and {RetrievalRequest.MaxTopK} (was {k}).");
-                }
-            },
+                result.AddError($"--top-k must be a whole number between 1 and {RetrievalRequest.MaxTopK} (was '{text}').");
+                return null;
+            }
+
+            return k;
         },
     };
 
