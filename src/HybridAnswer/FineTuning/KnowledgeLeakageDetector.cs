@@ -100,7 +100,7 @@ public sealed partial class KnowledgeLeakageDetector
     internal static List<string> Facts(string text) =>
         FactPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).Where(f => f.Any(char.IsDigit)).Distinct(StringComparer.Ordinal).ToList();
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+(?:[\-./:][\p{L}\p{N}]+)*", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[\p{L}\p{N}]+(?:[\-.,/:][\p{L}\p{N}]+)*", RegexOptions.CultureInvariant)]
     private static partial Regex FactPattern();
 
     private sealed record Passage(string DocumentId, string Title, HashSet<string> Terms, HashSet<string> Facts);
