@@ -13,14 +13,7 @@ internal static class AdviseCommand
         var brand = new Option<bool>("--brand-voice") { Description = "A consistent brand voice is critical." };
         var deploy = new Option<bool>("--deploy-within-week") { Description = "It must ship within a week." };
         var specialized = new Option<bool>("--specialized-task") { Description = "The task is highly specialised (format, classification, domain reasoning)." };
-        var examples = new Option<int?>("--examples") { Description = "How many quality training examples you have." };
-        examples.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 0)
-            {
-                r.AddError($"--examples must be 0 or more (was {r.GetValueOrDefault<int?>()}).");
-            }
-        });
+        var examples = NumberOption.CreateOptional("--examples", "How many quality training examples you have.", 0, int.MaxValue);
         var json = CommonOptions.Json();
 
         var command = new Command("advise", "Recommend RAG, fine-tuning or hybrid from the decision framework's checklist, with reasons.")

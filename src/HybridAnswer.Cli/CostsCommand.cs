@@ -9,22 +9,9 @@ internal static class CostsCommand
 {
     public static Command Create(TextWriter output)
     {
-        var queries = new Option<long>("--queries-per-day", "-q") { Description = "Queries a day.", Required = true };
-        queries.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long>() < 0)
-            {
-                r.AddError($"--queries-per-day must be 0 or more (was {r.GetValueOrDefault<long>()}).");
-            }
-        });
-        var days = new Option<int>("--days") { Description = "Days in a month (default: 30, as in the framework's table).", DefaultValueFactory = _ => CostModel.Default.DaysPerMonth };
-        days.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 31)
-            {
-                r.AddError($"--days must be between 1 and 31 (was {r.GetValueOrDefault<int>()}).");
-            }
-        });
+        var queries = NumberOption.Create("--queries-per-day", "Queries a day.", 0L, 1_000_000_000_000L, null, "-q");
+        queries.Required = true;
+        var days = NumberOption.Create("--days", "Days in a month, 1-31 (default: 30, as in the framework's table).", 1, 31, CostModel.Default.DaysPerMonth);
         var embedding = Price("--embedding-usd", "Embedding cost per query", CostModel.Default.EmbeddingUsdPerQuery);
         var search = Price("--search-usd", "Vector search cost per query", CostModel.Default.VectorSearchUsdPerQuery);
         var baseGeneration = Price("--base-usd", "Base-model generation cost per query", CostModel.Default.BaseGenerationUsdPerQuery);
@@ -120,22 +107,8 @@ internal static class CostsCommand
         }
     }
 
-    private static Option<decimal> Price(string name, string what, decimal fallback)
-    {
-        var option = new Option<decimal>(name)
-        {
-            Description = string.Create(CultureInfo.InvariantCulture, $"{what}, US dollars (default: {fallback})."),
-            DefaultValueFactory = _ => fallback,
-        };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<decimal>() < 0)
-            {
-                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be 0 or more (was {r.GetValueOrDefault<decimal>()})."));
-            }
-        });
-        return option;
-    }
+    private static Option<decimal> Price(string name, string what, decimal fallback) =>
+        NumberOption.Create(name, string.Create(CultureInfo.InvariantCulture, $"{what}, US dollars (default: {fallback})."), 0m, 1_000_000_000m, fallback);
 
     /// <summary>Reads answers printed by <c>ask --json</c>: concatenated JSON objects (or JSONL, or one array) with mode, answered and costUsd.</summary>
     internal static async Task<List<Answer>> ReadAnswersAsync(FileInfo file, CancellationToken cancellationToken)

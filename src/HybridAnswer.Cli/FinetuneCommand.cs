@@ -38,14 +38,7 @@ internal static class FinetuneCommand
             },
         };
         var knowledge = new Option<DirectoryInfo?>("--knowledge") { Description = "Folder of knowledge-base documents: warn when answers state facts from them (knowledge baked into weights goes stale)." };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs for the cost estimate, 1-50 (default: the service's automatic choice)." };
-        epochs.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is { } e && (e < 1 || e > 50))
-            {
-                r.AddError($"--epochs must be between 1 and 50 (was {e}).");
-            }
-        });
+        var epochs = NumberOption.CreateOptional("--epochs", "Epochs for the cost estimate, 1-50 (default: the service's automatic choice).", 1, 50);
         var fraction = ValidationFraction(0.1);
         var json = CommonOptions.Json();
 
@@ -234,23 +227,8 @@ internal static class FinetuneCommand
         };
     }
 
-    private static Option<double> ValidationFraction(double fallback)
-    {
-        var option = new Option<double>("--validation-fraction")
-        {
-            Description = string.Create(CultureInfo.InvariantCulture, $"Share of examples held out for validation, 0-0.5 (default: {fallback})."),
-            DefaultValueFactory = _ => fallback,
-        };
-        option.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<double>();
-            if (double.IsNaN(value) || value < 0 || value > 0.5)
-            {
-                r.AddError(string.Create(CultureInfo.InvariantCulture, $"--validation-fraction must be between 0 and 0.5 (was {value})."));
-            }
-        });
-        return option;
-    }
+    private static Option<double> ValidationFraction(double fallback) =>
+        NumberOption.Create("--validation-fraction", string.Create(CultureInfo.InvariantCulture, $"Share of examples held out for validation, 0-0.5 (default: {fallback})."), 0.0, 0.5, fallback);
 
     private static async Task<IReadOnlyList<KnowledgeDocument>> LoadKnowledgeAsync(DirectoryInfo folder, CancellationToken cancellationToken)
     {

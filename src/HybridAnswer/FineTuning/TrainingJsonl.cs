@@ -14,7 +14,7 @@ public static class TrainingJsonl
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
-        // JSONL is data, not HTML: keep non-ASCII text readable instead of \u-escaping it.
+        // JSONL is data, not HTML: keep accented and other non-ASCII BMP text readable instead of \u-escaping it.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = false,
     };

@@ -4,6 +4,8 @@ public sealed class FineTuningValidatorTests
 {
     private const string Valid = """{"messages":[{"role":"system","content":"Be kind."},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello! How can I help?"}]}""";
 
+    private const string Other = """{"messages":[{"role":"user","content":"Thanks"},{"role":"assistant","content":"You're welcome!"}]}""";
+
     // Each rule: a line that breaks it and a line that follows it.
     public static TheoryData<string, string, string> Rules => new()
     {
@@ -47,7 +49,7 @@ public sealed class FineTuningValidatorTests
     public async Task ValidateAsync_RuleFollowed_ReportsNothing(string code, string failing, string passing)
     {
         _ = (code, failing);
-        var report = await ValidateAsync([Valid, passing]);
+        var report = await ValidateAsync([Other, passing]);
 
         Assert.Empty(report.Issues);
         Assert.True(report.IsValid);

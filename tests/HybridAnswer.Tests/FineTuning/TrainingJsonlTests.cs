@@ -31,7 +31,7 @@ public sealed class TrainingJsonlTests
         Assert.Equal(2, written);
         Assert.Equal(2, text.Count(c => c == '\n'));
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
-        Assert.Contains("Elle arrive demain 😊", text, StringComparison.Ordinal);
+        Assert.Contains("Où est ma commande ?", text, StringComparison.Ordinal);
         Assert.Equal(examples.Select(TrainingJsonl.Serialize), read.Select(TrainingJsonl.Serialize));
         Assert.Equal(examples[0].Messages, read[0].Messages);
         var tool = read[1].Messages[1];
