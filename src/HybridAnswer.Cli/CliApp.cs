@@ -10,6 +10,9 @@ internal static class CliApp
     {
         var root = new RootCommand("hybrid-answer: answer questions from a knowledge base with citations, refusals, cost and latency.");
         root.Subcommands.Add(AskCommand.Create(output));
+        root.Subcommands.Add(FinetuneCommand.Create(output));
+        root.Subcommands.Add(CostsCommand.Create(output));
+        root.Subcommands.Add(AdviseCommand.Create(output));
         return root;
     }
 

@@ -1,0 +1,26 @@
+namespace HybridAnswer;
+
+/// <summary>A question and the answer given to it, after a person reviewed it: the raw material of fine-tuning data.</summary>
+/// <param name="Question">The user's question.</param>
+/// <param name="Answer">The answer text.</param>
+public sealed record ReviewedAnswer(string Question, string Answer)
+{
+    /// <summary>Gets a value indicating whether the question was answered (<see langword="false"/> for a refusal, which is never trained on).</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool Answered { get; init; } = true;
+
+    /// <summary>Gets a value indicating whether a reviewer approved the answer as a model answer.</summary>
+    public bool Approved { get; init; }
+
+    /// <summary>Creates a reviewed answer from an <see cref="HybridAnswer.Answer"/> the answerer produced.</summary>
+    /// <param name="question">The question that was asked.</param>
+    /// <param name="answer">The answer.</param>
+    /// <param name="approved">Whether a reviewer approved it.</param>
+    /// <returns>The reviewed answer.</returns>
+    public static ReviewedAnswer From(string question, Answer answer, bool approved)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(answer);
+        return new ReviewedAnswer(question, answer.Text) { Answered = answer.Answered, Approved = approved };
+    }
+}

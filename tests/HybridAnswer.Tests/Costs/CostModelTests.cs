@@ -1,0 +1,66 @@
+namespace HybridAnswer.Tests.Costs;
+
+public sealed class CostModelTests
+{
+    [Fact]
+    public void Project_FrameworkTableAt10000PerDay_IsToTheDollar()
+    {
+        var table = CostModel.Default.Project(10_000);
+
+        Assert.Equal([AnswerMode.Rag, AnswerMode.FineTuned, AnswerMode.Hybrid], table.Select(p => p.Mode));
+        Assert.Equal([990m, 1_700m, 1_790m], table.Select(p => p.MonthlyUsd));
+        Assert.Equal([0.0033m, 0.004m, 0.0043m], table.Select(p => p.PerQueryUsd));
+        Assert.Equal([0m, 500m, 500m], table.Select(p => p.TrainingUsd));
+        Assert.All(table, p => Assert.Equal(30, p.Days));
+        Assert.All(table, p => Assert.Null(p.MeasuredAnswers));
+    }
+
+    [Fact]
+    public void Defaults_AreTheFrameworksFigures()
+    {
+        var m = CostModel.Default;
+
+        Assert.Equal((0.0001m, 0.0002m, 0.003m, 0.004m, 500m, 30), (m.EmbeddingUsdPerQuery, m.VectorSearchUsdPerQuery, m.BaseGenerationUsdPerQuery, m.FineTunedGenerationUsdPerQuery, m.TrainingUsdPerMonth, m.DaysPerMonth));
+    }
+
+    [Fact]
+    public void Project_ScalesLinearlyInQueriesAndKeepsTrainingFixed()
+    {
+        var rag = CostModel.Default.Project(AnswerMode.Rag, 1_000);
+        var hybrid = CostModel.Default.Project(AnswerMode.Hybrid, 0);
+
+        Assert.Equal(99m, rag.MonthlyUsd);
+        Assert.Equal(500m, hybrid.MonthlyUsd);
+    }
+
+    [Fact]
+    public void Project_CustomComponents_AreUsed()
+    {
+        var model = CostModel.Default with { BaseGenerationUsdPerQuery = 0.001m, DaysPerMonth = 31 };
+
+        Assert.Equal(0.0013m * 100 * 31, model.Project(AnswerMode.Rag, 100).MonthlyUsd);
+    }
+
+    [Fact]
+    public void ProjectMeasured_UsesTheMeanCostPerModeAndIgnoresUnpricedAnswers()
+    {
+        var answers = new[]
+        {
+            Answer(AnswerMode.Rag, 0.002m), Answer(AnswerMode.Rag, 0.004m), Answer(AnswerMode.Rag, null),
+            Answer(AnswerMode.Hybrid, 0.005m),
+        };
+
+        var table = CostModel.Default.ProjectMeasured(answers, 10_000);
+
+        Assert.Equal([AnswerMode.Rag, AnswerMode.Hybrid], table.Select(p => p.Mode));
+        Assert.Equal((0.003m, 900m, 2), (table[0].PerQueryUsd, table[0].MonthlyUsd, table[0].MeasuredAnswers!.Value));
+        Assert.Equal((1_500m + 500m, 1), (table[1].MonthlyUsd, table[1].MeasuredAnswers!.Value));
+    }
+
+    [Fact]
+    public void Project_NegativeQueries_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => CostModel.Default.Project(-1));
+
+    private static Answer Answer(AnswerMode mode, decimal? cost) =>
+        new() { Text = "x", Answered = true, Mode = mode, CostUsd = cost, Timings = new AnswerTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) };
+}
