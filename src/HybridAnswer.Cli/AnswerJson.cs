@@ -22,6 +22,8 @@ internal static class AnswerJson
         noAnswerReason = answer.NoAnswerReason?.ToString(),
         mode = answer.Mode.ToString(),
         model = answer.ModelId,
+        usedFallback = answer.UsedFallback,
+        invalidCitationMarkers = answer.InvalidCitationMarkers,
         citations = answer.Citations.Select(c => new { index = c.Index, documentId = c.DocumentId, title = c.Title, score = Math.Round(c.Score, 4), source = c.SourceUri }),
         timings = new
         {

@@ -15,8 +15,9 @@ internal static class AskCommand
         var filter = CommonOptions.Filter();
         var topK = CommonOptions.TopK();
         var json = CommonOptions.Json();
+        var stream = new Option<bool>("--stream") { Description = "Print the answer as it is generated (not with --json)." };
 
-        var command = new Command("ask", "Answer a question from a knowledge base, with citations.") { question, filter, topK, json };
+        var command = new Command("ask", "Answer a question from a knowledge base, with citations.") { question, filter, topK, json, stream };
         knowledge.AddTo(command);
         models.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -32,11 +33,22 @@ internal static class AskCommand
             KnowledgeSourceOptions.Register(builder, parse);
             models.Register(builder, parse);
 
+            if (parse.GetValue(stream) && parse.GetValue(json))
+            {
+                throw new CliUsageException("--stream and --json cannot be combined: JSON is printed once the answer is complete.");
+            }
+
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);
-            var answer = await provider.GetRequiredService<HybridAnswerer>()
-                .AnswerAsync(parse.GetValue(question) ?? string.Empty, new AnswerOptions { Filter = CommonOptions.ParseFilters(parse.GetValue(filter)) }, cancellationToken)
-                .ConfigureAwait(false);
+            var answerer = provider.GetRequiredService<HybridAnswerer>();
+            var askOptions = new AnswerOptions { Filter = CommonOptions.ParseFilters(parse.GetValue(filter)) };
+            if (parse.GetValue(stream))
+            {
+                await StreamAsync(output, answerer, parse.GetValue(question) ?? string.Empty, askOptions, cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var answer = await answerer.AnswerAsync(parse.GetValue(question) ?? string.Empty, askOptions, cancellationToken).ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {
@@ -52,9 +64,40 @@ internal static class AskCommand
         return command;
     }
 
+    private static async Task StreamAsync(TextWriter output, HybridAnswerer answerer, string question, AnswerOptions options, CancellationToken cancellationToken)
+    {
+        var printed = false;
+        await foreach (var update in answerer.AnswerStreamingAsync(question, options, cancellationToken).ConfigureAwait(false))
+        {
+            if (update.Text.Length > 0)
+            {
+                await output.WriteAsync(update.Text).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                printed = true;
+            }
+
+            if (update.Completed is { } answer)
+            {
+                if (!printed)
+                {
+                    // Refused before any text streamed (nothing relevant retrieved): print the refusal itself.
+                    await output.WriteAsync(answer.Text).ConfigureAwait(false);
+                }
+
+                await output.WriteLineAsync().ConfigureAwait(false);
+                await WriteDetailsAsync(output, answer).ConfigureAwait(false);
+            }
+        }
+    }
+
     private static async Task WriteTextAsync(TextWriter output, Answer answer)
     {
         await output.WriteLineAsync(answer.Text).ConfigureAwait(false);
+        await WriteDetailsAsync(output, answer).ConfigureAwait(false);
+    }
+
+    private static async Task WriteDetailsAsync(TextWriter output, Answer answer)
+    {
         await output.WriteLineAsync().ConfigureAwait(false);
         if (answer.Citations.Count > 0)
         {
@@ -69,12 +112,27 @@ internal static class AskCommand
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"(not answered: {answer.NoAnswerReason})")).ConfigureAwait(false);
         }
 
+        if (answer.InvalidCitationMarkers.Count > 0)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"(dropped citation markers that point at no source: {string.Join(", ", answer.InvalidCitationMarkers.Select(n => $"[{n}]"))})")).ConfigureAwait(false);
+        }
+
+        if (answer.UsedFallback)
+        {
+            await output.WriteLineAsync("(the fine-tuned model failed; the base model answered)").ConfigureAwait(false);
+        }
+
         var t = answer.Timings;
         var line = string.Create(CultureInfo.InvariantCulture,
             $"mode {answer.Mode}, model {answer.ModelId ?? "none"}; retrieval {t.Retrieval.TotalMilliseconds:0.0} ms, generation {t.Generation.TotalMilliseconds:0.0} ms, total {t.Total.TotalMilliseconds:0.0} ms");
         if (answer.CostUsd is { } cost)
         {
             line += string.Create(CultureInfo.InvariantCulture, $"; cost ${cost:0.######}");
+        }
+
+        if (answer.Usage is { } usage)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; tokens {usage.InputTokens?.ToString(CultureInfo.InvariantCulture) ?? "?"} in, {usage.OutputTokens?.ToString(CultureInfo.InvariantCulture) ?? "?"} out");
         }
 
         await output.WriteLineAsync(line).ConfigureAwait(false);

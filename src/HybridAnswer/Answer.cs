@@ -15,6 +15,15 @@ public sealed record Answer
     /// <summary>Gets the sources the text cites, in the order of their markers.</summary>
     public IReadOnlyList<Citation> Citations { get; init; } = [];
 
+    /// <summary>
+    /// Gets the <c>[n]</c> markers of the model's text that pointed at no source of the prompt, in order of appearance.
+    /// They are removed from <see cref="Text"/>; a non-empty list means the model cited something it was not given.
+    /// </summary>
+    public IReadOnlyList<int> InvalidCitationMarkers { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether the base model answered because the fine-tuned model failed (<see cref="GenerationOptions.FallbackToBaseModel"/>); <see cref="ModelId"/> then names the base model.</summary>
+    public bool UsedFallback { get; init; }
+
     /// <summary>Gets every chunk that was retrieved and offered to the generator, best first.</summary>
     public IReadOnlyList<RetrievedChunk> Sources { get; init; } = [];
 

@@ -45,6 +45,8 @@ public sealed class HybridAnswerer
     /// <param name="cancellationToken">Cancels retrieval and generation.</param>
     /// <returns>The answer, or a refusal (<see cref="Answer.Answered"/> = <see langword="false"/>) with its reason.</returns>
     /// <exception cref="ArgumentException">The question is empty, whitespace or too long, or an option is out of range.</exception>
+    /// <exception cref="AnswerGenerationException">The model call failed after its retries (and the fallback, when enabled) or timed out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<Answer> AnswerAsync(string question, AnswerOptions? options = null, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
@@ -56,9 +58,15 @@ public sealed class HybridAnswerer
         }
 
         var request = await CreateGenerationRequestAsync(call, sources, cancellationToken).ConfigureAwait(false);
+        if (call.Mode != AnswerMode.FineTuned && request.Sources.Count == 0)
+        {
+            return Refusal(call, NoAnswerReason.NoRelevantSources, sources, retrieval, started);
+        }
+
         var generationStarted = Stopwatch.GetTimestamp();
         var generated = await _generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
-        return Complete(call, sources, generated.Text, generated.ModelId, generated.Usage, generated.DeclineReason, retrieval, Stopwatch.GetElapsedTime(generationStarted), started);
+        var result = new Generated(generated.Text, generated.ModelId, generated.Usage, generated.DeclineReason, generated.UsedFallback);
+        return Complete(call, sources, request.Sources, result, retrieval, Stopwatch.GetElapsedTime(generationStarted), started);
     }
 
     /// <summary>Answers a question as a stream: the sources first, then text as it is generated, then the finished answer.</summary>
@@ -67,6 +75,7 @@ public sealed class HybridAnswerer
     /// <param name="cancellationToken">Cancels retrieval and generation.</param>
     /// <returns>The updates; the last one carries <see cref="AnswerUpdate.Completed"/>.</returns>
     /// <exception cref="ArgumentException">The question is empty, whitespace or too long, or an option is out of range.</exception>
+    /// <exception cref="AnswerGenerationException">The model call failed after its retries (and the fallback, when enabled) or timed out; thrown while enumerating.</exception>
     public IAsyncEnumerable<AnswerUpdate> AnswerStreamingAsync(string question, AnswerOptions? options = null, CancellationToken cancellationToken = default)
     {
         // Validate eagerly, so bad input fails at the call and not at the first MoveNextAsync.
@@ -86,16 +95,24 @@ public sealed class HybridAnswerer
         }
 
         var request = await CreateGenerationRequestAsync(call, sources, cancellationToken).ConfigureAwait(false);
+        if (call.Mode != AnswerMode.FineTuned && request.Sources.Count == 0)
+        {
+            yield return new AnswerUpdate { Completed = Refusal(call, NoAnswerReason.NoRelevantSources, sources, retrieval, started) };
+            yield break;
+        }
+
         var generationStarted = Stopwatch.GetTimestamp();
         var text = new StringBuilder();
         string? modelId = null;
         TokenUsage? usage = null;
         NoAnswerReason? declined = null;
+        var usedFallback = false;
         await foreach (var update in _generator.GenerateStreamingAsync(request, cancellationToken).ConfigureAwait(false))
         {
             modelId = update.ModelId ?? modelId;
             usage = update.Usage ?? usage;
             declined = update.DeclineReason ?? declined;
+            usedFallback |= update.UsedFallback;
             if (update.Text.Length > 0)
             {
                 text.Append(update.Text);
@@ -103,9 +120,10 @@ public sealed class HybridAnswerer
             }
         }
 
+        var result = new Generated(text.ToString(), modelId, usage, declined, usedFallback);
         yield return new AnswerUpdate
         {
-            Completed = Complete(call, sources, text.ToString(), modelId, usage, declined, retrieval, Stopwatch.GetElapsedTime(generationStarted), started),
+            Completed = Complete(call, sources, request.Sources, result, retrieval, Stopwatch.GetElapsedTime(generationStarted), started),
         };
     }
 
@@ -178,14 +196,18 @@ public sealed class HybridAnswerer
             customer = await _customers.GetCustomerContextAsync(call.CustomerId, cancellationToken).ConfigureAwait(false);
         }
 
-        return new GenerationRequest
+        var request = new GenerationRequest
         {
             Question = call.Question,
             Mode = call.Mode,
             Sources = call.Mode == AnswerMode.FineTuned ? [] : sources,
             Customer = customer,
             NoAnswerText = _options.NoAnswerText,
+            MaxAnswerTokens = _options.Prompt.MaxAnswerTokens,
         };
+
+        // The sources are packed here, not in the generator, so that [n] means the same source to every generator and to the citation check.
+        return request with { Sources = PromptBuilder.Pack(request, _options.Prompt) };
     }
 
     private Answer Refusal(Call call, NoAnswerReason reason, IReadOnlyList<RetrievedChunk> sources, TimeSpan retrieval, long started) => new()
@@ -195,34 +217,45 @@ public sealed class HybridAnswerer
         NoAnswerReason = reason,
         Sources = sources,
         Mode = call.Mode,
+        CostUsd = _options.Pricing.Compute(modelId: null, usage: null, retrieved: call.Mode != AnswerMode.FineTuned),
         Timings = new AnswerTimings(retrieval, TimeSpan.Zero, Stopwatch.GetElapsedTime(started)),
     };
 
-    private Answer Complete(Call call, IReadOnlyList<RetrievedChunk> sources, string text, string? modelId, TokenUsage? usage, NoAnswerReason? declined, TimeSpan retrieval, TimeSpan generation, long started)
+    private Answer Complete(Call call, IReadOnlyList<RetrievedChunk> sources, IReadOnlyList<RetrievedChunk> prompted, Generated generated, TimeSpan retrieval, TimeSpan generation, long started)
     {
-        declined ??= IsNoAnswer(text) ? NoAnswerReason.ModelDeclined : null;
-        var (citations, _) = declined is null ? CitationParser.Parse(text, sources) : ([], []);
+        // [n] refers to the n-th source of the prompt (after packing), not of the retrieval.
+        var (citations, invalid) = CitationParser.Parse(generated.Text, prompted);
+        var declined = generated.DeclineReason ?? (IsNoAnswer(generated.Text, citations.Count) ? NoAnswerReason.ModelDeclined : null);
         return new Answer
         {
-            Text = declined is null ? text.Trim() : _options.NoAnswerText,
+            Text = declined is null ? CitationParser.RemoveMarkers(generated.Text, invalid).Trim() : _options.NoAnswerText,
             Answered = declined is null,
             NoAnswerReason = declined,
-            Citations = citations,
+            Citations = declined is null ? citations : [],
+            InvalidCitationMarkers = invalid,
             Sources = sources,
             Mode = call.Mode,
-            ModelId = modelId,
-            Usage = usage,
+            ModelId = generated.ModelId,
+            UsedFallback = generated.UsedFallback,
+            Usage = generated.Usage,
+            CostUsd = _options.Pricing.Compute(generated.ModelId, generated.Usage, retrieved: call.Mode != AnswerMode.FineTuned),
             Timings = new AnswerTimings(retrieval, generation, Stopwatch.GetElapsedTime(started)),
         };
     }
 
-    private bool IsNoAnswer(string text)
+    private bool IsNoAnswer(string text, int citations)
     {
-        var trimmed = text.Trim().TrimEnd('.', '!', ' ');
-        var expected = _options.NoAnswerText.Trim().TrimEnd('.', '!', ' ');
+        var trimmed = Normalize(text);
+        var expected = Normalize(_options.NoAnswerText);
+
+        // The exact refusal, or a refusal that goes on ("... Please contact support.") without citing anything.
         return trimmed.Length == 0 || trimmed.Equals(expected, StringComparison.OrdinalIgnoreCase) ||
-               trimmed.Replace('\u2019', '\'').Equals(expected.Replace('\u2019', '\''), StringComparison.OrdinalIgnoreCase);
+               (citations == 0 && trimmed.StartsWith(expected, StringComparison.OrdinalIgnoreCase));
+
+        static string Normalize(string value) => value.Trim().Replace('\u2019', '\'').TrimEnd('.', '!', ' ');
     }
+
+    private sealed record Generated(string Text, string? ModelId, TokenUsage? Usage, NoAnswerReason? DeclineReason, bool UsedFallback);
 
     private sealed record Call(string Question, AnswerMode Mode, int TopK, double MinScore, IReadOnlyDictionary<string, string> Filter, string? CustomerId, string? TenantId);
 }

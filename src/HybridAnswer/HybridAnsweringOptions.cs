@@ -50,4 +50,13 @@ public sealed class HybridAnsweringOptions
 
     /// <summary>Gets how documents are split into chunks (section <c>HybridAnswering:Chunking</c>).</summary>
     public ChunkingOptions Chunking { get; } = new();
+
+    /// <summary>Gets the prompt templates and the token budget (section <c>HybridAnswering:Prompt</c>).</summary>
+    public PromptOptions Prompt { get; } = new();
+
+    /// <summary>Gets how chat models are called: timeout, retries, fallback (section <c>HybridAnswering:Generation</c>).</summary>
+    public GenerationOptions Generation { get; } = new();
+
+    /// <summary>Gets the prices that <see cref="Answer.CostUsd"/> is computed from (section <c>HybridAnswering:Pricing</c>).</summary>
+    public ModelPriceTable Pricing { get; } = new();
 }

@@ -12,6 +12,30 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
         var failures = new List<string>();
         Annotations(options, HybridAnsweringOptions.SectionName, failures);
         Annotations(options.Chunking, HybridAnsweringOptions.SectionName + ":Chunking", failures);
+        Annotations(options.Prompt, HybridAnsweringOptions.SectionName + ":Prompt", failures);
+        Annotations(options.Generation, HybridAnsweringOptions.SectionName + ":Generation", failures);
+        Annotations(options.Pricing, HybridAnsweringOptions.SectionName + ":Pricing", failures);
+        foreach (var (model, price) in options.Pricing.Models)
+        {
+            if (string.IsNullOrWhiteSpace(model) || price is null)
+            {
+                failures.Add($"{HybridAnsweringOptions.SectionName}:Pricing:Models has an empty model id or a null price.");
+                continue;
+            }
+
+            Annotations(price, $"{HybridAnsweringOptions.SectionName}:Pricing:Models:{model}", failures);
+        }
+
+        // Half the window at least must remain for instructions, question and sources, or every prompt is starved.
+        if (options.Prompt.MaxAnswerTokens * 2 > options.Prompt.MaxPromptTokens)
+        {
+            failures.Add($"{HybridAnsweringOptions.SectionName}:Prompt:MaxAnswerTokens ({options.Prompt.MaxAnswerTokens}) must be at most half of {HybridAnsweringOptions.SectionName}:Prompt:MaxPromptTokens ({options.Prompt.MaxPromptTokens}).");
+        }
+
+        if (options.Generation.MaxRetryDelay < options.Generation.RetryBaseDelay)
+        {
+            failures.Add($"{HybridAnsweringOptions.SectionName}:Generation:MaxRetryDelay ({options.Generation.MaxRetryDelay}) must not be less than {HybridAnsweringOptions.SectionName}:Generation:RetryBaseDelay ({options.Generation.RetryBaseDelay}).");
+        }
 
         if (!Enum.IsDefined(options.Mode))
         {

@@ -81,13 +81,48 @@ public sealed class HybridAnsweringBuilder
     public HybridAnsweringBuilder UseFineTunedModel(string modelId, IChatClient? client = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        return SetFineTunedModel(modelId, client is null ? null : _ => client);
+    }
+
+    /// <summary>Uses a fine-tuned model whose client is created from the service provider (registered as a keyed service under <see cref="HybridAnswer.HybridAnsweringServiceKeys.FineTunedModel"/>).</summary>
+    /// <param name="modelId">The fine-tuned model id, e.g. <c>ft:gpt-4o-mini:acme::abc123</c>.</param>
+    /// <param name="factory">Creates its client.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseFineTunedModel(string modelId, Func<IServiceProvider, IChatClient> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        ArgumentNullException.ThrowIfNull(factory);
+        return SetFineTunedModel(modelId, factory);
+    }
+
+    private HybridAnsweringBuilder SetFineTunedModel(string modelId, Func<IServiceProvider, IChatClient>? factory)
+    {
         Services.Configure<HybridAnswer.HybridAnsweringOptions>(o => o.FineTunedModel = modelId);
         Services.RemoveAllKeyed<IChatClient>(HybridAnswer.HybridAnsweringServiceKeys.FineTunedModel);
-        if (client is not null)
+        if (factory is not null)
         {
-            Services.AddKeyedSingleton(HybridAnswer.HybridAnsweringServiceKeys.FineTunedModel, client);
+            Services.AddKeyedSingleton(HybridAnswer.HybridAnsweringServiceKeys.FineTunedModel, (sp, _) => factory(sp));
         }
 
         return this;
     }
+
+    /// <summary>
+    /// Configures how the models are called: timeout, retries of transient failures (429, 5xx) with backoff, and the
+    /// fallback from the fine-tuned to the base model. Applied after configuration binding (section <c>HybridAnswering:Generation</c>).
+    /// </summary>
+    /// <param name="configure">Adjusts the generation options.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder ConfigureResilience(Action<HybridAnswer.GenerationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure<HybridAnswer.HybridAnsweringOptions>(o => configure(o.Generation));
+        return this;
+    }
+
+    /// <summary>Answers with the base model when the fine-tuned model fails after its retries; the answer reports it in <see cref="HybridAnswer.Answer.UsedFallback"/>.</summary>
+    /// <param name="enabled">Whether to fall back.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseFallbackToBaseModel(bool enabled = true) =>
+        ConfigureResilience(o => o.FallbackToBaseModel = enabled);
 }

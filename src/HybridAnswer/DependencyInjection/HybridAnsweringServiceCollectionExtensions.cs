@@ -2,6 +2,7 @@ using HybridAnswer;
 using HybridAnswer.InMemory;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -69,6 +70,13 @@ public static class HybridAnsweringServiceCollectionExtensions
             return new ExtractiveGenerator();
         }
 
-        return new ChatClientGenerator(baseClient ?? fineTunedClient!, options.BaseModel, options.FineTunedModel, fineTunedClient);
+        return new ChatClientGenerator(
+            baseClient ?? fineTunedClient!,
+            options.BaseModel,
+            options.FineTunedModel,
+            fineTunedClient,
+            options.Generation,
+            options.Prompt,
+            services.GetService<ILoggerFactory>());
     }
 }

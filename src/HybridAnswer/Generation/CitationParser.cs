@@ -46,4 +46,31 @@ internal static partial class CitationParser
 
         return (citations, invalid);
     }
+
+    /// <summary>Removes the given marker numbers from the text: <c>[7]</c> disappears, <c>[1, 7]</c> becomes <c>[1]</c>.</summary>
+    public static string RemoveMarkers(string text, IReadOnlyCollection<int> numbers)
+    {
+        if (numbers.Count == 0)
+        {
+            return text;
+        }
+
+        var removed = Marker().Replace(text, match =>
+        {
+            var kept = match.Groups[1].Value.Split(',')
+                .Select(p => p.Trim())
+                .Where(p => !numbers.Contains(int.Parse(p, NumberStyles.None, CultureInfo.InvariantCulture)))
+                .ToList();
+            return kept.Count == 0 ? string.Empty : "[" + string.Join(", ", kept) + "]";
+        });
+
+        // A dropped marker leaves "word ." or a double space behind.
+        return SpaceBeforePunctuation().Replace(DoubleSpace().Replace(removed, " "), "$1");
+    }
+
+    [GeneratedRegex(@"[ \t]{2,}", RegexOptions.CultureInvariant)]
+    private static partial Regex DoubleSpace();
+
+    [GeneratedRegex(@"[ \t]+([.,;:!?])", RegexOptions.CultureInvariant)]
+    private static partial Regex SpaceBeforePunctuation();
 }

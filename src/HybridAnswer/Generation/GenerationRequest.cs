@@ -15,6 +15,9 @@ public sealed record GenerationRequest
     /// <summary>Gets facts about the customer asking, if a provider supplied them.</summary>
     public CustomerContext? Customer { get; init; }
 
+    /// <summary>Gets the most tokens the answer may have; <see langword="null"/> leaves the provider's limit.</summary>
+    public int? MaxAnswerTokens { get; init; }
+
     /// <summary>Gets the text the generator must answer with when the sources do not answer the question.</summary>
     public required string NoAnswerText { get; init; }
 }

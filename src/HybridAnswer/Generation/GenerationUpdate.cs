@@ -12,6 +12,9 @@ public sealed record GenerationUpdate
     /// <summary>Gets the tokens consumed, on the update that reports them.</summary>
     public TokenUsage? Usage { get; init; }
 
+    /// <summary>Gets a value indicating whether a fallback model is producing the text because the preferred one failed.</summary>
+    public bool UsedFallback { get; init; }
+
     /// <summary>Gets why the generator declined, when it did.</summary>
     public NoAnswerReason? DeclineReason { get; init; }
 }

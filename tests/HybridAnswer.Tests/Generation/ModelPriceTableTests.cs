@@ -1,0 +1,50 @@
+namespace HybridAnswer.Tests.Generation;
+
+public sealed class ModelPriceTableTests
+{
+    private static ModelPriceTable Table()
+    {
+        var table = new ModelPriceTable { EmbeddingPerQueryUsd = 0.001m, SearchPerQueryUsd = 0.002m };
+        table.Models["gpt-4o-mini"] = new ModelPrice { InputPer1KTokensUsd = 0.15m, OutputPer1KTokensUsd = 0.6m };
+        return table;
+    }
+
+    [Fact]
+    public void Compute_PricedModel_InputOutputPer1KPlusRetrieval() =>
+        Assert.Equal(0.3m + 0.3m + 0.003m, Table().Compute("GPT-4O-MINI", new TokenUsage(2000, 500), retrieved: true));
+
+    [Fact]
+    public void Compute_NoRetrieval_OnlyTheModel() =>
+        Assert.Equal(0.6m, Table().Compute("gpt-4o-mini", new TokenUsage(2000, 500), retrieved: false));
+
+    [Fact]
+    public void Compute_UnknownModel_Null() =>
+        Assert.Null(Table().Compute("ft:gpt-4o-mini:acme::abc123", new TokenUsage(2000, 500), retrieved: true));
+
+    [Fact]
+    public void Compute_UnknownTokenCounts_Null() =>
+        Assert.Null(Table().Compute("gpt-4o-mini", new TokenUsage(null, 500), retrieved: true));
+
+    [Fact]
+    public void Compute_NoModelCall_RetrievalOnly() =>
+        Assert.Equal(0.003m, Table().Compute(null, null, retrieved: true));
+
+    [Fact]
+    public void Compute_ExtractiveGenerator_FreeByDefault() =>
+        Assert.Equal(0m, new ModelPriceTable().Compute(ExtractiveGenerator.ModelId, null, retrieved: true));
+
+    [Fact]
+    public void Validate_NegativePriceAndStarvedBudget_FailWithOptionNames()
+    {
+        var options = new HybridAnsweringOptions();
+        options.Pricing.Models["m"] = new ModelPrice { InputPer1KTokensUsd = -1m };
+        options.Prompt.MaxPromptTokens = 1000;
+        options.Prompt.MaxAnswerTokens = 900;
+
+        var result = new HybridAnsweringOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures, f => f.Contains("HybridAnswering:Pricing:Models:m:InputPer1KTokensUsd", StringComparison.Ordinal));
+        Assert.Contains(result.Failures, f => f.Contains("HybridAnswering:Prompt:MaxAnswerTokens", StringComparison.Ordinal));
+    }
+}
