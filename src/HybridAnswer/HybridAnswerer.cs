@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HybridAnswer;
@@ -16,14 +18,16 @@ public sealed class HybridAnswerer
     private readonly IGenerator _generator;
     private readonly ICustomerContextProvider? _customers;
     private readonly HybridAnsweringOptions _options;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new answerer.</summary>
     /// <param name="retriever">Finds the sources.</param>
     /// <param name="generator">Writes the answer.</param>
     /// <param name="options">The defaults; validated here.</param>
     /// <param name="customers">Supplies customer facts for <see cref="AnswerOptions.CustomerId"/>; optional.</param>
+    /// <param name="logger">Logs one line per answer (counts, ids and durations; never question text, content or customer data); optional.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
-    public HybridAnswerer(IRetriever retriever, IGenerator generator, IOptions<HybridAnsweringOptions> options, ICustomerContextProvider? customers = null)
+    public HybridAnswerer(IRetriever retriever, IGenerator generator, IOptions<HybridAnsweringOptions> options, ICustomerContextProvider? customers = null, ILogger<HybridAnswerer>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(retriever);
         ArgumentNullException.ThrowIfNull(generator);
@@ -31,6 +35,7 @@ public sealed class HybridAnswerer
         _retriever = retriever;
         _generator = generator;
         _customers = customers;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _options = options.Value;
         var validation = new HybridAnsweringOptionsValidator().Validate(Options.DefaultName, _options);
         if (validation.Failed)
@@ -51,22 +56,55 @@ public sealed class HybridAnswerer
     {
         var started = Stopwatch.GetTimestamp();
         var call = Resolve(question, options);
-        var (sources, retrieval) = await RetrieveAsync(call, cancellationToken).ConfigureAwait(false);
-        if (call.Mode != AnswerMode.FineTuned && sources.Count == 0)
+        using var activity = StartAnswerActivity(call);
+        var stage = "retrieval";
+        try
         {
-            return Refusal(call, NoAnswerReason.NoRelevantSources, sources, retrieval, started);
-        }
+            var (sources, retrieval) = await RetrieveAsync(call, cancellationToken).ConfigureAwait(false);
+            if (call.Mode != AnswerMode.FineTuned && sources.Count == 0)
+            {
+                return Record(activity, Refusal(call, NoAnswerReason.NoRelevantSources, sources, retrieval, started));
+            }
 
-        var request = await CreateGenerationRequestAsync(call, sources, cancellationToken).ConfigureAwait(false);
-        if (call.Mode != AnswerMode.FineTuned && request.Sources.Count == 0)
+            stage = "prompt";
+            var request = await CreateGenerationRequestAsync(call, sources, cancellationToken).ConfigureAwait(false);
+            if (call.Mode != AnswerMode.FineTuned && request.Sources.Count == 0)
+            {
+                return Record(activity, Refusal(call, NoAnswerReason.NoRelevantSources, sources, retrieval, started));
+            }
+
+            stage = "generation";
+            var generationStarted = Stopwatch.GetTimestamp();
+            GeneratedAnswer generated;
+            using (var generation = Telemetry.Source.StartActivity("hybrid_answer.generate"))
+            {
+                generation?.SetTag("gen_ai.operation.name", "chat");
+                generation?.SetTag(Telemetry.ModeTag, call.Mode.ToString());
+                try
+                {
+                    generated = await _generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+                    generation?.SetTag(Telemetry.ModelTag, generated.ModelId);
+                }
+                catch (Exception e)
+                {
+                    Telemetry.Fail(generation, stage, e);
+                    throw;
+                }
+            }
+
+            var result = new Generated(generated.Text, generated.ModelId, generated.Usage, generated.DeclineReason, generated.UsedFallback);
+            return Record(activity, Complete(call, sources, request.Sources, result, retrieval, Stopwatch.GetElapsedTime(generationStarted), started));
+        }
+        catch (Exception e)
         {
-            return Refusal(call, NoAnswerReason.NoRelevantSources, sources, retrieval, started);
-        }
+            Telemetry.Fail(activity, stage, e);
+            if (e is not OperationCanceledException)
+            {
+                Log.AnswerFailed(_logger, e, call.Mode, stage, e.GetType().Name);
+            }
 
-        var generationStarted = Stopwatch.GetTimestamp();
-        var generated = await _generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
-        var result = new Generated(generated.Text, generated.ModelId, generated.Usage, generated.DeclineReason, generated.UsedFallback);
-        return Complete(call, sources, request.Sources, result, retrieval, Stopwatch.GetElapsedTime(generationStarted), started);
+            throw;
+        }
     }
 
     /// <summary>Answers a question as a stream: the sources first, then text as it is generated, then the finished answer.</summary>
@@ -86,6 +124,33 @@ public sealed class HybridAnswerer
     private async IAsyncEnumerable<AnswerUpdate> StreamAsync(Call call, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = StartAnswerActivity(call);
+        var completed = false;
+        try
+        {
+            await foreach (var update in StreamStagesAsync(call, started, cancellationToken).ConfigureAwait(false))
+            {
+                if (update.Completed is { } answer)
+                {
+                    Record(activity, answer);
+                    completed = true;
+                }
+
+                yield return update;
+            }
+        }
+        finally
+        {
+            // An exception or an abandoned enumeration: the span and the failure counter still say so.
+            if (!completed)
+            {
+                Telemetry.Fail(activity, "stream", cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : new IncompleteStreamException());
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<AnswerUpdate> StreamStagesAsync(Call call, long started, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var (sources, retrieval) = await RetrieveAsync(call, cancellationToken).ConfigureAwait(false);
         yield return new AnswerUpdate { Sources = sources };
         if (call.Mode != AnswerMode.FineTuned && sources.Count == 0)
@@ -180,12 +245,26 @@ public sealed class HybridAnswerer
         }
 
         var started = Stopwatch.GetTimestamp();
+        using var activity = Telemetry.Source.StartActivity("hybrid_answer.retrieve");
+        activity?.SetTag(Telemetry.TopKTag, call.TopK);
         var request = new RetrievalRequest(call.Question) { TopK = call.TopK, Filter = call.Filter, MinScore = call.MinScore, TenantId = call.TenantId };
-        var chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RetrievedChunk> chunks;
+        try
+        {
+            chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Telemetry.Fail(activity, "retrieval", e);
+            throw;
+        }
 
         // The floor is enforced here too, so a retriever that ignores MinScore cannot smuggle in irrelevant sources.
         IReadOnlyList<RetrievedChunk> relevant = [.. chunks.Where(c => c.Score >= call.MinScore).Take(call.TopK)];
-        return (relevant, Stopwatch.GetElapsedTime(started));
+        activity?.SetTag(Telemetry.HitsTag, relevant.Count);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Telemetry.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(Telemetry.StageTag, "retrieval"), new KeyValuePair<string, object?>(Telemetry.ModeTag, call.Mode.ToString()));
+        return (relevant, elapsed);
     }
 
     private async Task<GenerationRequest> CreateGenerationRequestAsync(Call call, IReadOnlyList<RetrievedChunk> sources, CancellationToken cancellationToken)
@@ -243,6 +322,59 @@ public sealed class HybridAnswerer
         };
     }
 
+    private static Activity? StartAnswerActivity(Call call)
+    {
+        var activity = Telemetry.Source.StartActivity("hybrid_answer.answer");
+        activity?.SetTag(Telemetry.ModeTag, call.Mode.ToString());
+        activity?.SetTag(Telemetry.TopKTag, call.TopK);
+        return activity;
+    }
+
+    /// <summary>Reports a finished answer to the span, the metrics and the log.</summary>
+    private Answer Record(Activity? activity, Answer answer)
+    {
+        var mode = new KeyValuePair<string, object?>(Telemetry.ModeTag, answer.Mode.ToString());
+        var model = new KeyValuePair<string, object?>(Telemetry.ModelTag, answer.ModelId);
+        activity?.SetTag(Telemetry.ModelTag, answer.ModelId);
+        activity?.SetTag(Telemetry.HitsTag, answer.Sources.Count);
+        activity?.SetTag(Telemetry.AnsweredTag, answer.Answered);
+        activity?.SetTag(Telemetry.ReasonTag, answer.NoAnswerReason?.ToString());
+        activity?.SetTag(Telemetry.InputTokensTag, answer.Usage?.InputTokens);
+        activity?.SetTag(Telemetry.OutputTokensTag, answer.Usage?.OutputTokens);
+        activity?.SetTag(Telemetry.CostTag, answer.CostUsd is { } c ? (double)c : null);
+
+        Telemetry.Answers.Add(1, mode, new KeyValuePair<string, object?>(Telemetry.AnsweredTag, answer.Answered));
+        if (answer.NoAnswerReason is { } reason)
+        {
+            Telemetry.Refusals.Add(1, mode, new KeyValuePair<string, object?>(Telemetry.ReasonTag, reason.ToString()));
+        }
+
+        if (answer.Usage?.InputTokens is { } input)
+        {
+            Telemetry.Tokens.Add(input, model, new KeyValuePair<string, object?>(Telemetry.TokenTypeTag, "input"));
+        }
+
+        if (answer.Usage?.OutputTokens is { } output)
+        {
+            Telemetry.Tokens.Add(output, model, new KeyValuePair<string, object?>(Telemetry.TokenTypeTag, "output"));
+        }
+
+        if (answer.CostUsd is { } cost)
+        {
+            Telemetry.Cost.Add((double)cost, mode, model);
+        }
+
+        Telemetry.Duration.Record(answer.Timings.Generation.TotalSeconds, new KeyValuePair<string, object?>(Telemetry.StageTag, "generation"), mode);
+        Telemetry.Duration.Record(answer.Timings.Total.TotalSeconds, new KeyValuePair<string, object?>(Telemetry.StageTag, "total"), mode);
+        if (answer.InvalidCitationMarkers.Count > 0)
+        {
+            Log.InvalidCitations(_logger, answer.InvalidCitationMarkers.Count);
+        }
+
+        Log.AnswerCompleted(_logger, answer.Mode, answer.ModelId, answer.Answered, answer.NoAnswerReason, answer.Sources.Count, answer.Citations.Count, answer.Timings.Total.TotalMilliseconds);
+        return answer;
+    }
+
     private bool IsNoAnswer(string text, int citations)
     {
         var trimmed = Normalize(text);
@@ -253,6 +385,15 @@ public sealed class HybridAnswerer
                (citations == 0 && trimmed.StartsWith(expected, StringComparison.OrdinalIgnoreCase));
 
         static string Normalize(string value) => value.Trim().Replace('\u2019', '\'').TrimEnd('.', '!', ' ');
+    }
+
+    /// <summary>Stands for "the consumer stopped enumerating, or an exception ended the stream" in telemetry, where the exception itself is not visible.</summary>
+    private sealed class IncompleteStreamException : Exception
+    {
+        public IncompleteStreamException()
+            : base("The answer stream ended before its final update.")
+        {
+        }
     }
 
     private sealed record Generated(string Text, string? ModelId, TokenUsage? Usage, NoAnswerReason? DeclineReason, bool UsedFallback);

@@ -46,7 +46,8 @@ public static class HybridAnsweringServiceCollectionExtensions
             sp.GetRequiredService<IRetriever>(),
             sp.GetRequiredService<IGenerator>(),
             sp.GetRequiredService<IOptions<HybridAnsweringOptions>>(),
-            sp.GetService<ICustomerContextProvider>()));
+            sp.GetService<ICustomerContextProvider>(),
+            sp.GetService<ILogger<HybridAnswerer>>()));
         return builder;
     }
 

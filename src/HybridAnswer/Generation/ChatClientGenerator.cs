@@ -16,7 +16,7 @@ namespace HybridAnswer;
 public sealed class ChatClientGenerator : IGenerator
 {
     /// <summary>The name of the OpenTelemetry source the model calls are traced under.</summary>
-    public const string TelemetrySourceName = "HybridAnswer";
+    public const string TelemetrySourceName = HybridAnswerTelemetry.SourceName;
 
     private const string RouteKey = "HybridAnswer.Route";
 

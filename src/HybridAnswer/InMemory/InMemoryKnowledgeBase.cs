@@ -150,8 +150,11 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
         float[]? query = null;
         if (_options.RetrievalKind != RetrievalKind.Keyword)
         {
-            var embedding = await _embedder.GenerateAsync([request.Query], cancellationToken: cancellationToken).ConfigureAwait(false);
-            query = Normalized(embedding[0].Vector.ToArray(), snapshot.Dimensions, "query");
+            using (Telemetry.Source.StartActivity("hybrid_answer.embed"))
+            {
+                var embedding = await _embedder.GenerateAsync([request.Query], cancellationToken: cancellationToken).ConfigureAwait(false);
+                query = Normalized(embedding[0].Vector.ToArray(), snapshot.Dimensions, "query");
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
