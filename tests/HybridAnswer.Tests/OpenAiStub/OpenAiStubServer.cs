@@ -18,7 +18,7 @@ internal sealed record StubRequest(string Method, string Path, string? Authoriza
 }
 
 /// <summary>What the stub answers with: an HTTP error, or a completion (plain JSON or server-sent events, as the request asks).</summary>
-internal sealed record StubReply(int Status = 200, string Text = "ok", int PromptTokens = 11, int CompletionTokens = 7, TimeSpan? Delay = null, string? RetryAfter = null);
+internal sealed record StubReply(int Status = 200, string Text = "ok", int PromptTokens = 11, int CompletionTokens = 7, TimeSpan? Delay = null, string? RetryAfter = null, string? Garbage = null);
 
 /// <summary>
 /// An OpenAI-compatible chat-completions server on 127.0.0.1 (a free port), for wire tests of the real
@@ -144,8 +144,21 @@ internal sealed class OpenAiStubServer : IAsyncDisposable
                     await response.OutputStream.FlushAsync();
                 }
 
+                if (reply.Garbage is not null)
+                {
+                    // A stream that breaks off in the middle with bytes that are not an event.
+                    await WriteAsync(response, "data: " + reply.Garbage + "\n\n");
+                    response.Close();
+                    return;
+                }
+
                 await WriteAsync(response, "data: " + JsonSerializer.Serialize(new { id = "chatcmpl-stub", @object = "chat.completion.chunk", created = 1_700_000_000, model, choices = Array.Empty<object>(), usage = Usage(reply) }) + "\n\n");
                 await WriteAsync(response, "data: [DONE]\n\n");
+            }
+            else if (reply.Garbage is not null)
+            {
+                response.ContentType = "application/json";
+                await WriteAsync(response, reply.Garbage);
             }
             else
             {
