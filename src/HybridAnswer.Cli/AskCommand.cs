@@ -39,8 +39,9 @@ internal static class AskCommand
             }
 
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-            await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);
+            // Resolve the answerer first: it starts loading the tokenizer while the knowledge base is prepared.
             var answerer = provider.GetRequiredService<HybridAnswerer>();
+            await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);
             var askOptions = new AnswerOptions { Filter = CommonOptions.ParseFilters(parse.GetValue(filter)) };
             if (parse.GetValue(stream))
             {

@@ -42,6 +42,8 @@ public sealed class HybridAnswerer
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(HybridAnsweringOptions), validation.Failures);
         }
+
+        PromptTokenizer.WarmUp();
     }
 
     /// <summary>Answers a question.</summary>

@@ -150,10 +150,23 @@ public sealed class ExtractiveGenerator : IGenerator
                 text.Append(' ');
             }
 
-            text.Append(candidate.Text.TrimStart('-', '*', ' ')).Append(" [").Append(candidate.Source).Append(']');
+            text.Append(Readable(candidate.Text)).Append(" [").Append(candidate.Source).Append(']');
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Turns a Markdown list item or table row into plain text: "| Standard | 3 to 5 days |" reads "Standard: 3 to 5 days".</summary>
+    private static string Readable(string line)
+    {
+        var text = line.Trim().TrimStart('-', '*', '+', ' ').Replace("**", string.Empty, StringComparison.Ordinal);
+        if (text.StartsWith('|'))
+        {
+            var cells = text.Trim('|').Split('|').Select(c => c.Trim()).Where(c => c.Length > 0).ToList();
+            text = cells.Count <= 1 ? string.Concat(cells) : cells[0] + ": " + string.Join(", ", cells.Skip(1));
+        }
+
+        return text;
     }
 
     private static bool AsksForQuantity(string question)

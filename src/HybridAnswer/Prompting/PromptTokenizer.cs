@@ -15,6 +15,9 @@ internal static class PromptTokenizer
 
     private static readonly Lazy<Tokenizer> Instance = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>Starts loading the encoding (about two seconds) in the background, so the first answer does not wait for it.</summary>
+    public static void WarmUp() => _ = Task.Run(() => Instance.Value);
+
     public static int Count(string text) => text.Length == 0 ? 0 : Instance.Value.CountTokens(text);
 
     /// <summary>Returns the longest prefix of <paramref name="text"/> that is at most <paramref name="maxTokens"/> tokens.</summary>
