@@ -22,6 +22,8 @@ namespace HybridAnswer.PgVector;
 /// </summary>
 public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDisposable, IDisposable
 {
+    private const uint LockBuckets = 256;
+
     private static readonly JsonSerializerOptions JsonOptions = new();
 
     private readonly NpgsqlDataSource _dataSource;
@@ -308,7 +310,9 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
     internal async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken)
     {
         var hasFilter = request.Filter.Count > 0;
-        var candidates = kind == RetrievalKind.Hybrid ? Math.Max(request.TopK * 4, 40) : request.TopK;
+        // Over-fetch from the approximate index and keep the exact best: recall of filtered HNSW scans improves markedly for little cost.
+        // Keyword ranking is exact, so it needs no more than top-K on its own.
+        var candidates = kind == RetrievalKind.Keyword ? request.TopK : Math.Min(Math.Max(request.TopK * 4, 40), 1000);
         var selective = hasFilter || request.TenantId is not null;
         var efSearch = Math.Clamp(Math.Max(selective ? _options.FilteredEfSearch : _options.EfSearch, candidates), 1, 1000);
         var sqlIndex = ((int)kind * 2) + (hasFilter ? 1 : 0);
@@ -630,6 +634,8 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
                 var importer = await connection.BeginBinaryImportAsync(_schema.CopySql, cancellationToken).ConfigureAwait(false);
                 await using (importer.ConfigureAwait(false))
                 {
+                    // Inserting into the HNSW graph dominates a COPY; a write group can take longer than a query's command timeout.
+                    importer.Timeout = connection.CommandTimeout == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(connection.CommandTimeout, 600));
                     var row = 0;
                     foreach (var pending in documents)
                     {
@@ -668,8 +674,12 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
         }
     }
 
-    /// <summary>Serialises writers of the same document across processes (transaction-level advisory locks, taken in key order so two
-    /// writers never deadlock); without it two concurrent upserts of one document would both delete and both insert.</summary>
+    /// <summary>
+    /// Serialises writers of the same document across processes with transaction-level advisory locks, taken in key order so two
+    /// writers never deadlock; without them the second of two concurrent upserts of one document would fail on the primary key.
+    /// Documents hash into <see cref="LockBuckets"/> locks: a bulk load of 100,000 documents must not take 100,000 locks
+    /// (PostgreSQL's lock table holds about 64 per connection and runs out of shared memory).
+    /// </summary>
     private async Task LockDocumentsAsync(NpgsqlConnection connection, List<(string Tenant, string Id)> keys, CancellationToken cancellationToken)
     {
         var lockKeys = keys.Select(k => LockKey(k.Tenant, k.Id)).Distinct().Order().ToArray();
@@ -694,8 +704,10 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
 
     private long LockKey(string tenant, string documentId)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{_schema.DisplayName}\0{tenant}\0{documentId}"));
-        return BinaryPrimitives.ReadInt64LittleEndian(hash);
+        var table = SHA256.HashData(Encoding.UTF8.GetBytes(_schema.DisplayName));
+        var document = SHA256.HashData(Encoding.UTF8.GetBytes($"{tenant}\0{documentId}"));
+        var bucket = BinaryPrimitives.ReadUInt32LittleEndian(document) % LockBuckets;
+        return (BinaryPrimitives.ReadInt64LittleEndian(table) & ~0xFFFFL) | bucket;
     }
 
     /// <summary>Runs a database operation and turns Npgsql failures into errors that say what failed and what to do; a broken connection
