@@ -13,6 +13,8 @@ internal static class CliApp
         root.Subcommands.Add(FinetuneCommand.Create(output));
         root.Subcommands.Add(CostsCommand.Create(output));
         root.Subcommands.Add(AdviseCommand.Create(output));
+        root.Subcommands.Add(IngestCommand.Create(output));
+        root.Subcommands.Add(MigrateCommand.Create(output));
         return root;
     }
 

@@ -3,20 +3,62 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HybridAnswer.Cli;
 
-/// <summary>Where a command's knowledge comes from: a folder loaded into the in-memory knowledge base (<c>--docs</c>).</summary>
+/// <summary>
+/// Where a command's knowledge comes from: a PostgreSQL + pgvector knowledge base (<c>--connection</c>, filled by <c>ingest</c>),
+/// or else a folder loaded into the in-memory knowledge base (<c>--docs</c>).
+/// </summary>
 internal sealed class KnowledgeSourceOptions
 {
+    public const string ConnectionOptionName = "--connection";
+
     private readonly Option<DirectoryInfo> _docs = CommonOptions.Docs();
+    private readonly Option<string?> _connection = Connection();
 
-    public void AddTo(Command command) => command.Options.Add(_docs);
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_docs);
+        command.Options.Add(_connection);
+    }
 
-    /// <summary>Registers the knowledge base the options choose.</summary>
-    public static void Register(HybridAnsweringBuilder builder, ParseResult parse) => _ = (builder, parse);
+    /// <summary>Creates the <c>--connection</c> option, shared by <c>ask</c>, <c>ingest</c> and <c>migrate</c>.</summary>
+    public static Option<string?> Connection(string description = "PostgreSQL connection string of a pgvector knowledge base (filled by 'ingest'); when given, --docs is not loaded.") => new(ConnectionOptionName)
+    {
+        Description = description,
+        Validators =
+        {
+            result =>
+            {
+                if (result.Tokens.Count > 0 && string.IsNullOrWhiteSpace(result.Tokens[0].Value))
+                {
+                    result.AddError($"{ConnectionOptionName} must not be empty.");
+                }
+            },
+        },
+    };
 
-    /// <summary>Makes the knowledge base ready to answer: loads the folder into the in-memory store.</summary>
+    /// <summary>Registers the knowledge base the options choose: pgvector when <c>--connection</c> is given, in-memory otherwise.</summary>
+    public static void Register(HybridAnsweringBuilder builder, ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(parse);
+        if (ConnectionString(parse) is { } connectionString)
+        {
+            builder.UsePgVector(connectionString);
+        }
+    }
+
+    /// <summary>Makes the knowledge base ready to answer: loads the folder into the in-memory store; a pgvector store is used as ingested.</summary>
     public async Task PrepareAsync(IServiceProvider services, ParseResult parse, CancellationToken cancellationToken)
     {
+        if (ConnectionString(parse) is not null)
+        {
+            return;
+        }
+
         var documents = await CommonOptions.LoadDocumentsAsync(parse.GetValue(_docs)!, cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<IKnowledgeBase>().UpsertAsync(documents, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string? ConnectionString(ParseResult parse) =>
+        parse.CommandResult.Command.Options.Any(o => o.Name == ConnectionOptionName) && parse.GetValue<string?>(ConnectionOptionName) is { Length: > 0 } value ? value : null;
 }

@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HybridAnswer.PgVector;
+
+/// <summary>
+/// Options of <see cref="PgVectorKnowledgeBase"/>. Bound from configuration section <c>HybridAnswering:PgVector</c> and
+/// validated at start; identifiers must be plain SQL identifiers (letters, digits, underscores), never quoted text.
+/// </summary>
+public sealed class PgVectorKnowledgeBaseOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "HybridAnswering:PgVector";
+
+    /// <summary>Gets or sets the connection string of the primary (writes, and reads unless <see cref="ReadConnectionString"/> is set).</summary>
+    /// <value>The default is <see langword="null"/>: the data source is passed to <c>UsePgVector</c> or registered in DI. A multi-host
+    /// connection string (<c>Host=a,b,c</c>) sends writes to the primary and reads to a standby when one is available.</value>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Gets or sets a connection string for retrieval only, e.g. a read replica. Writes always go to the primary.</summary>
+    /// <value>The default is <see langword="null"/>: retrieval uses the primary (or a standby of a multi-host connection string).</value>
+    public string? ReadConnectionString { get; set; }
+
+    /// <summary>Gets or sets the schema of the chunks table.</summary>
+    /// <value>The default is <c>public</c>. Letters, digits and underscores, at most 63 characters, not starting with a digit.</value>
+    [Required(AllowEmptyStrings = false)]
+    public string Schema { get; set; } = "public";
+
+    /// <summary>Gets or sets the name of the chunks table; the version table and indexes are named after it.</summary>
+    /// <value>The default is <c>hybridanswer_chunks</c>. Letters, digits and underscores, at most 40 characters, not starting with a digit.</value>
+    [Required(AllowEmptyStrings = false)]
+    public string Table { get; set; } = "hybridanswer_chunks";
+
+    /// <summary>Gets or sets the number of embedding dimensions stored (<c>vector(n)</c>).</summary>
+    /// <value>The default is <see langword="null"/>: the embedding generator's <c>DefaultModelDimensions</c>. 1–2,000 (the HNSW limit).</value>
+    [Range(1, 2000)]
+    public int? Dimensions { get; set; }
+
+    /// <summary>Gets or sets the distance the HNSW index orders by.</summary>
+    /// <value>The default is <see cref="PgVectorDistance.Cosine"/>.</value>
+    public PgVectorDistance Distance { get; set; } = PgVectorDistance.Cosine;
+
+    /// <summary>Gets or sets the HNSW <c>m</c>: links per node. Higher is more accurate, larger and slower to build.</summary>
+    /// <value>The default is 16 (pgvector's default). 2–100.</value>
+    [Range(2, 100)]
+    public int HnswM { get; set; } = 16;
+
+    /// <summary>Gets or sets the HNSW <c>ef_construction</c>: the candidate list size while building. At least twice <see cref="HnswM"/>.</summary>
+    /// <value>The default is 64 (pgvector's default). 4–1,000.</value>
+    [Range(4, 1000)]
+    public int HnswEfConstruction { get; set; } = 64;
+
+    /// <summary>Gets or sets <c>hnsw.ef_search</c> for unfiltered queries; raised to the number of candidates when that is larger.</summary>
+    /// <value>The default is 40 (pgvector's default). 1–1,000.</value>
+    [Range(1, 1000)]
+    public int EfSearch { get; set; } = 40;
+
+    /// <summary>Gets or sets <c>hnsw.ef_search</c> for queries with a metadata filter or tenant, where many visited neighbours are filtered out.</summary>
+    /// <value>The default is 200. 1–1,000.</value>
+    [Range(1, 1000)]
+    public int FilteredEfSearch { get; set; } = 200;
+
+    /// <summary>Gets or sets <c>hnsw.max_scan_tuples</c>: how far an iterative index scan goes before the exact scan takes over.</summary>
+    /// <value>The default is 20,000 (pgvector's default).</value>
+    [Range(1, int.MaxValue)]
+    public int MaxScanTuples { get; set; } = 20_000;
+
+    /// <summary>Gets or sets how chunks are ranked.</summary>
+    /// <value>The default is <see cref="RetrievalKind.Hybrid"/>.</value>
+    public RetrievalKind RetrievalKind { get; set; } = RetrievalKind.Hybrid;
+
+    /// <summary>Gets or sets the PostgreSQL text search configuration of the generated <c>tsvector</c> and of queries.</summary>
+    /// <value>The default is <c>english</c>. Changing it after the table exists needs a new table.</value>
+    [Required(AllowEmptyStrings = false)]
+    public string TextSearchConfiguration { get; set; } = "english";
+
+    /// <summary>Gets or sets a value indicating whether every document and every request must name a tenant.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool MultiTenant { get; set; }
+
+    /// <summary>Gets or sets the constant k of reciprocal rank fusion, 1 / (k + rank).</summary>
+    /// <value>The default is 60, the value of the original RRF paper.</value>
+    [Range(1, 1000)]
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>Gets or sets how many chunks are sent to the embedding generator in one request.</summary>
+    /// <value>The default is 64. 1–2,048.</value>
+    [Range(1, 2048)]
+    public int EmbeddingBatchSize { get; set; } = 64;
+
+    /// <summary>Gets or sets about how many chunks are embedded and then written in one transaction. Each document is always replaced whole.</summary>
+    /// <value>The default is 2,000. 1–1,000,000.</value>
+    [Range(1, 1_000_000)]
+    public int WriteBatchChunks { get; set; } = 2000;
+
+    /// <summary>Gets or sets a value indicating whether the schema is created or upgraded on first use. Turn it off when the host runs
+    /// the SQL of <see cref="PgVectorKnowledgeBase.CreateSchemaScript"/> with its own migrations.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool AutoMigrate { get; set; } = true;
+}
