@@ -100,7 +100,15 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// connections again. Connections open at the time are terminated, as in a real failover;
     /// pooled connections of existing data sources are broken until the pool notices.
     /// </summary>
-    public async Task RestartServerAsync(CancellationToken cancellationToken = default)
+    public Task RestartServerAsync(CancellationToken cancellationToken = default) => PgCtlAsync("restart", cancellationToken);
+
+    /// <summary>Stops the cluster (fast shutdown: open connections are terminated), as in a crash or failover; <see cref="StartServerAsync"/> brings it back.</summary>
+    public Task StopServerAsync(CancellationToken cancellationToken = default) => PgCtlAsync("stop", cancellationToken);
+
+    /// <summary>Starts the cluster stopped by <see cref="StopServerAsync"/>.</summary>
+    public Task StartServerAsync(CancellationToken cancellationToken = default) => PgCtlAsync("start", cancellationToken);
+
+    private async Task PgCtlAsync(string action, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(PgBin) || string.IsNullOrEmpty(PgData))
         {
@@ -115,7 +123,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             // Without -l the restarted server would inherit our redirected stdout and
             // ReadToEndAsync below would wait for it to exit.
             "-l", PgLog ?? Path.Combine(PgData, "restart.log"),
-            "-w", "-t", "60", "-m", "fast", "restart",
+            "-w", "-t", "60", "-m", "fast", action,
         ];
 
         // PostgreSQL refuses to run as root; scripts/test.sh runs the cluster as 'postgres' then.
@@ -138,7 +146,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"pg_ctl restart failed with exit code {process.ExitCode}: {await stdout}{await stderr}");
+                $"pg_ctl {action} failed with exit code {process.ExitCode}: {await stdout}{await stderr}");
         }
     }
 

@@ -24,6 +24,9 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
 {
     private const uint LockBuckets = 256;
 
+    // Autovacuum re-analyzes eventually; a load this large gets statistics at once so the next query is planned right.
+    private const int AnalyzeAfterChunks = 1000;
+
     private static readonly JsonSerializerOptions JsonOptions = new();
 
     private readonly NpgsqlDataSource _dataSource;
@@ -183,6 +186,20 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
             var vectors = await EmbedAsync(group, cancellationToken).ConfigureAwait(false);
             await RunAsync(_dataSource, "writing chunks", () => WriteAsync(group, vectors, cancellationToken)).ConfigureAwait(false);
             written += vectors.Count;
+        }
+
+        if (written >= AnalyzeAfterChunks)
+        {
+            // Fresh statistics after a bulk load: without them the planner guesses a handful of rows per tenant and
+            // sorts a sequential scan instead of walking the HNSW index (measured: 570 ms instead of a few ms at 100,000 chunks).
+            await RunAsync(_dataSource, "analyzing the chunks table", async () =>
+            {
+                var command = _dataSource.CreateCommand($"ANALYZE {_schema.Table}");
+                await using (command.ConfigureAwait(false))
+                {
+                    return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
         }
 
         PgVectorLog.Ingested(_logger, _schema.DisplayName, added, updated, unchanged, written);
@@ -729,7 +746,7 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
             var host = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Host;
             throw new InvalidOperationException(
                 $"PostgreSQL at '{host}' could not be reached or the connection broke while {operation} on {_schema.DisplayName} " +
-                $"(server restarted or unreachable?): {e.Message} The connection pool was reset; the next call reconnects.", e);
+                $"(server restarted or unreachable?): {e.Message.TrimEnd('.')}. The connection pool was reset; the next call reconnects.", e);
         }
         catch (PostgresException e)
         {
