@@ -389,7 +389,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task RetrieveAsync_ServerRestartedMidRun_ClearErrorThenNextCallSucceeds()
+    public async Task ServerRestartedMidRun_ReadsRetryOnceWritesFailClearlyThenNextCallSucceeds()
     {
         await using var dataSource = await postgres.CreateDatabaseAsync();
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing());
@@ -398,13 +398,16 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
 
         await postgres.RestartServerAsync();
 
-        // The pooled connection died with the server: the first call fails with a message that says so and resets the pool.
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => knowledgeBase.RetrieveAsync(new RetrievalRequest("kettle")));
-        Assert.Contains("connection broke", error.Message, StringComparison.Ordinal);
-        Assert.IsAssignableFrom<NpgsqlException>(error.InnerException);
-
+        // A search is a read: the dead pooled connection is replaced and the search repeated once, so the caller sees no error.
         var after = await knowledgeBase.RetrieveAsync(new RetrievalRequest("kettle"));
         Assert.Equal(before.Select(c => c.ChunkId), after.Select(c => c.ChunkId));
+
+        await postgres.RestartServerAsync();
+
+        // A write is not repeated behind the caller's back: it fails with a message that says what happened, and resets the pool.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => knowledgeBase.UpsertAsync(Manuals));
+        Assert.Contains("connection broke", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<NpgsqlException>(error.InnerException);
         Assert.Equal(new IngestResult(0, 0, 3, 0), await knowledgeBase.UpsertAsync(Manuals));
     }
 

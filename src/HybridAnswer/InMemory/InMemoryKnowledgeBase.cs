@@ -12,6 +12,7 @@ namespace HybridAnswer.InMemory;
 public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
 {
     private const int EmbeddingBatchSize = 64;
+    private const double MinFusionWeight = 0.1;
 
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
     private readonly DocumentChunker _chunker;
@@ -199,7 +200,7 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
     }
 
     /// <summary>
-    /// Reciprocal rank fusion, each list's 1 / (k + rank) weighted by the chunk's score relative to the best of its list.
+    /// Reciprocal rank fusion, each list's 1 / (k + rank) weighted by the chunk's score relative to the best of its list (at least 0.1).
     /// Plain RRF lets a chunk that both lists rank mediocre outrank one that a single list ranks first by a wide margin
     /// (an exact product code that only the keyword side sees); the weight keeps the ranks but lets margins count.
     /// </summary>
@@ -211,7 +212,8 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
             var best = list.Count == 0 ? 0 : Math.Max(score(list[0].Score), 0);
             for (var rank = 0; rank < list.Count; rank++)
             {
-                var weight = best > 0 ? Math.Max(score(list[rank].Score), 0) / best : 1.0;
+                // Being in a list still counts for something (as in plain RRF): the weight never drops below MinFusionWeight.
+                var weight = best > 0 ? Math.Max(Math.Max(score(list[rank].Score), 0) / best, MinFusionWeight) : 1.0;
                 fused[list[rank].Chunk] = fused.GetValueOrDefault(list[rank].Chunk) + (weight / (_options.RrfK + rank + 1));
             }
         }

@@ -320,8 +320,20 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
             query = Normalized(embeddings[0].Vector.ToArray(), "the query");
         }
 
-        return await RunAsync(_readDataSource, "retrieving", () => SearchAsync(request, query, kind, cancellationToken)).ConfigureAwait(false);
+        try
+        {
+            return await RunAsync(_readDataSource, "retrieving", () => SearchAsync(request, query, kind, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e) when (IsBrokenConnection(e.InnerException) && !cancellationToken.IsCancellationRequested)
+        {
+            // A search is a read and safe to repeat: after the pool was reset, one more try on a fresh connection hides the dead
+            // connections a restart or failover left in the pool. A server that is really down fails this try too.
+            return await RunAsync(_readDataSource, "retrieving", () => SearchAsync(request, query, kind, cancellationToken)).ConfigureAwait(false);
+        }
     }
+
+    private static bool IsBrokenConnection(Exception? exception) =>
+        exception is NpgsqlException e && (e is not PostgresException || e.SqlState!.StartsWith("08", StringComparison.Ordinal) || e.SqlState.StartsWith("57P", StringComparison.Ordinal));
 
     /// <summary>Runs the search for a query vector the caller already has (benchmarks, tests).</summary>
     internal async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken)
@@ -739,7 +751,7 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
         {
             throw new InvalidOperationException($"PostgreSQL error while {operation} on {_schema.DisplayName}: {e.MessageText}. Run 'hybrid-answer migrate' or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.", e);
         }
-        catch (NpgsqlException e) when (e is not PostgresException || e.SqlState!.StartsWith("08", StringComparison.Ordinal) || e.SqlState.StartsWith("57P", StringComparison.Ordinal))
+        catch (NpgsqlException e) when (IsBrokenConnection(e))
         {
             dataSource.Clear();
             PgVectorLog.PoolCleared(_logger, _schema.DisplayName, e);

@@ -77,10 +77,11 @@ public sealed class PgVectorKnowledgeBaseOptions
     /// <value>The default is <see langword="false"/>.</value>
     public bool MultiTenant { get; set; }
 
-    /// <summary>Gets or sets the constant k of reciprocal rank fusion, 1 / (k + rank).</summary>
-    /// <value>The default is 60, the value of the original RRF paper.</value>
+    /// <summary>Gets or sets the constant k of reciprocal rank fusion, weight / (k + rank).</summary>
+    /// <value>The default is 10, as in memory: each list holds only max(4 × top-K, 40) candidates, and a small k lets a chunk
+    /// that one list ranks first compete with chunks both lists rank in the middle. The original RRF paper used 60 for long lists.</value>
     [Range(1, 1000)]
-    public int RrfK { get; set; } = 60;
+    public int RrfK { get; set; } = 10;
 
     /// <summary>Gets or sets how many chunks are sent to the embedding generator in one request.</summary>
     /// <value>The default is 64. 1–2,048.</value>

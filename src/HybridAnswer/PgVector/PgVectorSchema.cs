@@ -160,7 +160,9 @@ internal sealed class PgVectorSchema
     /// keeps scanning instead of returning too few rows); only when that yields fewer than $5 rows does the exact CTE run
     /// (its WHERE is a one-time filter, so otherwise it costs nothing) and replace it, ordering by an expression the index
     /// cannot serve. The fusion is the reciprocal-rank-fusion shape of pgvector's hybrid example: two ranked lists, a full
-    /// outer join, 1/(k + rank) summed.
+    /// outer join, 1/(k + rank) summed — each term weighted by the chunk's score relative to the best of its list (at least 0.1), as the
+    /// in-memory knowledge base does, so that a chunk one list ranks first by a wide margin (an exact product code) is not
+    /// outranked by chunks both lists rank in the middle.
     /// </remarks>
     public string RetrievalSql(RetrievalKind kind, bool hasFilter)
     {
@@ -183,7 +185,8 @@ internal sealed class PgVectorSchema
             ),
             vector_ranked AS (
                 SELECT v.tenant_id, v.document_id, v.ordinal, v.similarity,
-                       row_number() OVER (ORDER BY v.similarity DESC, v.document_id, v.ordinal) AS rank
+                       row_number() OVER (ORDER BY v.similarity DESC, v.document_id, v.ordinal) AS rank,
+                       greatest(0.1, coalesce(greatest(v.similarity, 0) / nullif(max(greatest(v.similarity, 0)) OVER (), 0), 1.0)) AS weight
                 FROM (
                     SELECT * FROM vector_index WHERE (SELECT count(*) FROM vector_index) >= $5
                     UNION ALL
@@ -196,7 +199,8 @@ internal sealed class PgVectorSchema
         var keyword = $"""
             keyword_ranked AS (
                 SELECT c.tenant_id, c.document_id, c.ordinal, ts_rank_cd(c.search, q, 32) AS keyword_score,
-                       row_number() OVER (ORDER BY ts_rank_cd(c.search, q) DESC, c.document_id, c.ordinal) AS rank
+                       row_number() OVER (ORDER BY ts_rank_cd(c.search, q) DESC, c.document_id, c.ordinal) AS rank,
+                       greatest(0.1, coalesce(ts_rank_cd(c.search, q) / nullif(max(ts_rank_cd(c.search, q)) OVER (), 0), 1.0)) AS weight
                 FROM {Table} c, websearch_to_tsquery('{TextConfig}'::regconfig, $4) q
                 WHERE c.search @@ q AND c.tenant_id = $2{filter} AND {keywordFloor}
                 ORDER BY ts_rank_cd(c.search, q) DESC, c.document_id, c.ordinal
@@ -229,7 +233,7 @@ internal sealed class PgVectorSchema
                     SELECT coalesce(v.tenant_id, k.tenant_id) AS tenant_id,
                            coalesce(v.document_id, k.document_id) AS document_id,
                            coalesce(v.ordinal, k.ordinal) AS ordinal,
-                           coalesce(1.0 / ($7 + v.rank), 0.0) + coalesce(1.0 / ($7 + k.rank), 0.0) AS rrf
+                           coalesce(coalesce(v.weight, 1.0) / ($7 + v.rank), 0.0) + coalesce(coalesce(k.weight, 1.0) / ($7 + k.rank), 0.0) AS rrf
                     FROM vector_ranked v
                     FULL OUTER JOIN keyword_ranked k ON v.tenant_id = k.tenant_id AND v.document_id = k.document_id AND v.ordinal = k.ordinal
                 )
