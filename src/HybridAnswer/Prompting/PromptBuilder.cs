@@ -49,6 +49,13 @@ internal static partial class PromptBuilder
         return [new ChatMessage(ChatRole.System, Instructions(request, options)), new ChatMessage(ChatRole.User, user.ToString())];
     }
 
+    private const int MaxCachedSources = 100_000;
+
+    // How far a token count of joined pieces can differ from the sum of the pieces' counts, per join (BPE merges across a boundary).
+    private const int BoundaryMargin = 4;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Title, int Content, int Length), int> SourceTokenCache = new();
+
     /// <summary>
     /// Chooses the sources that fit the budget <see cref="PromptOptions.MaxPromptTokens"/> − <see cref="PromptOptions.MaxAnswerTokens"/>:
     /// highest-ranked first (the order given), duplicates (same chunk id or same text) skipped, a source that does not fit
@@ -75,7 +82,7 @@ internal static partial class PromptBuilder
                 continue;
             }
 
-            var cost = PromptTokenizer.Count(FormatSource(packed.Count + 1, source));
+            var cost = SourceTokens(packed.Count + 1, source);
             if (used + cost <= budget)
             {
                 packed.Add(source);
@@ -93,13 +100,41 @@ internal static partial class PromptBuilder
             }
         }
 
-        // Token counts of concatenated pieces can differ by a few from the sum of their parts: check the real prompt.
+        // Token counts of concatenated pieces can differ by a few from the sum of their parts: when the estimate is within that
+        // margin of the budget, count the real prompt (tokenizing the whole prompt on every answer would cost more than the rest
+        // of the pipeline together).
+        if (used + (BoundaryMargin * (packed.Count + 4)) <= budget)
+        {
+            return packed;
+        }
+
         while (packed.Count > 0 && CountTokens(Build(request with { Sources = packed }, options)) > budget)
         {
             packed.RemoveAt(packed.Count - 1);
         }
 
         return packed;
+    }
+
+    /// <summary>
+    /// The tokens of one formatted source. Counts are cached by title and content (bounded; the same chunks are retrieved again
+    /// and again), for the marker "[1] "; markers of two or more digits add a token.
+    /// </summary>
+    private static int SourceTokens(int number, RetrievedChunk source)
+    {
+        var key = (source.Title.GetHashCode(StringComparison.Ordinal), source.Content.GetHashCode(StringComparison.Ordinal), source.Content.Length);
+        if (!SourceTokenCache.TryGetValue(key, out var count))
+        {
+            count = PromptTokenizer.Count(FormatSource(1, source));
+            if (SourceTokenCache.Count >= MaxCachedSources)
+            {
+                SourceTokenCache.Clear();
+            }
+
+            SourceTokenCache[key] = count;
+        }
+
+        return count + (number >= 10 ? 1 : 0);
     }
 
     /// <summary>Counts the tokens of the messages as a chat model sees them, framing included.</summary>
