@@ -15,6 +15,7 @@ internal static class CliApp
         root.Subcommands.Add(AdviseCommand.Create(output));
         root.Subcommands.Add(IngestCommand.Create(output));
         root.Subcommands.Add(MigrateCommand.Create(output));
+        root.Subcommands.Add(EvalCommand.Create(output));
         return root;
     }
 

@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using HybridAnswer.Evaluation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HybridAnswer.Cli;
+
+/// <summary>
+/// <c>eval --questions FILE.jsonl</c>: run an evaluation set against a knowledge base and print retrieval quality
+/// (hit@1, recall@k, MRR, nDCG@10), refusal precision and recall, the answer-contains rate and latency, as a table or JSON.
+/// </summary>
+internal static class EvalCommand
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    public static Command Create(TextWriter output)
+    {
+        var questions = new Option<FileInfo>("--questions")
+        {
+            Description = "JSON Lines file of questions: {\"question\", \"expectedDocuments\", \"expectedAnswerContains\"} or {\"question\", \"unanswerable\": true}.",
+            Required = true,
+        };
+        var knowledge = new KnowledgeSourceOptions();
+        var models = new ModelOptions();
+        var filter = CommonOptions.Filter();
+        var topK = CommonOptions.TopK();
+        var json = CommonOptions.Json();
+        var details = new Option<bool>("--details") { Description = "Also list every question with its rank, answer outcome and latency (text output)." };
+
+        var command = new Command("eval", "Measure retrieval and answer quality on a question set: hit@1, recall@k, MRR, nDCG@10, refusals, answer-contains rate, latency.")
+        {
+            questions, filter, topK, json, details,
+        };
+        knowledge.AddTo(command);
+        models.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetValue(questions)!;
+            if (!file.Exists)
+            {
+                throw new CliUsageException($"--questions: the file '{file.FullName}' does not exist.");
+            }
+
+            var set = await EvaluationQuestionReader.ReadFileAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+            if (set.Count == 0)
+            {
+                throw new CliUsageException($"--questions: the file '{file.FullName}' has no questions.");
+            }
+
+            var services = new ServiceCollection();
+            var builder = services.AddHybridAnswering();
+            KnowledgeSourceOptions.Register(builder, parse);
+            models.Register(builder, parse);
+
+            await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);
+            var evaluator = new Evaluator(provider.GetRequiredService<IRetriever>(), provider.GetRequiredService<HybridAnswerer>());
+            var options = new EvaluationOptions
+            {
+                TopK = parse.GetValue(topK) ?? new EvaluationOptions().TopK,
+                Filter = CommonOptions.ParseFilters(parse.GetValue(filter)),
+            };
+            var report = await evaluator.EvaluateAsync(set, options, cancellationToken).ConfigureAwait(false);
+
+            var text = parse.GetValue(json) ? JsonSerializer.Serialize(ToJson(report, file.Name, options), JsonOptions) : FormatTable(report, file.Name, options, parse.GetValue(details));
+            await output.WriteLineAsync(text).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static string FormatTable(EvaluationReport report, string source, EvaluationOptions options, bool details)
+    {
+        var filter = options.Filter.Count == 0 ? "none" : string.Join(", ", options.Filter.Select(f => $"{f.Key}={f.Value}"));
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{source}: {report.Questions} questions ({report.Answerable} answerable, {report.Unanswerable} unanswerable); top-k {report.TopK}; filter {filter}");
+        text.AppendLine();
+        var rows = new List<(string Metric, string Value, string Over)>
+        {
+            ("hit@1", Format(report.HitAt1), $"{report.Answerable} answerable"),
+            ($"recall@{report.TopK}", Format(report.RecallAtK), $"{report.Answerable} answerable"),
+            ("MRR", Format(report.MeanReciprocalRank), $"{report.Answerable} answerable"),
+            ("nDCG@10", Format(report.NdcgAt10), $"{report.Answerable} answerable"),
+            ("refusal precision", Format(report.RefusalPrecision), $"{report.Outcomes.Count(o => !o.Answered)} refusals"),
+            ("refusal recall", Format(report.RefusalRecall), $"{report.Unanswerable} unanswerable"),
+            ("answer contains", Format(report.AnswerContainsRate), $"{report.AnswerContainsChecked} with a phrase"),
+            ("answer latency p50", Milliseconds(report.AnswerLatencyP50), "all"),
+            ("answer latency p95", Milliseconds(report.AnswerLatencyP95), "all"),
+            ("retrieval latency p50", Milliseconds(report.RetrievalLatencyP50), "all"),
+            ("retrieval latency p95", Milliseconds(report.RetrievalLatencyP95), "all"),
+        };
+        var width = rows.Max(r => r.Metric.Length);
+        var valueWidth = rows.Max(r => r.Value.Length);
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"metric".PadRight(width)}  {"value".PadLeft(valueWidth)}  over");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{new string('-', width)}  {new string('-', valueWidth)}  {new string('-', 20)}");
+        foreach (var (metric, value, over) in rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{metric.PadRight(width)}  {value.PadLeft(valueWidth)}  {over}");
+        }
+
+        if (details)
+        {
+            text.AppendLine();
+            text.AppendLine("line  rank  outcome   contains  ms       question");
+            foreach (var o in report.Outcomes)
+            {
+                var rank = o.Question.Unanswerable ? "-" : o.FirstRelevantRank?.ToString(CultureInfo.InvariantCulture) ?? "miss";
+                var outcome = o.Question.Unanswerable ? (o.Answered ? "ANSWERED" : "refused") : (o.Answered ? "answered" : "REFUSED");
+                var contains = o.AnswerContainsExpected switch { true => "yes", false => "NO", null => "-" };
+                text.AppendLine(CultureInfo.InvariantCulture, $"{o.Question.Line,4}  {rank,4}  {outcome,-8}  {contains,-8}  {o.AnswerLatency.TotalMilliseconds,7:0.00}  {o.Question.Question}");
+            }
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    internal static object ToJson(EvaluationReport report, string source, EvaluationOptions options) => new Dictionary<string, object?>
+    {
+        ["questionsFile"] = source,
+        ["filter"] = options.Filter,
+        ["topK"] = report.TopK,
+        ["questions"] = report.Questions,
+        ["answerable"] = report.Answerable,
+        ["unanswerable"] = report.Unanswerable,
+        ["hitAt1"] = Round(report.HitAt1),
+        ["recallAtK"] = Round(report.RecallAtK),
+        ["mrr"] = Round(report.MeanReciprocalRank),
+        ["ndcgAt10"] = Round(report.NdcgAt10),
+        ["refusalPrecision"] = Round(report.RefusalPrecision),
+        ["refusalRecall"] = Round(report.RefusalRecall),
+        ["answerContainsRate"] = Round(report.AnswerContainsRate),
+        ["answerContainsChecked"] = report.AnswerContainsChecked,
+        ["latencyMs"] = new Dictionary<string, double>
+        {
+            ["answerP50"] = Math.Round(report.AnswerLatencyP50.TotalMilliseconds, 3),
+            ["answerP95"] = Math.Round(report.AnswerLatencyP95.TotalMilliseconds, 3),
+            ["retrievalP50"] = Math.Round(report.RetrievalLatencyP50.TotalMilliseconds, 3),
+            ["retrievalP95"] = Math.Round(report.RetrievalLatencyP95.TotalMilliseconds, 3),
+        },
+        ["results"] = report.Outcomes.Select(o => new Dictionary<string, object?>
+        {
+            ["line"] = o.Question.Line,
+            ["question"] = o.Question.Question,
+            ["unanswerable"] = o.Question.Unanswerable,
+            ["expectedDocuments"] = o.Question.ExpectedDocuments,
+            ["rankedDocuments"] = o.RankedDocuments,
+            ["firstRelevantRank"] = o.FirstRelevantRank,
+            ["answered"] = o.Answered,
+            ["answerContainsExpected"] = o.AnswerContainsExpected,
+            ["answer"] = o.AnswerText,
+            ["latencyMs"] = Math.Round(o.AnswerLatency.TotalMilliseconds, 3),
+        }).ToList(),
+    };
+
+    private static string Format(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 4) : null;
+
+    private static string Milliseconds(TimeSpan value) => value.TotalMilliseconds.ToString("0.00 'ms'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json;
+
+namespace HybridAnswer.Evaluation;
+
+/// <summary>
+/// Reads evaluation questions from JSON Lines, one object per line:
+/// <c>{"question": "...", "expectedDocuments": ["..."], "expectedAnswerContains": "..."}</c> or
+/// <c>{"question": "...", "unanswerable": true}</c>. Blank lines and lines starting with <c>//</c> are skipped.
+/// </summary>
+public static class EvaluationQuestionReader
+{
+    /// <summary>Reads a question file.</summary>
+    /// <param name="path">The <c>.jsonl</c> file.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The questions, in file order.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A line is not a valid question; the message names the file and the line.</exception>
+    public static async Task<IReadOnlyList<EvaluationQuestion>> ReadFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The questions file '{path}' does not exist.", path);
+        }
+
+        var text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        return Parse(text, Path.GetFileName(path));
+    }
+
+    /// <summary>Parses JSON Lines text.</summary>
+    /// <param name="jsonLines">The text, one JSON object per line.</param>
+    /// <param name="source">A name for messages (e.g. the file name); <c>questions</c> when <see langword="null"/>.</param>
+    /// <returns>The questions, in order.</returns>
+    /// <exception cref="InvalidDataException">A line is not a valid question; the message names the source and the line.</exception>
+    public static IReadOnlyList<EvaluationQuestion> Parse(string jsonLines, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(jsonLines);
+        source ??= "questions";
+        var questions = new List<EvaluationQuestion>();
+        var lines = jsonLines.TrimStart('\uFEFF').Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            questions.Add(ParseLine(line, i + 1, source));
+        }
+
+        return questions;
+    }
+
+    private static EvaluationQuestion ParseLine(string line, int number, string source)
+    {
+        string Where() => $"{source} line {number}";
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{Where()}: not valid JSON ({e.Message}).", e);
+        }
+
+        using (json)
+        {
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{Where()}: expected a JSON object, got {root.ValueKind}.");
+            }
+
+            string? question = null;
+            string? contains = null;
+            var unanswerable = false;
+            var documents = new List<string>();
+            foreach (var property in root.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "question":
+                        question = String(property, Where);
+                        break;
+                    case "expectedAnswerContains":
+                        contains = property.Value.ValueKind == JsonValueKind.Null ? null : String(property, Where);
+                        break;
+                    case "unanswerable":
+                        unanswerable = property.Value.ValueKind switch
+                        {
+                            JsonValueKind.True => true,
+                            JsonValueKind.False => false,
+                            _ => throw new InvalidDataException($"{Where()}: 'unanswerable' must be true or false."),
+                        };
+                        break;
+                    case "expectedDocuments":
+                        if (property.Value.ValueKind != JsonValueKind.Array)
+                        {
+                            throw new InvalidDataException($"{Where()}: 'expectedDocuments' must be an array of document ids.");
+                        }
+
+                        foreach (var item in property.Value.EnumerateArray())
+                        {
+                            if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
+                            {
+                                throw new InvalidDataException($"{Where()}: 'expectedDocuments' must hold non-empty strings.");
+                            }
+
+                            documents.Add(item.GetString()!);
+                        }
+
+                        break;
+                    default:
+                        // Unknown properties (notes, tags) are allowed, so sets can carry extra annotations.
+                        break;
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(question))
+            {
+                throw new InvalidDataException($"{Where()}: 'question' is missing or empty.");
+            }
+
+            if (unanswerable && (documents.Count > 0 || contains is not null))
+            {
+                throw new InvalidDataException($"{Where()}: an unanswerable question cannot have 'expectedDocuments' or 'expectedAnswerContains'.");
+            }
+
+            if (!unanswerable && documents.Count == 0)
+            {
+                throw new InvalidDataException($"{Where()}: give 'expectedDocuments' (at least one id) or \"unanswerable\": true.");
+            }
+
+            return new EvaluationQuestion
+            {
+                Question = question,
+                ExpectedDocuments = documents,
+                ExpectedAnswerContains = contains,
+                Unanswerable = unanswerable,
+                Line = number,
+            };
+        }
+    }
+
+    private static string String(JsonProperty property, Func<string> where) =>
+        property.Value.ValueKind == JsonValueKind.String
+            ? property.Value.GetString()!
+            : throw new InvalidDataException($"{where()}: '{property.Name}' must be a string.");
+}
