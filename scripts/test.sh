@@ -5,6 +5,10 @@
 #   bash scripts/test.sh [extra dotnet test arguments]
 #   e.g. bash scripts/test.sh --filter "FullyQualifiedName~PgVector"
 #
+# After the tests, every benchmark runs once on tiny inputs (benchmarks --short, well
+# under a minute) so the benchmarks keep compiling and working; the numbers are not
+# measurements. HYBRIDANSWER_SKIP_BENCHMARKS=1 skips that step.
+#
 # Needs the .NET SDK and the PostgreSQL 15 server binaries; installs pgvector on
 # first use (root + Debian apt). The cluster and its data are deleted on exit.
 set -euo pipefail
@@ -44,5 +48,13 @@ echo "tests: ${passed} passed, ${failed} failed"
 if [[ "$status" -eq 0 && "$passed" -eq 0 ]]; then
   echo "error: no test ran" >&2
   status=1
+fi
+
+if [[ "${HYBRIDANSWER_SKIP_BENCHMARKS:-0}" != "1" ]]; then
+  echo "== benchmarks (short smoke run) =="
+  bench_started=$SECONDS
+  dotnet run -c Release --project benchmarks/HybridAnswer.Benchmarks -- --short \
+    --artifacts "${TMPDIR:-/tmp}/hybridanswer-benchmarks-short" || status=$?
+  echo "== benchmarks (short smoke run) took $((SECONDS - bench_started)) s =="
 fi
 exit "$status"

@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Attributes;
+using HybridAnswer.InMemory;
+
+namespace HybridAnswer.Benchmarks;
+
+/// <summary>Building the chat prompt from a question and its top-5 sources from the sample knowledge base.</summary>
+[MemoryDiagnoser]
+public class PromptBenchmarks
+{
+    private GenerationRequest _request = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var knowledge = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator());
+        knowledge.UpsertAsync(SampleKnowledge.Documents).GetAwaiter().GetResult();
+        const string question = "How long do I have to return a kettle I bought three weeks ago?";
+        var sources = knowledge.RetrieveAsync(new RetrievalRequest(question) { TopK = 5 }).GetAwaiter().GetResult();
+        if (sources.Count != 5)
+        {
+            throw new InvalidOperationException($"Expected 5 sources, got {sources.Count}.");
+        }
+
+        _request = new GenerationRequest
+        {
+            Question = question,
+            Mode = AnswerMode.Rag,
+            Sources = sources,
+            Customer = new CustomerContext { CustomerId = "c-1001", Tier = "Gold", OrderCount = 12, MemberSince = new DateOnly(2021, 3, 4) },
+            NoAnswerText = HybridAnsweringOptions.DefaultNoAnswerText,
+        };
+    }
+
+    [Benchmark(Description = "PromptBuilder.Build, 5 sources + customer")]
+    public int BuildPrompt() => PromptBuilder.Build(_request).Count;
+}
