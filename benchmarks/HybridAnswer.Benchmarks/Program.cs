@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
@@ -20,6 +21,13 @@ if (!arguments.Any(a => a is "--filter" or "-f" or "--list" or "--help" or "-h" 
 var config = DefaultConfig.Instance
     .AddColumn(new ThroughputColumn())
     .AddColumn(StatisticColumn.P50, StatisticColumn.P95);
+if (!PgVectorFixture.IsAvailable)
+{
+    // The pgvector benchmarks need a server; benchmarks/run-pg.sh (and scripts/test.sh) start one and set the variable.
+    Console.WriteLine($"// {PgVectorFixture.ConnectionVariable} is not set: pgvector benchmarks skipped (run benchmarks/run-pg.sh for them).");
+    config = config.AddFilter(new SimpleFilter(b => !b.Descriptor.Type.Name.StartsWith("PgVector", StringComparison.Ordinal)));
+}
+
 if (BenchmarkMode.IsShort)
 {
     // One untimed + one timed invocation per benchmark, in this process (no per-benchmark build), so the

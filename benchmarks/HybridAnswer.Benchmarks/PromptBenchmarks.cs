@@ -3,11 +3,16 @@ using HybridAnswer.InMemory;
 
 namespace HybridAnswer.Benchmarks;
 
-/// <summary>Building the chat prompt from a question and its top-5 sources from the sample knowledge base.</summary>
+/// <summary>
+/// Building the chat prompt from a question and its top-5 sources from the sample knowledge base: the messages alone, the
+/// o200k token count of the result, and packing the sources into the default token budget (what the generator does per answer).
+/// </summary>
 [MemoryDiagnoser]
 public class PromptBenchmarks
 {
+    private readonly PromptOptions _options = new();
     private GenerationRequest _request = null!;
+    private List<Microsoft.Extensions.AI.ChatMessage> _messages = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -29,8 +34,15 @@ public class PromptBenchmarks
             Customer = new CustomerContext { CustomerId = "c-1001", Tier = "Gold", OrderCount = 12, MemberSince = new DateOnly(2021, 3, 4) },
             NoAnswerText = HybridAnsweringOptions.DefaultNoAnswerText,
         };
+        _messages = PromptBuilder.Build(_request, _options);
     }
 
     [Benchmark(Description = "PromptBuilder.Build, 5 sources + customer")]
-    public int BuildPrompt() => PromptBuilder.Build(_request).Count;
+    public int BuildPrompt() => PromptBuilder.Build(_request, _options).Count;
+
+    [Benchmark(Description = "PromptBuilder.CountTokens (o200k) of that prompt")]
+    public int CountTokens() => PromptBuilder.CountTokens(_messages);
+
+    [Benchmark(Description = "PromptBuilder.Pack into the token budget + Build")]
+    public int PackAndBuild() => PromptBuilder.Build(_request with { Sources = PromptBuilder.Pack(_request, _options) }, _options).Count;
 }

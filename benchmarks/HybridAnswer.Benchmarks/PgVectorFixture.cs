@@ -1,0 +1,80 @@
+using HybridAnswer.PgVector;
+using Microsoft.Extensions.AI;
+using Npgsql;
+using Pgvector.Npgsql;
+
+namespace HybridAnswer.Benchmarks;
+
+/// <summary>
+/// The PostgreSQL side of the pgvector benchmarks: the connection from <c>HYBRIDANSWER_TEST_CONNECTION</c> (exported by
+/// <c>pg_start</c> in scripts/pg.sh, which benchmarks/run-pg.sh and scripts/test.sh call), tables, and precomputed embeddings
+/// so that embedding never counts in a database figure.
+/// </summary>
+internal static class PgVectorFixture
+{
+    public const string ConnectionVariable = "HYBRIDANSWER_TEST_CONNECTION";
+
+    public static bool IsAvailable => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConnectionVariable));
+
+    public static NpgsqlDataSource CreateDataSource()
+    {
+        var connectionString = Environment.GetEnvironmentVariable(ConnectionVariable)
+            ?? throw new InvalidOperationException($"Set {ConnectionVariable} (benchmarks/run-pg.sh starts a cluster and sets it).");
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseVector();
+        return builder.Build();
+    }
+
+    /// <summary>An embedder holding the vectors of every corpus text in memory, computed before the measurement starts.</summary>
+    public static MemoizingEmbeddingGenerator PrecomputedEmbedder(IEnumerable<KnowledgeDocument> documents, int dimensions)
+    {
+        var embedder = new MemoizingEmbeddingGenerator(new RandomEmbeddingGenerator(dimensions));
+        embedder.GenerateAsync(documents.Select(d => d.Title + "\n" + d.Content)).GetAwaiter().GetResult();
+        return embedder;
+    }
+
+    public static PgVectorKnowledgeBase Create(NpgsqlDataSource dataSource, IEmbeddingGenerator<string, Embedding<float>> embedder, string table, RetrievalKind kind) =>
+        new(dataSource, embedder, new PgVectorKnowledgeBaseOptions
+        {
+            Table = table,
+            Dimensions = ExactSearchBenchmarks.Dimensions,
+            RetrievalKind = kind,
+            EmbeddingBatchSize = 1000,
+            WriteBatchChunks = 10_000,
+        });
+
+    public static void Execute(NpgsqlDataSource dataSource, string sql)
+    {
+        using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        command.ExecuteNonQuery();
+    }
+
+    public static bool TableExists(NpgsqlDataSource dataSource, string table)
+    {
+        using var command = dataSource.CreateCommand($"SELECT to_regclass('{table}') IS NOT NULL");
+        return (bool)command.ExecuteScalar()!;
+    }
+
+    public static long Count(NpgsqlDataSource dataSource, string table)
+    {
+        using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Creates the table empty, without its HNSW index, loads the documents with the library's binary COPY, then builds the
+    /// index (pgvector's advice for an initial load). The schema comes from the library's own migration.
+    /// </summary>
+    public static void BulkLoad(NpgsqlDataSource dataSource, PgVectorKnowledgeBase knowledge, string table, IReadOnlyList<KnowledgeDocument> documents)
+    {
+        Drop(dataSource, table);
+        knowledge.MigrateAsync().GetAwaiter().GetResult();
+        Execute(dataSource, $"DROP INDEX {table}_embedding_hnsw");
+        knowledge.UpsertAsync(documents).GetAwaiter().GetResult();
+        Execute(dataSource, $"SET maintenance_work_mem = '1GB'; CREATE INDEX {table}_embedding_hnsw ON {table} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64); ANALYZE {table}");
+    }
+
+    public static void Drop(NpgsqlDataSource dataSource, string table) =>
+        Execute(dataSource, $"DROP TABLE IF EXISTS {table}, {table}_schema_version");
+}
