@@ -50,7 +50,7 @@ public class PgVectorSearchBenchmarks
         _vector.MigrateAsync().GetAwaiter().GetResult();
         _hybrid.MigrateAsync().GetAwaiter().GetResult();
         var query = SyntheticCorpus.Query();
-        _query = RandomEmbeddingGenerator.Vector(query, ExactSearchBenchmarks.Dimensions);
+        _query = PgVectorFixture.QueryVector(query);
         _request = new RetrievalRequest(query) { TopK = 5 };
         _filtered = _request with { Filter = new Dictionary<string, string>(StringComparer.Ordinal) { ["category"] = "c7" } };
 
@@ -80,7 +80,7 @@ public class PgVectorSearchBenchmarks
         for (var q = 0; q < RecallQueries; q++)
         {
             var text = SyntheticCorpus.Query(1000 + q);
-            var vector = RandomEmbeddingGenerator.Vector(text, ExactSearchBenchmarks.Dimensions);
+            var vector = PgVectorFixture.QueryVector(text);
             var request = new RetrievalRequest(text) { TopK = 5 };
             if (category is not null)
             {
