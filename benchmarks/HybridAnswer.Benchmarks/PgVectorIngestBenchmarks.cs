@@ -30,8 +30,8 @@ public class PgVectorIngestBenchmarks
     public void Setup()
     {
         _dataSource = PgVectorFixture.CreateDataSource();
-        _documents = SyntheticCorpus.Documents(Chunks).ToList();
-        _increment = SyntheticCorpus.Documents(IncrementChunks, seed: 99).Select(d => new KnowledgeDocument("new-" + d.Id, d.Title, d.Content) { Metadata = d.Metadata }).ToList();
+        _documents = SyntheticCorpus.Documents(Chunks, clustered: true).ToList();
+        _increment = SyntheticCorpus.Documents(IncrementChunks, seed: 99, clustered: true).Select(d => new KnowledgeDocument("new-" + d.Id, d.Title, d.Content) { Metadata = d.Metadata }).ToList();
         var embedder = PgVectorFixture.PrecomputedEmbedder(_documents.Concat(_increment), ExactSearchBenchmarks.Dimensions);
         _bulk = PgVectorFixture.Create(_dataSource, embedder, BulkTable, RetrievalKind.Vector);
         _incremental = PgVectorFixture.Create(_dataSource, embedder, IncrementalTable, RetrievalKind.Vector);

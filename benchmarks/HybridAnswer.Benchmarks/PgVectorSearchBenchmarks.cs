@@ -28,13 +28,13 @@ public class PgVectorSearchBenchmarks
 
     public static IEnumerable<int> ChunkCounts => BenchmarkMode.IsShort ? [1_000] : [100_000];
 
-    private string Table => $"bench_search_{Chunks}";
+    private string Table => $"bench_search_{Chunks}_clustered";
 
     [GlobalSetup]
     public void Setup()
     {
         _dataSource = PgVectorFixture.CreateDataSource();
-        var documents = SyntheticCorpus.Documents(Chunks).ToList();
+        var documents = SyntheticCorpus.Documents(Chunks, clustered: true).ToList();
         var embedder = PgVectorFixture.PrecomputedEmbedder(documents, ExactSearchBenchmarks.Dimensions);
         _vector = PgVectorFixture.Create(_dataSource, embedder, Table, RetrievalKind.Vector);
         _hybrid = PgVectorFixture.Create(_dataSource, embedder, Table, RetrievalKind.Hybrid);
@@ -49,10 +49,18 @@ public class PgVectorSearchBenchmarks
 
         _vector.MigrateAsync().GetAwaiter().GetResult();
         _hybrid.MigrateAsync().GetAwaiter().GetResult();
-        var query = SyntheticCorpus.Query();
+        var query = SyntheticCorpus.Query(clustered: true);
         _query = PgVectorFixture.QueryVector(query);
         _request = new RetrievalRequest(query) { TopK = 5 };
         _filtered = _request with { Filter = new Dictionary<string, string>(StringComparer.Ordinal) { ["category"] = "c7" } };
+
+        foreach (var (name, request, kind) in new[] { ("vector", _request, RetrievalKind.Vector), ("filtered", _filtered, RetrievalKind.Vector), ("hybrid", _request, RetrievalKind.Hybrid) })
+        {
+            foreach (var line in Explain(request, kind))
+            {
+                Console.WriteLine($"// plan {name}: {line}");
+            }
+        }
 
         Console.WriteLine($"// pgvector recall@5 vs exact scan, {RecallQueries} queries, {Chunks:N0} chunks: unfiltered {Recall(null):0.000}, filtered category=c7 {Recall("c7"):0.000}");
     }
@@ -79,7 +87,7 @@ public class PgVectorSearchBenchmarks
         int found = 0, total = 0;
         for (var q = 0; q < RecallQueries; q++)
         {
-            var text = SyntheticCorpus.Query(1000 + q);
+            var text = SyntheticCorpus.Query(1000 + q, clustered: true);
             var vector = PgVectorFixture.QueryVector(text);
             var request = new RetrievalRequest(text) { TopK = 5 };
             if (category is not null)
@@ -124,5 +132,44 @@ public class PgVectorSearchBenchmarks
 
         transaction.Commit();
         return ids;
+    }
+
+    /// <summary>EXPLAIN ANALYZE of the library's own retrieval statement with the settings it uses, for the log.</summary>
+    private List<string> Explain(RetrievalRequest request, RetrievalKind kind)
+    {
+        var options = new PgVectorKnowledgeBaseOptions { Table = Table, Dimensions = ExactSearchBenchmarks.Dimensions, RetrievalKind = kind };
+        var sql = new PgVectorSchema(options, ExactSearchBenchmarks.Dimensions).RetrievalSql(kind, request.Filter.Count > 0);
+        using var connection = _dataSource.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        using (var set = new NpgsqlCommand($"SET LOCAL hnsw.ef_search = {options.FilteredEfSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.max_scan_tuples = {options.MaxScanTuples}", connection, transaction))
+        {
+            if (request.Filter.Count == 0)
+            {
+                set.CommandText = set.CommandText.Replace($"ef_search = {options.FilteredEfSearch}", "ef_search = 40", StringComparison.Ordinal);
+            }
+
+            set.ExecuteNonQuery();
+        }
+
+        using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<Vector> { TypedValue = new Vector(_query), DataTypeName = "vector" });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Filter.Count > 0 ? System.Text.Json.JsonSerializer.Serialize(request.Filter) : "{}", NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Query, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 40, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = -2.0, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 60, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 5, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        var lines = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+
+        transaction.Rollback();
+        return lines;
     }
 }
