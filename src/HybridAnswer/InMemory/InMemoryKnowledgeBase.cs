@@ -236,6 +236,8 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
             return null;
         }
 
+        // Copied once per query: enumerating the IReadOnlyDictionary per chunk boxed an enumerator for every chunk.
+        var pairs = filter.ToArray();
         return chunk =>
         {
             var document = snapshot.Chunks[chunk].Document;
@@ -244,9 +246,10 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
                 return false;
             }
 
-            foreach (var (key, value) in filter)
+            var metadata = document.Document.Metadata;
+            foreach (var (key, value) in pairs)
             {
-                if (!document.Document.Metadata.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
+                if (!metadata.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
                 {
                     return false;
                 }
