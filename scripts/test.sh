@@ -57,4 +57,7 @@ if [[ "${HYBRIDANSWER_SKIP_BENCHMARKS:-0}" != "1" ]]; then
     --artifacts "${TMPDIR:-/tmp}/hybridanswer-benchmarks-short" || status=$?
   echo "== benchmarks (short smoke run) took $((SECONDS - bench_started)) s =="
 fi
+
+# Repeat the summary as the very last line: that is the line CI reads.
+echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
