@@ -37,23 +37,26 @@ public sealed partial class HybridAnswerPackageTests(LocalFeedFixture feed, ITes
         Assert.Contains("ingested=2", run.StandardOutput, StringComparison.Ordinal);
 
         var rag = lines["Rag"];
-        Assert.Equal("echo:host-base-model", rag.Groups["model"].Value);
+        Assert.Equal("host-base-model", rag.Groups["model"].Value);
+        Assert.StartsWith("From the docs (model host-base-model)", rag.Groups["text"].Value, StringComparison.Ordinal);
         Assert.Equal("True", rag.Groups["answered"].Value);
         Assert.Equal("1", rag.Groups["citations"].Value);
         Assert.Equal("returns", rag.Groups["cited"].Value);
 
         var fineTuned = lines["FineTuned"];
-        Assert.Equal("echo:ft:gpt-4o-mini:host::pkgtest", fineTuned.Groups["model"].Value);
+        Assert.Equal("ft:gpt-4o-mini:host::pkgtest", fineTuned.Groups["model"].Value);
+        Assert.StartsWith("From my training (model ft:gpt-4o-mini:host::pkgtest)", fineTuned.Groups["text"].Value, StringComparison.Ordinal);
         Assert.Equal("True", fineTuned.Groups["answered"].Value);
         Assert.Equal("0", fineTuned.Groups["citations"].Value);
 
         var hybrid = lines["Hybrid"];
-        Assert.Equal("echo:ft:gpt-4o-mini:host::pkgtest", hybrid.Groups["model"].Value);
+        Assert.Equal("ft:gpt-4o-mini:host::pkgtest", hybrid.Groups["model"].Value);
+        Assert.StartsWith("From the docs (model ft:gpt-4o-mini:host::pkgtest)", hybrid.Groups["text"].Value, StringComparison.Ordinal);
         Assert.Equal("True", hybrid.Groups["answered"].Value);
         Assert.Equal("1", hybrid.Groups["citations"].Value);
         Assert.Equal("returns", hybrid.Groups["cited"].Value);
     }
 
-    [GeneratedRegex(@"^mode=(?<mode>\w+) model=(?<model>\S*) answered=(?<answered>\w+) citations=(?<citations>\d+) cited=(?<cited>\S*)\r?$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^mode=(?<mode>\w+) model=(?<model>\S*) answered=(?<answered>\w+) citations=(?<citations>\d+) cited=(?<cited>\S*) text=(?<text>.*?)\r?$", RegexOptions.Multiline)]
     private static partial Regex AnswerLine();
 }

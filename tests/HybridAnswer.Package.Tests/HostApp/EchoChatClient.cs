@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 /// <summary>
 /// The host's own chat model: answers from the numbered sources when the prompt has them, from "training" otherwise,
-/// and reports the model id it was asked for (ChatOptions.ModelId), prefixed, so the caller can see which one was routed.
+/// and says which model id it was asked for (ChatOptions.ModelId), so the caller can see how each mode was routed.
 /// </summary>
 internal sealed class EchoChatClient : IChatClient
 {
@@ -11,11 +11,11 @@ internal sealed class EchoChatClient : IChatClient
     {
         var prompt = string.Join("\n", messages.Select(m => m.Text));
         var text = prompt.Contains("<sources>", StringComparison.Ordinal)
-            ? "From the docs: you can return an item within 30 days of delivery. [1]"
-            : "From my training: returns are accepted within 30 days.";
+            ? $"From the docs (model {options?.ModelId}): you can return an item within 30 days of delivery. [1]"
+            : $"From my training (model {options?.ModelId}): returns are accepted within 30 days.";
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
         {
-            ModelId = "echo:" + options?.ModelId,
+            ModelId = options?.ModelId,
             Usage = new UsageDetails { InputTokenCount = prompt.Length / 4, OutputTokenCount = text.Length / 4 },
         };
         return Task.FromResult(response);

@@ -21,5 +21,5 @@ foreach (var mode in new[] { AnswerMode.Rag, AnswerMode.FineTuned, AnswerMode.Hy
 {
     var answer = await answerer.AnswerAsync("How many days do I have to return an item?", new AnswerOptions { Mode = mode });
     var cited = string.Join(",", answer.Citations.Select(c => c.DocumentId));
-    Console.WriteLine($"mode={answer.Mode} model={answer.ModelId} answered={answer.Answered} citations={answer.Citations.Count} cited={cited}");
+    Console.WriteLine($"mode={answer.Mode} model={answer.ModelId} answered={answer.Answered} citations={answer.Citations.Count} cited={cited} text={answer.Text}");
 }

@@ -1,0 +1,102 @@
+using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Text;
+using System.Xml.Linq;
+
+namespace HybridAnswer.Package.Tests;
+
+/// <summary>What the packed .nupkg and .snupkg files hold: what nuget.org, the IDE and the debugger will see.</summary>
+[Collection(LocalFeedCollection.Name)]
+public sealed class PackageContentsTests(LocalFeedFixture feed)
+{
+    // The CustomDebugInformation kind of a SourceLink JSON blob in a portable PDB.
+    private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+
+    [Fact]
+    public void LibraryPackage_Packed_HasMetadataReadmeAndXmlDocs()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer", Value(metadata, "id"));
+        Assert.Equal(feed.Version, Value(metadata, "version"));
+        Assert.Equal("MIT", Value(metadata, "license"));
+        Assert.Equal("README.md", Value(metadata, "readme"));
+        Assert.False(string.IsNullOrWhiteSpace(Value(metadata, "description")));
+        Assert.Contains("pgvector", Value(metadata, "tags"), StringComparison.Ordinal);
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        Assert.Equal("https://github.com/hybridanswer/hybridanswer", (string?)repository.Attribute("url"));
+
+        // Build-time only analyzers must not become dependencies of every consumer.
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string?)e.Attribute("id")).ToList();
+        Assert.Contains("Microsoft.Extensions.AI.Abstractions", dependencies);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies);
+    }
+
+    [Fact]
+    public void SymbolPackage_Packed_HasPortablePdbWithSourceLinkToRepository()
+    {
+        using var symbols = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.{feed.Version}.snupkg"));
+        var pdbEntry = symbols.GetEntry("lib/net10.0/HybridAnswer.pdb");
+        Assert.NotNull(pdbEntry);
+
+        using var pdb = new MemoryStream();
+        using (var stream = pdbEntry.Open())
+        {
+            stream.CopyTo(pdb);
+        }
+
+        pdb.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var sourceLink = reader.CustomDebugInformation
+            .Select(reader.GetCustomDebugInformation)
+            .Where(info => reader.GetGuid(info.Kind) == SourceLinkKind)
+            .Select(info => Encoding.UTF8.GetString(reader.GetBlobBytes(info.Value)))
+            .SingleOrDefault();
+
+        if (!Directory.Exists(Path.Combine(RepositoryLayout.Root, ".git")) && !File.Exists(Path.Combine(RepositoryLayout.Root, ".git")))
+        {
+            // Built from a source archive: no commit to link to, and SourceLink rightly stays out.
+            return;
+        }
+
+        Assert.NotNull(sourceLink);
+        Assert.Contains("https://raw.githubusercontent.com/hybridanswer/hybridanswer/", sourceLink, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToolPackage_Packed_IsDotnetToolWithBundledSamples()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.Cli.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", entries);
+        Assert.Contains("tools/net10.0/any/hybrid-answer.dll", entries);
+        Assert.Contains("tools/net10.0/any/samples/policies/returns.md", entries);
+        Assert.Equal(
+            Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "docs", "samples"), "*.md", SearchOption.AllDirectories).Length,
+            entries.Count(e => e.StartsWith("tools/net10.0/any/samples/", StringComparison.Ordinal) && e.EndsWith(".md", StringComparison.Ordinal)));
+
+        using var settings = package.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
+        var command = XDocument.Load(settings).Descendants("Command").Single();
+        Assert.Equal("hybrid-answer", (string?)command.Attribute("Name"));
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.Cli", Value(metadata, "id"));
+        Assert.Contains(metadata.Descendants(), e => e.Name.LocalName == "packageType" && (string?)e.Attribute("name") == "DotnetTool");
+    }
+
+    private static XElement Nuspec(ZipArchive package)
+    {
+        var entry = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/', StringComparison.Ordinal));
+        using var stream = entry.Open();
+        return XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+    }
+
+    private static string Value(XElement metadata, string name) =>
+        metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? string.Empty;
+}
