@@ -44,7 +44,15 @@ internal static class ProcessRunner
             catch (OperationCanceledException)
             {
                 timedOut = true;
-                process.Kill(entireProcessTree: true);
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It exited between the timeout and the kill.
+                }
+
                 await process.WaitForExitAsync(CancellationToken.None);
             }
         }
