@@ -21,6 +21,10 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
     private const float PairWeight = 0.6f;
     private const float CharGramWeight = 0.2f;
 
+    private const ulong Seed = 14695981039346656037UL;
+
+    private static readonly ulong CharGramSeed = Fnv1a(Seed, "c:");
+
     private readonly EmbeddingGeneratorMetadata _metadata;
 
     /// <summary>Initializes a new embedder.</summary>
@@ -63,19 +67,20 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
         for (var i = 0; i < terms.Count; i++)
         {
             var term = terms[i];
-            Add(vector, "w:" + term, WordWeight);
+            Add(vector, Fnv1a(Fnv1a(Seed, "w:"), term), WordWeight);
             if (i + 1 < terms.Count)
             {
-                Add(vector, "p:" + term + " " + terms[i + 1], PairWeight);
+                Add(vector, Fnv1a(Fnv1a(Fnv1a(Fnv1a(Seed, "p:"), term), " "), terms[i + 1]), PairWeight);
             }
 
             // Character n-grams of the padded term catch shared word parts (model codes, compounds, typos).
+            // Hashed piece by piece: the same values as hashing "c:" + gram, without a string per n-gram.
             var padded = "<" + term + ">";
             for (var n = 3; n <= 5; n++)
             {
                 for (var start = 0; start + n <= padded.Length; start++)
                 {
-                    Add(vector, string.Concat("c:", padded.AsSpan(start, n)), CharGramWeight);
+                    Add(vector, Fnv1a(CharGramSeed, padded.AsSpan(start, n)), CharGramWeight);
                 }
             }
         }
@@ -105,23 +110,28 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
         // Nothing to release: the embedder holds no unmanaged resources.
     }
 
-    private void Add(float[] vector, string feature, float weight)
+    private static void Add(float[] vector, ulong state, float weight)
     {
-        var hash = Fnv1a(feature);
+        var hash = Finish(state);
         var index = (int)(hash % (ulong)vector.Length);
         vector[index] += (hash >> 63) == 0 ? weight : -weight;
     }
 
-    // FNV-1a: stable across processes and platforms, unlike string.GetHashCode.
-    private static ulong Fnv1a(string text)
+    // FNV-1a: stable across processes and platforms, unlike string.GetHashCode. Fed in pieces, so a feature's prefix and
+    // text need not be joined into a new string first.
+    private static ulong Fnv1a(ulong hash, ReadOnlySpan<char> text)
     {
-        var hash = 14695981039346656037UL;
         foreach (var c in text)
         {
             hash = (hash ^ c) * 1099511628211UL;
         }
 
-        // Final avalanche so the low bits used for the index and the top bit used for the sign are independent.
+        return hash;
+    }
+
+    // Final avalanche so the low bits used for the index and the top bit used for the sign are independent.
+    private static ulong Finish(ulong hash)
+    {
         hash ^= hash >> 33;
         hash *= 0xff51afd7ed558ccdUL;
         hash ^= hash >> 33;
