@@ -15,16 +15,7 @@ cd "$repo_root"
 source scripts/pg.sh
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-ensure_pgvector
-cleanup() {
-  local rc=$?
-  pg_stop
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-pg_start
+pg_start_for_script
 
 what="${1:-all}"
 # shellcheck disable=SC2206

@@ -211,3 +211,20 @@ pg_stop() {
   fi
   unset PG_TMP PG_DATA
 }
+
+# For scripts that need one cluster for their whole run (tests, benchmarks): installs pgvector
+# when missing, starts the cluster, and stops and deletes it however the script ends. INT/TERM
+# go through 'exit' so the EXIT trap runs once and the exit code says what happened.
+pg_start_for_script() {
+  ensure_pgvector
+  trap '_pg_exit_trap' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  pg_start
+}
+
+_pg_exit_trap() {
+  local rc=$?
+  pg_stop
+  exit "$rc"
+}

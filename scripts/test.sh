@@ -21,20 +21,7 @@ source scripts/pg.sh
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-ensure_pgvector
-
-# Stop the cluster however the script ends; INT/TERM go through 'exit' so the
-# EXIT trap runs once and the exit code says what happened.
-cleanup() {
-  local rc=$?
-  pg_stop
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-pg_start
+pg_start_for_script
 
 status=0
 log="$(mktemp)"

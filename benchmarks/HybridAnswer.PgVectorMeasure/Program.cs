@@ -40,22 +40,7 @@ var watch = Stopwatch.StartNew();
 await copyKb.UpsertAsync(ingestDocuments);
 var copyRate = ingestChunks / watch.Elapsed.TotalSeconds;
 watch.Restart();
-await using (var connection = await dataSource.OpenConnectionAsync())
-{
-    await using var transaction = await connection.BeginTransactionAsync();
-    foreach (var document in ingestDocuments)
-    {
-        await using var insert = new NpgsqlCommand("INSERT INTO measure_insert (tenant_id, document_id, ordinal, title, content, metadata, source_uri, content_hash, embedding) VALUES ('', $1, 0, $2, $3, $4, NULL, 'x', $5)", connection, transaction);
-        insert.Parameters.AddWithValue(document.Id);
-        insert.Parameters.AddWithValue(document.Title);
-        insert.Parameters.AddWithValue(document.Content);
-        insert.Parameters.Add(new NpgsqlParameter { Value = $"{{\"group\":\"{document.Metadata["group"]}\"}}", NpgsqlDbType = NpgsqlDbType.Jsonb });
-        insert.Parameters.AddWithValue(new Vector(embedder.Embed(document.Title + "\n" + document.Content)));
-        await insert.ExecuteNonQueryAsync();
-    }
-
-    await transaction.CommitAsync();
-}
+await InsertRowByRowAsync(ingestDocuments);
 
 var insertRate = ingestChunks / watch.Elapsed.TotalSeconds;
 Console.WriteLine($"ingest (HNSW + GIN indexes present): COPY {copyRate:N0} chunks/s, row-by-row INSERT {insertRate:N0} chunks/s ({copyRate / insertRate:0.0}x)");
@@ -66,22 +51,7 @@ watch.Restart();
 await copyKb.UpsertAsync(Documents(ingestChunks, "b"));
 copyRate = ingestChunks / watch.Elapsed.TotalSeconds;
 watch.Restart();
-await using (var connection = await dataSource.OpenConnectionAsync())
-{
-    await using var transaction = await connection.BeginTransactionAsync();
-    foreach (var document in Documents(ingestChunks, "b"))
-    {
-        await using var insert = new NpgsqlCommand("INSERT INTO measure_insert (tenant_id, document_id, ordinal, title, content, metadata, source_uri, content_hash, embedding) VALUES ('', $1, 0, $2, $3, $4, NULL, 'x', $5)", connection, transaction);
-        insert.Parameters.AddWithValue(document.Id);
-        insert.Parameters.AddWithValue(document.Title);
-        insert.Parameters.AddWithValue(document.Content);
-        insert.Parameters.Add(new NpgsqlParameter { Value = $"{{\"group\":\"{document.Metadata["group"]}\"}}", NpgsqlDbType = NpgsqlDbType.Jsonb });
-        insert.Parameters.AddWithValue(new Vector(embedder.Embed(document.Title + "\n" + document.Content)));
-        await insert.ExecuteNonQueryAsync();
-    }
-
-    await transaction.CommitAsync();
-}
+await InsertRowByRowAsync(Documents(ingestChunks, "b"));
 
 insertRate = ingestChunks / watch.Elapsed.TotalSeconds;
 Console.WriteLine($"ingest (GIN indexes, no HNSW):        COPY {copyRate:N0} chunks/s, row-by-row INSERT {insertRate:N0} chunks/s ({copyRate / insertRate:0.0}x)");
@@ -162,6 +132,25 @@ async Task Execute(string sql, int timeout = 300)
     await using var command = dataSource.CreateCommand(sql);
     command.CommandTimeout = timeout;
     await command.ExecuteNonQueryAsync();
+}
+
+// Row-by-row INSERT in one transaction: the baseline COPY is compared with.
+async Task InsertRowByRowAsync(IEnumerable<KnowledgeDocument> documents)
+{
+    await using var connection = await dataSource.OpenConnectionAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    foreach (var document in documents)
+    {
+        await using var insert = new NpgsqlCommand("INSERT INTO measure_insert (tenant_id, document_id, ordinal, title, content, metadata, source_uri, content_hash, embedding) VALUES ('', $1, 0, $2, $3, $4, NULL, 'x', $5)", connection, transaction);
+        insert.Parameters.AddWithValue(document.Id);
+        insert.Parameters.AddWithValue(document.Title);
+        insert.Parameters.AddWithValue(document.Content);
+        insert.Parameters.Add(new NpgsqlParameter { Value = $"{{\"group\":\"{document.Metadata["group"]}\"}}", NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.AddWithValue(new Vector(embedder.Embed(document.Title + "\n" + document.Content)));
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    await transaction.CommitAsync();
 }
 
 /// <summary>

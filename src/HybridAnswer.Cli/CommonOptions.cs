@@ -44,23 +44,8 @@ internal static class CommonOptions
         CustomParser = ParseMode,
     };
 
-    public static Option<int?> TopK() => new("--top-k")
-    {
-        Description = "How many chunks to retrieve, 1-100 (default: 5).",
-
-        // A custom parser rather than a validator: a validator reading the value would throw on "abc" instead of reporting it.
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) || k < 1 || k > RetrievalRequest.MaxTopK)
-            {
-                result.AddError($"--top-k must be a whole number between 1 and {RetrievalRequest.MaxTopK} (was '{text}').");
-                return null;
-            }
-
-            return k;
-        },
-    };
+    public static Option<int?> TopK() =>
+        NumberOption.CreateOptional("--top-k", "How many chunks to retrieve, 1-100 (default: 5).", 1, RetrievalRequest.MaxTopK);
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text." };
 
