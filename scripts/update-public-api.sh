@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates src/HybridAnswer/PublicAPI.Unshipped.txt from the code: every public symbol of the library that is not
-# in PublicAPI.Shipped.txt (the API of the last release). The build fails (RS0016/RS0017) whenever the public API and
+# Regenerates PublicAPI.Unshipped.txt of each packaged library (src/HybridAnswer, then src/HybridAnswer.PgVector, which
+# builds on it) from the code: every public symbol that is not in that project's PublicAPI.Shipped.txt (the API of the last release). The build fails (RS0016/RS0017) whenever the public API and
 # these files disagree; after changing the API on purpose, run this and review the diff of the Unshipped file - it IS
 # the API change.
 #
@@ -20,36 +20,38 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-project=src/HybridAnswer/HybridAnswer.csproj
-shipped=src/HybridAnswer/PublicAPI.Shipped.txt
-unshipped=src/HybridAnswer/PublicAPI.Unshipped.txt
 header='#nullable enable'
-
-[[ -f "$shipped" ]] || printf '%s\n' "$header" > "$shipped"
-# Start from an empty Unshipped file so symbols added and removed again since the last release drop out.
-printf '%s\n' "$header" > "$unshipped"
-
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
-# --no-incremental: an up-to-date build skips the compiler, and with it the analyzer's diagnostics.
-if ! dotnet build "$project" --no-incremental -p:TreatWarningsAsErrors=false -v:q -clp:NoSummary >"$log" 2>&1; then
-  cat "$log" >&2
-  echo "error: $project does not build; fix that first." >&2
-  exit 1
-fi
+for project in src/HybridAnswer/HybridAnswer.csproj src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj; do
+  dir="$(dirname "$project")"
+  shipped="$dir/PublicAPI.Shipped.txt"
+  unshipped="$dir/PublicAPI.Unshipped.txt"
+  [[ -f "$shipped" ]] || printf '%s\n' "$header" > "$shipped"
+  # Start from an empty Unshipped file so symbols added and removed again since the last release drop out.
+  printf '%s\n' "$header" > "$unshipped"
 
-entries="$(sed -n "s/.*warning RS0016: Symbol '\(.*\)' is not part of the declared public API.*/\1/p" "$log" | LC_ALL=C sort -u)"
-{
-  printf '%s\n' "$header"
-  [[ -z "$entries" ]] || printf '%s\n' "$entries"
-} > "$unshipped"
-echo "$unshipped: $(printf '%s' "$entries" | grep -c . || true) entries"
+  # --no-incremental: an up-to-date build skips the compiler, and with it the analyzer's diagnostics.
+  if ! dotnet build "$project" --no-incremental -p:TreatWarningsAsErrors=false -v:q -clp:NoSummary >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "error: $project does not build; fix that first." >&2
+    exit 1
+  fi
 
-# The check: with the files written, the library must build with warnings as errors.
-if ! dotnet build "$project" --no-incremental -v:q -clp:NoSummary >"$log" 2>&1; then
-  grep -E 'error RS00[0-9]+' "$log" | sort -u >&2 || cat "$log" >&2
-  echo "error: the public API files still disagree with the code (see above)." >&2
-  exit 1
-fi
+  # Only this project's diagnostics (each line ends with the project that reported it).
+  entries="$(grep -F "[$repo_root/$project]" "$log" | sed -n "s/.*warning RS0016: Symbol '\(.*\)' is not part of the declared public API.*/\1/p" | LC_ALL=C sort -u)"
+  {
+    printf '%s\n' "$header"
+    [[ -z "$entries" ]] || printf '%s\n' "$entries"
+  } > "$unshipped"
+  echo "$unshipped: $(printf '%s' "$entries" | grep -c . || true) entries"
+
+  # The check: with the files written, the library must build with warnings as errors.
+  if ! dotnet build "$project" --no-incremental -v:q -clp:NoSummary >"$log" 2>&1; then
+    grep -E 'error RS00[0-9]+' "$log" | sort -u >&2 || cat "$log" >&2
+    echo "error: the public API files of $project still disagree with the code (see above)." >&2
+    exit 1
+  fi
+done
 echo "public API files match the code."

@@ -135,42 +135,7 @@ public class PgVectorSearchBenchmarks
         return ids;
     }
 
-    /// <summary>EXPLAIN ANALYZE of the library's own retrieval statement with the settings it uses, for the log.</summary>
-    private List<string> Explain(RetrievalRequest request, RetrievalKind kind)
-    {
-        var options = new PgVectorKnowledgeBaseOptions { Table = Table, Dimensions = ExactSearchBenchmarks.Dimensions, RetrievalKind = kind };
-        var sql = new PgVectorSchema(options, ExactSearchBenchmarks.Dimensions).RetrievalSql(kind, request.Filter.Count > 0);
-        using var connection = _dataSource.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        using (var set = new NpgsqlCommand($"SET LOCAL hnsw.ef_search = {options.FilteredEfSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.max_scan_tuples = {options.MaxScanTuples}", connection, transaction))
-        {
-            if (request.Filter.Count == 0)
-            {
-                set.CommandText = set.CommandText.Replace($"ef_search = {options.FilteredEfSearch}", "ef_search = 40", StringComparison.Ordinal);
-            }
-
-            set.ExecuteNonQuery();
-        }
-
-        using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<Vector> { TypedValue = new Vector(_query), DataTypeName = "vector" });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Filter.Count > 0 ? System.Text.Json.JsonSerializer.Serialize(request.Filter) : "{}", NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Query, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 40, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = -2.0, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 60, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 5, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        var lines = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                lines.Add(reader.GetString(0));
-            }
-        }
-
-        transaction.Rollback();
-        return lines;
-    }
+    /// <summary>EXPLAIN ANALYZE of the library's own retrieval statement with the settings it uses (the same command object the store runs), for the log.</summary>
+    private IReadOnlyList<string> Explain(RetrievalRequest request, RetrievalKind kind) =>
+        (kind == RetrievalKind.Vector ? _vector : _hybrid).ExplainAsync(request, _query, kind, _dataSource, CancellationToken.None).GetAwaiter().GetResult();
 }

@@ -11,18 +11,7 @@ public sealed partial class HybridAnswerPackageTests(LocalFeedFixture feed, ITes
     [Fact]
     public async Task HostApp_PackageReferenceWithOwnChatClient_AnswersInAllThreeModes()
     {
-        var host = Directory.CreateDirectory(Path.Combine(feed.WorkRoot, "host")).FullName;
-        var template = Path.Combine(AppContext.BaseDirectory, "HostApp");
-        foreach (var file in new[] { "Program.cs", "EchoChatClient.cs", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
-        {
-            File.Copy(Path.Combine(template, file), Path.Combine(host, file), overwrite: true);
-        }
-
-        File.WriteAllText(Path.Combine(host, "HostApp.csproj"), File.ReadAllText(Path.Combine(template, "HostApp.csproj"))
-            .Replace("{{HybridAnswerVersion}}", feed.Version, StringComparison.Ordinal)
-            .Replace("{{DependencyInjectionVersion}}", RepositoryLayout.PackageVersion("Microsoft.Extensions.DependencyInjection"), StringComparison.Ordinal));
-        feed.WriteNuGetConfig(host);
-
+        var host = CreateHost("host", "HostApp", "Program.cs", "EchoChatClient.cs");
         var run = (await ProcessRunner.RunAsync("dotnet", ["run", "--project", Path.Combine(host, "HostApp.csproj")], host, RunTimeout)).AssertSucceeded();
         foreach (var timing in feed.PackTimings)
         {
@@ -35,6 +24,12 @@ public sealed partial class HybridAnswerPackageTests(LocalFeedFixture feed, ITes
         var lines = AnswerLine().Matches(run.StandardOutput).ToDictionary(m => m.Groups["mode"].Value);
         Assert.True(lines.Count == 3, run.Describe("printed other than three answers"));
         Assert.Contains("ingested=2", run.StandardOutput, StringComparison.Ordinal);
+
+        // The core package answers without PostgreSQL, so it must not bring Npgsql into a host's dependency graph.
+        var assets = File.ReadAllText(Path.Combine(host, "obj", "project.assets.json"));
+        Assert.Contains($"\"HybridAnswer/{feed.Version}\"", assets, StringComparison.Ordinal);
+        Assert.DoesNotContain("Npgsql", assets, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Pgvector", assets, StringComparison.OrdinalIgnoreCase);
 
         var rag = lines["Rag"];
         Assert.Equal("host-base-model", rag.Groups["model"].Value);
@@ -55,6 +50,42 @@ public sealed partial class HybridAnswerPackageTests(LocalFeedFixture feed, ITes
         Assert.Equal("True", hybrid.Groups["answered"].Value);
         Assert.Equal("1", hybrid.Groups["citations"].Value);
         Assert.Equal("returns", hybrid.Groups["cited"].Value);
+    }
+
+    [Fact]
+    public async Task PgVectorHostApp_PackageReference_GetsUsePgVector()
+    {
+        var host = CreateHost("pg-host", "PgVectorHostApp", "Program.cs");
+        var run = (await ProcessRunner.RunAsync("dotnet", ["run", "--project", Path.Combine(host, "PgVectorHostApp.csproj")], host, RunTimeout)).AssertSucceeded();
+        log.WriteLine(run.StandardOutput);
+
+        Assert.Contains("knowledge-base=HybridAnswer.PgVector.PgVectorKnowledgeBase", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("script-has-hnsw=True", run.StandardOutput, StringComparison.Ordinal);
+        var assets = File.ReadAllText(Path.Combine(host, "obj", "project.assets.json"));
+        Assert.Contains($"\"HybridAnswer.PgVector/{feed.Version}\"", assets, StringComparison.Ordinal);
+        Assert.Contains("\"Npgsql/", assets, StringComparison.Ordinal);
+    }
+
+    /// <summary>Copies a host app template (its sources, the props that cut it off from the repository's) into a folder of the run.</summary>
+    private string CreateHost(string name, string template, params string[] sources)
+    {
+        var host = Directory.CreateDirectory(Path.Combine(feed.WorkRoot, name)).FullName;
+        var templates = AppContext.BaseDirectory;
+        foreach (var file in sources)
+        {
+            File.Copy(Path.Combine(templates, template, file), Path.Combine(host, file), overwrite: true);
+        }
+
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+        {
+            File.Copy(Path.Combine(templates, "HostApp", file), Path.Combine(host, file), overwrite: true);
+        }
+
+        File.WriteAllText(Path.Combine(host, template + ".csproj"), File.ReadAllText(Path.Combine(templates, template, template + ".csproj"))
+            .Replace("{{HybridAnswerVersion}}", feed.Version, StringComparison.Ordinal)
+            .Replace("{{DependencyInjectionVersion}}", RepositoryLayout.PackageVersion("Microsoft.Extensions.DependencyInjection"), StringComparison.Ordinal));
+        feed.WriteNuGetConfig(host);
+        return host;
     }
 
     [GeneratedRegex(@"^mode=(?<mode>\w+) model=(?<model>\S*) answered=(?<answered>\w+) citations=(?<citations>\d+) cited=(?<cited>\S*) text=(?<text>.*?)\r?$", RegexOptions.Multiline)]

@@ -35,6 +35,26 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string?)e.Attribute("id")).ToList();
         Assert.Contains("Microsoft.Extensions.AI.Abstractions", dependencies);
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies);
+        Assert.DoesNotContain("Npgsql", dependencies);
+        Assert.DoesNotContain("Pgvector", dependencies);
+    }
+
+    [Fact]
+    public void PgVectorPackage_Packed_HasDocsAndDependsOnCoreAndNpgsql()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.PgVector.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.PgVector.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.PgVector.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.PgVector", Value(metadata, "id"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+        Assert.Equal(feed.Version, dependencies["HybridAnswer"]);
+        Assert.Contains("Npgsql", dependencies.Keys);
+        Assert.Contains("Pgvector", dependencies.Keys);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
     }
 
     [Fact]

@@ -21,5 +21,10 @@ public sealed class InMemoryKnowledgeBaseOptions
     /// helpdesk question sets: hit@1 is equal or better at 10 than at 60.
     /// </value>
     [Range(1, 1000)]
-    public int RrfK { get; set; } = 10;
+    public int RrfK { get; set; } = RetrievalConstants.DefaultRrfK;
+
+    /// <summary>Gets or sets how many chunk texts are sent to the embedding generator per call while ingesting.</summary>
+    /// <value>The default is 64.</value>
+    [Range(1, 2048)]
+    public int EmbeddingBatchSize { get; set; } = RetrievalConstants.DefaultEmbeddingBatchSize;
 }

@@ -81,12 +81,12 @@ public sealed class PgVectorKnowledgeBaseOptions
     /// <value>The default is 10, as in memory: each list holds only max(4 × top-K, 40) candidates, and a small k lets a chunk
     /// that one list ranks first compete with chunks both lists rank in the middle. The original RRF paper used 60 for long lists.</value>
     [Range(1, 1000)]
-    public int RrfK { get; set; } = 10;
+    public int RrfK { get; set; } = RetrievalConstants.DefaultRrfK;
 
     /// <summary>Gets or sets how many chunks are sent to the embedding generator in one request.</summary>
     /// <value>The default is 64. 1–2,048.</value>
     [Range(1, 2048)]
-    public int EmbeddingBatchSize { get; set; } = 64;
+    public int EmbeddingBatchSize { get; set; } = RetrievalConstants.DefaultEmbeddingBatchSize;
 
     /// <summary>Gets or sets about how many chunks are embedded and then written in one transaction. Each document is always replaced whole.</summary>
     /// <value>The default is 2,000. 1–1,000,000.</value>

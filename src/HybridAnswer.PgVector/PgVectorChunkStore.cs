@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace HybridAnswer.PgVector;
+
+/// <summary>
+/// The PostgreSQL chunk store: bookkeeping reads and writes on the primary, searches on the read data source (a replica when one
+/// is configured), each mapped through <see cref="PgVectorErrors"/> and each after the schema is known to be ready.
+/// </summary>
+internal sealed class PgVectorChunkStore : IChunkStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _readDataSource;
+    private readonly PgVectorSchema _schema;
+    private readonly PgVectorMigrator _migrator;
+    private readonly PgVectorWriter _writer;
+    private readonly PgVectorErrors _errors;
+    private readonly ILogger _logger;
+
+    public PgVectorChunkStore(NpgsqlDataSource dataSource, NpgsqlDataSource readDataSource, PgVectorSchema schema, ILogger logger)
+    {
+        _dataSource = dataSource;
+        _readDataSource = readDataSource;
+        _schema = schema;
+        _logger = logger;
+        _errors = new PgVectorErrors(schema.DisplayName, logger);
+        _migrator = new PgVectorMigrator(dataSource, readDataSource, schema, _errors, logger);
+        _writer = new PgVectorWriter(dataSource, schema);
+        Search = new PgVectorSearchCommand(schema);
+    }
+
+    public PgVectorMigrator Migrator => _migrator;
+
+    public PgVectorSearchCommand Search { get; }
+
+    public int? Dimensions => _schema.Dimensions;
+
+    public int MaxChunksPerWrite => _schema.Options.WriteBatchChunks;
+
+    public bool SearchesByVector => _schema.Options.RetrievalKind != RetrievalKind.Keyword;
+
+    public async Task<IReadOnlyDictionary<DocumentKey, string>> ReadContentHashesAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
+    {
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _errors.RunAsync(_dataSource, "reading content hashes", async () =>
+        {
+            var command = _dataSource.CreateCommand(_schema.ExistingHashesSql);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => PgVectorJson.Tenant(k.TenantId))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => k.Id)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                var hashes = new Dictionary<DocumentKey, string>(keys.Count);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var tenant = reader.GetString(0);
+                        hashes[new DocumentKey(tenant.Length == 0 ? null : tenant, reader.GetString(1))] = reader.GetString(2);
+                    }
+                }
+
+                return (IReadOnlyDictionary<DocumentKey, string>)hashes;
+            }
+        }).ConfigureAwait(false);
+    }
+
+    public async Task ReplaceDocumentsAsync(IReadOnlyList<DocumentWrite> documents, CancellationToken cancellationToken)
+    {
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await _errors.RunAsync(_dataSource, "writing chunks", () => _writer.ReplaceAsync(documents, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task IngestedAsync(IngestResult result, int chunksWritten, CancellationToken cancellationToken)
+    {
+        if (chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
+        {
+            // Fresh statistics after a bulk load, so the next query is planned for the table as it now is.
+            await _errors.RunAsync(_dataSource, "analyzing the chunks table", async () =>
+            {
+                var command = _dataSource.CreateCommand(_schema.AnalyzeSql);
+                await using (command.ConfigureAwait(false))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        }
+
+        PgVectorLog.Ingested(_logger, _schema.DisplayName, result.Added, result.Updated, result.Unchanged, chunksWritten);
+    }
+
+    public async Task<int> DeleteDocumentsAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
+    {
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _errors.RunAsync(_dataSource, "deleting documents", () => _writer.DeleteAsync(keys, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ListDocumentIdsAsync(string? tenantId, CancellationToken cancellationToken)
+    {
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _errors.RunAsync(_dataSource, "listing documents", async () =>
+        {
+            var command = _dataSource.CreateCommand(_schema.ListDocumentIdsSql);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(tenantId), NpgsqlDbType = NpgsqlDbType.Text });
+                var ids = new List<string>();
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        ids.Add(reader.GetString(0));
+                    }
+                }
+
+                // Ordinal order, like the in-memory store (PostgreSQL collations differ).
+                ids.Sort(StringComparer.Ordinal);
+                return (IReadOnlyList<string>)ids;
+            }
+        }).ConfigureAwait(false);
+    }
+
+    public async Task<long> CountDocumentsAsync(string? tenantId, CancellationToken cancellationToken)
+    {
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _errors.RunAsync(_dataSource, "counting documents", async () =>
+        {
+            var command = _dataSource.CreateCommand(_schema.CountSql);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(tenantId), NpgsqlDbType = NpgsqlDbType.Text });
+                return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        }).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[]? queryVector, CancellationToken cancellationToken)
+    {
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var kind = _schema.Options.RetrievalKind;
+
+        // Keyword-only SQL still binds $1 (the score expression names it); a zero vector scores 0.
+        var query = queryVector ?? new float[_schema.Dimensions];
+        try
+        {
+            return await SearchOnceAsync(request, query, kind, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e) when (PgVectorErrors.IsBrokenConnection(e.InnerException) && !cancellationToken.IsCancellationRequested)
+        {
+            // A search is a read and safe to repeat: after the pool was reset, one more try on a fresh connection hides the dead
+            // connections a restart or failover left in the pool. A server that is really down fails this try too.
+            return await SearchOnceAsync(request, query, kind, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One search with a query vector the caller already has and a ranking of its choice (benchmarks, tests).</summary>
+    public Task<IReadOnlyList<RetrievedChunk>> SearchOnceAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken) =>
+        _errors.RunAsync(_readDataSource, "retrieving", () => Search.ExecuteAsync(_readDataSource, request, query, kind, _migrator.IterativeScan, cancellationToken));
+}

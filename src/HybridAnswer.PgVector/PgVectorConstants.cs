@@ -1,0 +1,26 @@
+namespace HybridAnswer.PgVector;
+
+/// <summary>The fixed numbers of the PostgreSQL store, each with the reason it has its value.</summary>
+internal static class PgVectorConstants
+{
+    /// <summary>Documents hash into this many advisory locks per table: a bulk load of 100,000 documents must not take 100,000 locks
+    /// (PostgreSQL's lock table holds about 64 per connection and runs out of shared memory).</summary>
+    public const uint LockBuckets = 256;
+
+    /// <summary>Autovacuum re-analyzes eventually; a load this large gets statistics at once so the next query is planned right
+    /// (without them the planner guessed a handful of rows per tenant and sorted a sequential scan: 570 ms instead of a few ms at 100,000 chunks).</summary>
+    public const int AnalyzeAfterChunks = 1000;
+
+    /// <summary>One advisory lock for all HybridAnswer migrations in a database: migrations are rare and short, and one lock also
+    /// serialises <c>CREATE EXTENSION</c>, which races between tables otherwise. The value is "HybAnsw1" in ASCII.</summary>
+    public const long MigrationLockKey = 0x487962416e737731;
+
+    /// <summary>The least pgvector version with iterative index scans; older servers get the exact-scan fallback only.</summary>
+    public static readonly Version IterativeScanVersion = new(0, 8, 0);
+
+    /// <summary>The least time a COPY may take: inserting into the HNSW graph dominates it, and a write group can take longer than a query's command timeout.</summary>
+    public static readonly TimeSpan MinCopyTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>The largest ef_search pgvector accepts.</summary>
+    public const int MaxEfSearch = 1000;
+}

@@ -1,0 +1,136 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Pgvector;
+
+namespace HybridAnswer.PgVector;
+
+/// <summary>
+/// The write path: per-document advisory locks, delete of the old version and binary COPY of the new one, in one transaction, so a
+/// reader sees a document's old or new chunks, never a mix, and two writers of one document never fail on the primary key.
+/// </summary>
+internal sealed class PgVectorWriter
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PgVectorSchema _schema;
+    private readonly long _tableLockPrefix;
+
+    public PgVectorWriter(NpgsqlDataSource dataSource, PgVectorSchema schema)
+    {
+        _dataSource = dataSource;
+        _schema = schema;
+        var table = SHA256.HashData(Encoding.UTF8.GetBytes(schema.DisplayName));
+        _tableLockPrefix = BinaryPrimitives.ReadInt64LittleEndian(table) & ~0xFFFFL;
+    }
+
+    public async Task<int> ReplaceAsync(IReadOnlyList<DocumentWrite> documents, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var keys = documents.Select(d => d.Key).ToList();
+                await LockAsync(connection, keys, cancellationToken).ConfigureAwait(false);
+                await DeleteAsync(connection, keys, cancellationToken).ConfigureAwait(false);
+                var rows = await CopyAsync(connection, documents, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return rows;
+            }
+        }
+    }
+
+    public async Task<int> DeleteAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await LockAsync(connection, keys, cancellationToken).ConfigureAwait(false);
+                var deleted = await DeleteAsync(connection, keys, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return deleted;
+            }
+        }
+    }
+
+    private async Task<int> CopyAsync(NpgsqlConnection connection, IReadOnlyList<DocumentWrite> documents, CancellationToken cancellationToken)
+    {
+        var rows = 0;
+        var importer = await connection.BeginBinaryImportAsync(_schema.CopySql, cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            importer.Timeout = connection.CommandTimeout == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(connection.CommandTimeout, PgVectorConstants.MinCopyTimeout.TotalSeconds));
+            foreach (var write in documents)
+            {
+                var document = write.Document;
+                var tenant = PgVectorJson.Tenant(document.TenantId);
+                var metadata = PgVectorJson.Serialize(document.Metadata);
+                foreach (var chunk in write.Chunks)
+                {
+                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(tenant, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(document.Id, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(chunk.Chunk.Ordinal, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(document.Title, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(chunk.Chunk.Content, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(metadata, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                    if (document.SourceUri is null)
+                    {
+                        await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await importer.WriteAsync(document.SourceUri, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await importer.WriteAsync(write.ContentHash, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(new Vector(chunk.Vector), "vector", cancellationToken).ConfigureAwait(false);
+                    rows++;
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Serialises writers of the same document across processes with transaction-level advisory locks, taken in key order so two
+    /// writers never deadlock. Documents hash into <see cref="PgVectorConstants.LockBuckets"/> locks per table.
+    /// </summary>
+    private async Task LockAsync(NpgsqlConnection connection, IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
+    {
+        var lockKeys = keys.Select(LockKey).Distinct().Order().ToArray();
+        var command = new NpgsqlCommand(PgVectorSchema.LockDocumentsSql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = lockKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> DeleteAsync(NpgsqlConnection connection, IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(_schema.DeleteDocumentsSql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => PgVectorJson.Tenant(k.TenantId))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => k.Id)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            return (int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    private long LockKey(DocumentKey key)
+    {
+        var document = SHA256.HashData(Encoding.UTF8.GetBytes($"{PgVectorJson.Tenant(key.TenantId)}\0{key.Id}"));
+        var bucket = BinaryPrimitives.ReadUInt32LittleEndian(document) % PgVectorConstants.LockBuckets;
+        return _tableLockPrefix | bucket;
+    }
+}
