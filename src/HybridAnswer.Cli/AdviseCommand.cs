@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HybridAnswer.Planning;
 
 namespace HybridAnswer.Cli;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A problem found in a fine-tuning file, with the line it is on.</summary>
 /// <param name="Line">The 1-based line number; <see langword="null"/> for a problem of the whole file (e.g. too few examples).</param>

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A model that can be fine-tuned: its per-example token limit and its training price.</summary>
 /// <param name="Id">The base model id, e.g. <c>gpt-4o-mini-2024-07-18</c>.</param>

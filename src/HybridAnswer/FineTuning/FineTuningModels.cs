@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// The fine-tunable models the validator knows, with the per-example token limits and training prices OpenAI published for

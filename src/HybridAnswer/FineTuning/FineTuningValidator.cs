@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Checks a chat fine-tuning JSONL file the way the fine-tuning service and OpenAI's data-preparation cookbook do, and more:

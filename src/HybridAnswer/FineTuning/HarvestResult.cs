@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>The training examples harvested from reviewed answers, and what was left out.</summary>
 /// <param name="Examples">The training examples, in input order.</param>

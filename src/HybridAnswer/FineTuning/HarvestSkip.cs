@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A reviewed answer left out of the training data, and why.</summary>
 /// <param name="Index">Its 0-based position in the input.</param>

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A sentence of a training answer that states something the knowledge base already says.</summary>
 /// <param name="Sentence">The answer sentence.</param>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Finds facts from the knowledge base in fine-tuning answers. Knowledge baked into weights goes stale when the documents

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A question and the answer given to it, after a person reviewed it: the raw material of fine-tuning data.</summary>
 /// <param name="Question">The user's question.</param>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Turns answered, approved question/answer pairs into chat training examples (system prompt, question, answer).

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A fine-tuning dataset split into a training file and a validation file.</summary>
 /// <param name="Training">The examples to train on.</param>

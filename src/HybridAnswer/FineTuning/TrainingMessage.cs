@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>One message of a chat fine-tuning example, as a line of OpenAI chat-format JSONL holds it.</summary>
 /// <param name="Role">Who wrote the message.</param>

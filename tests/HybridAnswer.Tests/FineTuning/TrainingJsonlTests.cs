@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HybridAnswer.FineTuning;
 
 namespace HybridAnswer.Tests.FineTuning;
 

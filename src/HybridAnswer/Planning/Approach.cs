@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.Planning;
 
 /// <summary>The approach the decision framework recommends.</summary>
 public enum Approach

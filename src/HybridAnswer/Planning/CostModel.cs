@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.Planning;
 
 /// <summary>
 /// The decision framework's cost model: per-query components (embedding, vector search, base or fine-tuned generation) and a

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.Planning;
 
 /// <summary>What one answering mode costs in a month at a query volume.</summary>
 public sealed record CostProjection

@@ -1,4 +1,4 @@
-namespace HybridAnswer.Tests.Generation;
+namespace HybridAnswer.Tests.Pricing;
 
 public sealed class ModelPriceTableTests
 {

@@ -1,4 +1,6 @@
-namespace HybridAnswer.Tests.Advisor;
+using HybridAnswer.Planning;
+
+namespace HybridAnswer.Tests.Planning;
 
 public sealed class ApproachAdvisorTests
 {

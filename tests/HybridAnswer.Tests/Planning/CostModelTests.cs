@@ -1,4 +1,6 @@
-namespace HybridAnswer.Tests.Costs;
+using HybridAnswer.Planning;
+
+namespace HybridAnswer.Tests.Planning;
 
 public sealed class CostModelTests
 {

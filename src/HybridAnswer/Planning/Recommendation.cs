@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.Planning;
 
 /// <summary>The advisor's recommendation, with the reasons that led to it: something a team can defend.</summary>
 /// <param name="Approach">What to build.</param>

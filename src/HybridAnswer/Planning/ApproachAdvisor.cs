@@ -1,6 +1,7 @@
 using System.Globalization;
+using HybridAnswer.FineTuning;
 
-namespace HybridAnswer;
+namespace HybridAnswer.Planning;
 
 /// <summary>
 /// The decision framework's checklist as code: RAG when knowledge changes, citations matter, good examples are few or the
