@@ -197,5 +197,6 @@ public sealed class FineTuningValidator
 
     private static string Shorten(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
 
-    private static FineTuningIssue Issue(int? line, FineTuningIssueSeverity severity, string code, string message) => new(line, severity, code, message);
+    private static FineTuningIssue Issue(int? line, FineTuningIssueSeverity severity, string code, string message) =>
+        new() { Line = line, Severity = severity, Code = code, Message = message };
 }

@@ -1,16 +1,17 @@
 namespace HybridAnswer.Planning;
 
 /// <summary>The advisor's recommendation, with the reasons that led to it: something a team can defend.</summary>
-/// <param name="Approach">What to build.</param>
-/// <param name="Reasons">Why: each checklist answer that decided it, in order of weight.</param>
-/// <param name="Notes">What else to know: what would change the recommendation, what fine-tuning would need.</param>
-public sealed record Recommendation(Approach Approach, IReadOnlyList<string> Reasons, IReadOnlyList<string> Notes)
+public sealed record Recommendation
 {
-    /// <summary>Gets the <see cref="AnswerMode"/> that implements the approach (set it in <see cref="HybridAnsweringOptions.Mode"/>).</summary>
-    public AnswerMode Mode => Approach switch
-    {
-        Approach.FineTuning => AnswerMode.FineTuned,
-        Approach.Hybrid => AnswerMode.Hybrid,
-        _ => AnswerMode.Rag,
-    };
+    /// <summary>
+    /// Gets what to build: <see cref="AnswerMode.Rag"/>, <see cref="AnswerMode.FineTuned"/> (fine-tuning without retrieval) or
+    /// <see cref="AnswerMode.Hybrid"/>; set it in <see cref="HybridAnsweringOptions.Mode"/>.
+    /// </summary>
+    public required AnswerMode Mode { get; init; }
+
+    /// <summary>Gets why: each checklist answer that decided it, in order of weight.</summary>
+    public required IReadOnlyList<string> Reasons { get; init; }
+
+    /// <summary>Gets what else to know: what would change the recommendation, what fine-tuning would need.</summary>
+    public required IReadOnlyList<string> Notes { get; init; }
 }
