@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HybridAnswer.Planning;
 
 namespace HybridAnswer.Cli;
 
@@ -36,7 +37,7 @@ internal static class AdviseCommand
             {
                 await output.WriteLineAsync(CliJson.Serialize(new
                 {
-                    recommendation = recommendation.Approach.ToString(),
+                    recommendation = ApproachName(recommendation.Mode),
                     mode = recommendation.Mode.ToString(),
                     reasons = recommendation.Reasons,
                     notes = recommendation.Notes,
@@ -53,7 +54,7 @@ internal static class AdviseCommand
                 return ExitCodes.Success;
             }
 
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Recommendation: {recommendation.Approach} (answer mode: {recommendation.Mode})")).ConfigureAwait(false);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Recommendation: {ApproachName(recommendation.Mode)} (answer mode: {recommendation.Mode})")).ConfigureAwait(false);
             await output.WriteLineAsync("Why:").ConfigureAwait(false);
             foreach (var reason in recommendation.Reasons)
             {
@@ -74,4 +75,7 @@ internal static class AdviseCommand
         });
         return command;
     }
+
+    // The decision framework names the approaches RAG, fine-tuning and hybrid; the library has one enum for them (the answer mode).
+    private static string ApproachName(AnswerMode mode) => mode == AnswerMode.FineTuned ? "FineTuning" : mode.ToString();
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using HybridAnswer.Planning;
 
 namespace HybridAnswer.Cli;
 
@@ -13,7 +14,7 @@ internal static class CostsCommand
         queries.Required = true;
         var days = NumberOption.Create("--days", "Days in a month, 1-31 (default: 30, as in the framework's table).", 1, 31, CostModel.Default.DaysPerMonth);
         var embedding = Price("--embedding-usd", "Embedding cost per query", CostModel.Default.EmbeddingUsdPerQuery);
-        var search = Price("--search-usd", "Vector search cost per query", CostModel.Default.VectorSearchUsdPerQuery);
+        var search = Price("--search-usd", "Vector search cost per query", CostModel.Default.SearchUsdPerQuery);
         var baseGeneration = Price("--base-usd", "Base-model generation cost per query", CostModel.Default.BaseGenerationUsdPerQuery);
         var fineTuned = Price("--finetuned-usd", "Fine-tuned generation cost per query", CostModel.Default.FineTunedGenerationUsdPerQuery);
         var training = Price("--training-usd", "Training cost per month", CostModel.Default.TrainingUsdPerMonth);
@@ -33,7 +34,7 @@ internal static class CostsCommand
             {
                 DaysPerMonth = parse.GetValue(days),
                 EmbeddingUsdPerQuery = parse.GetValue(embedding),
-                VectorSearchUsdPerQuery = parse.GetValue(search),
+                SearchUsdPerQuery = parse.GetValue(search),
                 BaseGenerationUsdPerQuery = parse.GetValue(baseGeneration),
                 FineTunedGenerationUsdPerQuery = parse.GetValue(fineTuned),
                 TrainingUsdPerMonth = parse.GetValue(training),
@@ -66,11 +67,11 @@ internal static class CostsCommand
                     projections = projections.Select(p => new
                     {
                         mode = p.Mode.ToString(),
-                        perQueryUsd = p.PerQueryUsd,
-                        queriesPerMonth = p.QueriesPerDay * p.Days,
-                        queriesUsd = Math.Round(p.QueriesUsd, 2),
-                        trainingUsd = Math.Round(p.TrainingUsd, 2),
-                        monthlyUsd = Math.Round(p.MonthlyUsd, 2),
+                        perQueryUsd = p.UsdPerQuery,
+                        queriesPerMonth = p.QueriesPerDay * p.DaysPerMonth,
+                        queriesUsd = Math.Round(p.QueriesUsdPerMonth, 2),
+                        trainingUsd = Math.Round(p.TrainingUsdPerMonth, 2),
+                        monthlyUsd = Math.Round(p.TotalUsdPerMonth, 2),
                         measuredAnswers = p.MeasuredAnswers,
                     }),
                 })).ConfigureAwait(false);
@@ -94,15 +95,15 @@ internal static class CostsCommand
         {
             var mode = p.MeasuredAnswers is { } n ? $"{p.Mode} (n={n})" : p.Mode.ToString();
             await output.WriteLineAsync(string.Create(c,
-                $"{mode,-10} {"$" + p.PerQueryUsd.ToString("0.000000", c),12} {p.QueriesPerDay * p.Days,14:N0} {"$" + p.QueriesUsd.ToString("N2", c),12} {"$" + p.TrainingUsd.ToString("N2", c),10} {"$" + p.MonthlyUsd.ToString("N2", c),12}")).ConfigureAwait(false);
+                $"{mode,-10} {"$" + p.UsdPerQuery.ToString("0.000000", c),12} {p.QueriesPerDay * p.DaysPerMonth,14:N0} {"$" + p.QueriesUsdPerMonth.ToString("N2", c),12} {"$" + p.TrainingUsdPerMonth.ToString("N2", c),10} {"$" + p.TotalUsdPerMonth.ToString("N2", c),12}")).ConfigureAwait(false);
         }
 
         if (projections.Count > 1)
         {
-            var cheapest = projections.MinBy(p => p.MonthlyUsd)!;
+            var cheapest = projections.MinBy(p => p.TotalUsdPerMonth)!;
             foreach (var p in projections.Where(p => p != cheapest))
             {
-                await output.WriteLineAsync(string.Create(c, $"{p.Mode} costs ${p.MonthlyUsd - cheapest.MonthlyUsd:N2} a month more than {cheapest.Mode} ({(cheapest.MonthlyUsd == 0 ? 0 : (p.MonthlyUsd / cheapest.MonthlyUsd) - 1):P0}).")).ConfigureAwait(false);
+                await output.WriteLineAsync(string.Create(c, $"{p.Mode} costs ${p.TotalUsdPerMonth - cheapest.TotalUsdPerMonth:N2} a month more than {cheapest.Mode} ({(cheapest.TotalUsdPerMonth == 0 ? 0 : (p.TotalUsdPerMonth / cheapest.TotalUsdPerMonth) - 1):P0}).")).ConfigureAwait(false);
             }
         }
     }

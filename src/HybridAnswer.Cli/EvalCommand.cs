@@ -75,17 +75,17 @@ internal static class EvalCommand
     {
         var filter = options.Filter.Count == 0 ? "none" : string.Join(", ", options.Filter.Select(f => $"{f.Key}={f.Value}"));
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{source}: {report.Questions} questions ({report.Answerable} answerable, {report.Unanswerable} unanswerable); top-k {report.TopK}; filter {filter}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{source}: {report.QuestionCount} questions ({report.AnswerableCount} answerable, {report.UnanswerableCount} unanswerable); top-k {report.TopK}; filter {filter}");
         text.AppendLine();
         var rows = new List<(string Metric, string Value, string Over)>
         {
-            ("hit@1", Format(report.HitAt1), $"{report.Answerable} answerable"),
-            ($"recall@{report.TopK}", Format(report.RecallAtK), $"{report.Answerable} answerable"),
-            ("MRR", Format(report.MeanReciprocalRank), $"{report.Answerable} answerable"),
-            ("nDCG@10", Format(report.NdcgAt10), $"{report.Answerable} answerable"),
+            ("hit@1", Format(report.HitAt1), $"{report.AnswerableCount} answerable"),
+            ($"recall@{report.TopK}", Format(report.RecallAtK), $"{report.AnswerableCount} answerable"),
+            ("MRR", Format(report.MeanReciprocalRank), $"{report.AnswerableCount} answerable"),
+            ("nDCG@10", Format(report.NdcgAt10), $"{report.AnswerableCount} answerable"),
             ("refusal precision", Format(report.RefusalPrecision), $"{report.Outcomes.Count(o => !o.Answered)} refusals"),
-            ("refusal recall", Format(report.RefusalRecall), $"{report.Unanswerable} unanswerable"),
-            ("answer contains", Format(report.AnswerContainsRate), $"{report.AnswerContainsChecked} with a phrase"),
+            ("refusal recall", Format(report.RefusalRecall), $"{report.UnanswerableCount} unanswerable"),
+            ("answer contains", Format(report.AnswerContainsRate), $"{report.AnswerContainsCheckedCount} with a phrase"),
             ("answer latency p50", Milliseconds(report.AnswerLatencyP50), "all"),
             ("answer latency p95", Milliseconds(report.AnswerLatencyP95), "all"),
             ("retrieval latency p50", Milliseconds(report.RetrievalLatencyP50), "all"),
@@ -121,9 +121,9 @@ internal static class EvalCommand
         ["questionsFile"] = source,
         ["filter"] = options.Filter,
         ["topK"] = report.TopK,
-        ["questions"] = report.Questions,
-        ["answerable"] = report.Answerable,
-        ["unanswerable"] = report.Unanswerable,
+        ["questions"] = report.QuestionCount,
+        ["answerable"] = report.AnswerableCount,
+        ["unanswerable"] = report.UnanswerableCount,
         ["hitAt1"] = Round(report.HitAt1),
         ["recallAtK"] = Round(report.RecallAtK),
         ["mrr"] = Round(report.MeanReciprocalRank),
@@ -131,7 +131,7 @@ internal static class EvalCommand
         ["refusalPrecision"] = Round(report.RefusalPrecision),
         ["refusalRecall"] = Round(report.RefusalRecall),
         ["answerContainsRate"] = Round(report.AnswerContainsRate),
-        ["answerContainsChecked"] = report.AnswerContainsChecked,
+        ["answerContainsChecked"] = report.AnswerContainsCheckedCount,
         ["latencyMs"] = new Dictionary<string, double>
         {
             ["answerP50"] = Math.Round(report.AnswerLatencyP50.TotalMilliseconds, 3),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using HybridAnswer.FineTuning;
 
 namespace HybridAnswer.Cli;
 
@@ -192,8 +193,10 @@ internal static class FinetuneCommand
                     throw new InvalidDataException($"{file.Name} line {lineNumber}: expected a JSON object with question, answer and approved.");
                 }
 
-                records.Add(new ReviewedAnswer(RequiredString(root, "question", file, lineNumber), RequiredString(root, "answer", file, lineNumber))
+                records.Add(new ReviewedAnswer
                 {
+                    Question = RequiredString(root, "question", file, lineNumber),
+                    Answer = RequiredString(root, "answer", file, lineNumber),
                     Approved = OptionalBool(root, "approved", false, file, lineNumber),
                     Answered = OptionalBool(root, "answered", true, file, lineNumber),
                 });

@@ -11,13 +11,13 @@ public sealed record EvaluationReport
     public required int TopK { get; init; }
 
     /// <summary>Gets the number of questions evaluated.</summary>
-    public required int Questions { get; init; }
+    public required int QuestionCount { get; init; }
 
     /// <summary>Gets the number of answerable questions (those with expected documents).</summary>
-    public required int Answerable { get; init; }
+    public required int AnswerableCount { get; init; }
 
     /// <summary>Gets the number of unanswerable questions.</summary>
-    public required int Unanswerable { get; init; }
+    public required int UnanswerableCount { get; init; }
 
     /// <summary>Gets the share of answerable questions whose first-ranked document is an expected one.</summary>
     public double? HitAt1 { get; init; }
@@ -41,7 +41,7 @@ public sealed record EvaluationReport
     public double? AnswerContainsRate { get; init; }
 
     /// <summary>Gets the number of questions that have an expected phrase (the denominator of <see cref="AnswerContainsRate"/>).</summary>
-    public required int AnswerContainsChecked { get; init; }
+    public required int AnswerContainsCheckedCount { get; init; }
 
     /// <summary>Gets the median time of a whole answer.</summary>
     public required TimeSpan AnswerLatencyP50 { get; init; }

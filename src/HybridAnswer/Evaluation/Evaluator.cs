@@ -98,9 +98,9 @@ public sealed class Evaluator
         return new EvaluationReport
         {
             TopK = topK,
-            Questions = outcomes.Count,
-            Answerable = answerable.Count,
-            Unanswerable = unanswerable,
+            QuestionCount = outcomes.Count,
+            AnswerableCount = answerable.Count,
+            UnanswerableCount = unanswerable,
             HitAt1 = Mean(RankingMetrics.HitAt1),
             RecallAtK = Mean((r, e) => RankingMetrics.RecallAt(topK, r, e)),
             MeanReciprocalRank = Mean(RankingMetrics.ReciprocalRank),
@@ -108,7 +108,7 @@ public sealed class Evaluator
             RefusalPrecision = RankingMetrics.Ratio(refusals.Count(o => o.Question.Unanswerable), refusals.Count),
             RefusalRecall = RankingMetrics.Ratio(refusals.Count(o => o.Question.Unanswerable), unanswerable),
             AnswerContainsRate = RankingMetrics.Ratio(checkedPhrases.Count(o => o.AnswerContainsExpected == true), checkedPhrases.Count),
-            AnswerContainsChecked = checkedPhrases.Count,
+            AnswerContainsCheckedCount = checkedPhrases.Count,
             AnswerLatencyP50 = RankingMetrics.Percentile(answerLatencies, 50),
             AnswerLatencyP95 = RankingMetrics.Percentile(answerLatencies, 95),
             RetrievalLatencyP50 = RankingMetrics.Percentile(retrievalLatencies, 50),

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>The codes of <see cref="FineTuningIssue"/>, one per validation rule.</summary>
 public static class FineTuningIssueCodes

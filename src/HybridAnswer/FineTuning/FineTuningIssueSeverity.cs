@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>How serious a problem found in a fine-tuning file is.</summary>
 public enum FineTuningIssueSeverity

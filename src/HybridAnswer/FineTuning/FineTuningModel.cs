@@ -1,11 +1,17 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A model that can be fine-tuned: its per-example token limit and its training price.</summary>
-/// <param name="Id">The base model id, e.g. <c>gpt-4o-mini-2024-07-18</c>.</param>
-/// <param name="MaxTokensPerExample">The longest training example the service accepts, in tokens; longer ones are truncated.</param>
-/// <param name="TrainingUsdPerMillionTokens">The training price per million trained tokens (tokens × epochs), in US dollars.</param>
-public sealed record FineTuningModel(string Id, int MaxTokensPerExample, decimal TrainingUsdPerMillionTokens)
+public sealed record FineTuningModel
 {
+    /// <summary>Gets the base model id, e.g. <c>gpt-4o-mini-2024-07-18</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the longest training example the service accepts, in tokens; longer ones are truncated.</summary>
+    public required int MaxTokensPerExample { get; init; }
+
+    /// <summary>Gets the training price per million trained tokens (tokens × epochs), in US dollars.</summary>
+    public required decimal TrainingUsdPerMillionTokens { get; init; }
+
     /// <summary>Gets the training cost of a number of trained tokens (already multiplied by the epochs).</summary>
     /// <param name="trainedTokens">Tokens × epochs.</param>
     /// <returns>The cost in US dollars.</returns>

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// The fine-tunable models the validator knows, with the per-example token limits and training prices OpenAI published for
@@ -7,22 +7,22 @@ namespace HybridAnswer;
 public static class FineTuningModels
 {
     /// <summary>Gets <c>gpt-4o-mini-2024-07-18</c>: 65,536 tokens per example, $3.00 per million training tokens. The default.</summary>
-    public static FineTuningModel Gpt4oMini { get; } = new("gpt-4o-mini-2024-07-18", 65_536, 3.00m);
+    public static FineTuningModel Gpt4oMini { get; } = new() { Id = "gpt-4o-mini-2024-07-18", MaxTokensPerExample = 65_536, TrainingUsdPerMillionTokens = 3.00m };
 
     /// <summary>Gets <c>gpt-4o-2024-08-06</c>: 65,536 tokens per example, $25.00 per million training tokens.</summary>
-    public static FineTuningModel Gpt4o { get; } = new("gpt-4o-2024-08-06", 65_536, 25.00m);
+    public static FineTuningModel Gpt4o { get; } = new() { Id = "gpt-4o-2024-08-06", MaxTokensPerExample = 65_536, TrainingUsdPerMillionTokens = 25.00m };
 
     /// <summary>Gets <c>gpt-4.1-2025-04-14</c>: 65,536 tokens per example, $25.00 per million training tokens.</summary>
-    public static FineTuningModel Gpt41 { get; } = new("gpt-4.1-2025-04-14", 65_536, 25.00m);
+    public static FineTuningModel Gpt41 { get; } = new() { Id = "gpt-4.1-2025-04-14", MaxTokensPerExample = 65_536, TrainingUsdPerMillionTokens = 25.00m };
 
     /// <summary>Gets <c>gpt-4.1-mini-2025-04-14</c>: 65,536 tokens per example, $5.00 per million training tokens.</summary>
-    public static FineTuningModel Gpt41Mini { get; } = new("gpt-4.1-mini-2025-04-14", 65_536, 5.00m);
+    public static FineTuningModel Gpt41Mini { get; } = new() { Id = "gpt-4.1-mini-2025-04-14", MaxTokensPerExample = 65_536, TrainingUsdPerMillionTokens = 5.00m };
 
     /// <summary>Gets <c>gpt-4.1-nano-2025-04-14</c>: 65,536 tokens per example, $1.50 per million training tokens.</summary>
-    public static FineTuningModel Gpt41Nano { get; } = new("gpt-4.1-nano-2025-04-14", 65_536, 1.50m);
+    public static FineTuningModel Gpt41Nano { get; } = new() { Id = "gpt-4.1-nano-2025-04-14", MaxTokensPerExample = 65_536, TrainingUsdPerMillionTokens = 1.50m };
 
     /// <summary>Gets <c>gpt-3.5-turbo-0125</c>: 16,385 tokens per example, $8.00 per million training tokens.</summary>
-    public static FineTuningModel Gpt35Turbo { get; } = new("gpt-3.5-turbo-0125", 16_385, 8.00m);
+    public static FineTuningModel Gpt35Turbo { get; } = new() { Id = "gpt-3.5-turbo-0125", MaxTokensPerExample = 16_385, TrainingUsdPerMillionTokens = 8.00m };
 
     /// <summary>Gets the default model, <see cref="Gpt4oMini"/> (the framework's base model).</summary>
     public static FineTuningModel Default => Gpt4oMini;

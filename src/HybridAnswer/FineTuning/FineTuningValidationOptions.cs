@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>What <see cref="FineTuningValidator"/> checks a file against.</summary>
 public sealed record FineTuningValidationOptions

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>What <see cref="FineTuningValidator"/> found in a file: every problem with its line, the split, the tokens and the estimated cost.</summary>
 public sealed record FineTuningValidationReport

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Checks a chat fine-tuning JSONL file the way the fine-tuning service and OpenAI's data-preparation cookbook do, and more:
@@ -197,5 +197,6 @@ public sealed class FineTuningValidator
 
     private static string Shorten(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
 
-    private static FineTuningIssue Issue(int? line, FineTuningIssueSeverity severity, string code, string message) => new(line, severity, code, message);
+    private static FineTuningIssue Issue(int? line, FineTuningIssueSeverity severity, string code, string message) =>
+        new() { Line = line, Severity = severity, Code = code, Message = message };
 }

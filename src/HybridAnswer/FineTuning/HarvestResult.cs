@@ -1,6 +1,11 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>The training examples harvested from reviewed answers, and what was left out.</summary>
-/// <param name="Examples">The training examples, in input order.</param>
-/// <param name="Skipped">The reviewed answers left out, in input order.</param>
-public sealed record HarvestResult(IReadOnlyList<TrainingExample> Examples, IReadOnlyList<HarvestSkip> Skipped);
+public sealed record HarvestResult
+{
+    /// <summary>Gets the training examples, in input order.</summary>
+    public required IReadOnlyList<TrainingExample> Examples { get; init; }
+
+    /// <summary>Gets the reviewed answers left out, in input order.</summary>
+    public required IReadOnlyList<HarvestSkip> Skipped { get; init; }
+}

@@ -1,6 +1,11 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A reviewed answer left out of the training data, and why.</summary>
-/// <param name="Index">Its 0-based position in the input.</param>
-/// <param name="Reason">Why it was left out.</param>
-public sealed record HarvestSkip(int Index, HarvestSkipReason Reason);
+public sealed record HarvestSkip
+{
+    /// <summary>Gets its 0-based position in the input.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>Gets why it was left out.</summary>
+    public required HarvestSkipReason Reason { get; init; }
+}

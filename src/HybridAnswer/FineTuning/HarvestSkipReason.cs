@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>Why <see cref="TrainingDataHarvester"/> left a reviewed answer out of the training data.</summary>
 public enum HarvestSkipReason

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Finds facts from the knowledge base in fine-tuning answers. Knowledge baked into weights goes stale when the documents
@@ -67,7 +67,7 @@ public sealed partial class KnowledgeLeakageDetector
                              (terms.Count >= MinTermsForTermOverlap && overlap >= TermOverlap);
                 if (leaking && (best is null || (sharedFacts.Count, overlap).CompareTo((best.SharedFacts.Count, best.Overlap)) > 0))
                 {
-                    best = new KnowledgeLeak(sentence, passage.DocumentId, passage.Title, sharedFacts, Math.Round(overlap, 3));
+                    best = new KnowledgeLeak { Sentence = sentence, DocumentId = passage.DocumentId, Title = passage.Title, SharedFacts = sharedFacts, Overlap = Math.Round(overlap, 3) };
                 }
             }
 

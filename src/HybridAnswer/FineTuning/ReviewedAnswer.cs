@@ -1,10 +1,14 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A question and the answer given to it, after a person reviewed it: the raw material of fine-tuning data.</summary>
-/// <param name="Question">The user's question.</param>
-/// <param name="Answer">The answer text.</param>
-public sealed record ReviewedAnswer(string Question, string Answer)
+public sealed record ReviewedAnswer
 {
+    /// <summary>Gets the user's question.</summary>
+    public required string Question { get; init; }
+
+    /// <summary>Gets the answer text.</summary>
+    public required string Answer { get; init; }
+
     /// <summary>Gets a value indicating whether the question was answered (<see langword="false"/> for a refusal, which is never trained on).</summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool Answered { get; init; } = true;
@@ -21,6 +25,6 @@ public sealed record ReviewedAnswer(string Question, string Answer)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(answer);
-        return new ReviewedAnswer(question, answer.Text) { Answered = answer.Answered, Approved = approved };
+        return new ReviewedAnswer { Question = question, Answer = answer.Text, Answered = answer.Answered, Approved = approved };
     }
 }

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>How <see cref="TrainingDataHarvester"/> turns reviewed answers into training examples.</summary>
 public sealed record TrainingDataHarvestOptions

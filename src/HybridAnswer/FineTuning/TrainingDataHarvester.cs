@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Turns answered, approved question/answer pairs into chat training examples (system prompt, question, answer).
@@ -43,14 +43,14 @@ public sealed partial class TrainingDataHarvester
                 : null;
             if (reason is { } r)
             {
-                skipped.Add(new HarvestSkip(index, r));
+                skipped.Add(new HarvestSkip { Index = index, Reason = r });
                 continue;
             }
 
             examples.Add(new TrainingExample([TrainingMessage.System(_options.SystemPrompt), TrainingMessage.User(question), TrainingMessage.Assistant(answer)]));
         }
 
-        return new HarvestResult(examples, skipped);
+        return new HarvestResult { Examples = examples, Skipped = skipped };
     }
 
     private string Clean(string answer)

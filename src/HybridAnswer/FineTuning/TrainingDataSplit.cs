@@ -1,10 +1,14 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>A fine-tuning dataset split into a training file and a validation file.</summary>
-/// <param name="Training">The examples to train on.</param>
-/// <param name="Validation">The held-out examples the service scores each epoch against.</param>
-public sealed record TrainingDataSplit(IReadOnlyList<TrainingExample> Training, IReadOnlyList<TrainingExample> Validation)
+public sealed record TrainingDataSplit
 {
+    /// <summary>Gets the examples to train on.</summary>
+    public required IReadOnlyList<TrainingExample> Training { get; init; }
+
+    /// <summary>Gets the held-out examples the service scores each epoch against.</summary>
+    public required IReadOnlyList<TrainingExample> Validation { get; init; }
+
     /// <summary>
     /// Splits examples at random but reproducibly (same seed, same split). Identical examples stay on the same side, so a
     /// duplicate cannot make the validation loss look better than it is.
@@ -48,6 +52,6 @@ public sealed record TrainingDataSplit(IReadOnlyList<TrainingExample> Training, 
             (validation.Contains(i) ? held : training).Add(examples[i]);
         }
 
-        return new TrainingDataSplit(training, held);
+        return new TrainingDataSplit { Training = training, Validation = held };
     }
 }

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>One chat fine-tuning example: a conversation whose assistant turns the model learns (one JSONL line, <c>{"messages": [...]}</c>).</summary>
 public sealed record TrainingExample

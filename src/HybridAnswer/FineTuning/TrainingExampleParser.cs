@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Checks one JSONL line against the OpenAI chat fine-tuning format and, when it has no errors, builds the
@@ -173,8 +173,10 @@ internal static class TrainingExampleParser
             return null;
         }
 
-        return new TrainingMessage(role.Value, content)
+        return new TrainingMessage
         {
+            Role = role.Value,
+            Content = content,
             Weight = weight,
             Name = item.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
             ToolCallId = item.TryGetProperty("tool_call_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null,
@@ -213,5 +215,5 @@ internal static class TrainingExampleParser
     private static int CountErrors(ICollection<FineTuningIssue> issues) => issues.Count(i => i.Severity == FineTuningIssueSeverity.Error);
 
     private static void Error(ICollection<FineTuningIssue> issues, int line, string code, string message) =>
-        issues.Add(new FineTuningIssue(line, FineTuningIssueSeverity.Error, code, message));
+        issues.Add(new FineTuningIssue { Line = line, Severity = FineTuningIssueSeverity.Error, Code = code, Message = message });
 }

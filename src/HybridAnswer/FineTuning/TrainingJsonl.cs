@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Reads and writes chat fine-tuning data in the OpenAI chat format: one <c>{"messages": [...]}</c> object per line (JSONL, UTF-8).

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>The author of a message in a chat fine-tuning example (the OpenAI chat format's <c>role</c>).</summary>
 public enum TrainingRole

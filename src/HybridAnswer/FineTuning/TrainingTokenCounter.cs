@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace HybridAnswer;
+namespace HybridAnswer.FineTuning;
 
 /// <summary>
 /// Counts the tokens of a chat example the way OpenAI's fine-tuning cookbook does: the o200k_base encoding of the

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HybridAnswer.Planning;
 
 namespace HybridAnswer.Tests.Cli;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HybridAnswer.FineTuning;
 using HybridAnswer.Tests.FineTuning;
 
 namespace HybridAnswer.Tests.Cli;

@@ -25,9 +25,9 @@ public sealed class EvaluatorTests
 
         var report = Evaluator.Summarize(outcomes, topK: 2);
 
-        Assert.Equal(5, report.Questions);
-        Assert.Equal(3, report.Answerable);
-        Assert.Equal(2, report.Unanswerable);
+        Assert.Equal(5, report.QuestionCount);
+        Assert.Equal(3, report.AnswerableCount);
+        Assert.Equal(2, report.UnanswerableCount);
         Assert.Equal(1.0 / 3, report.HitAt1!.Value, 10);
         Assert.Equal((1 + 0 + 0.5) / 3, report.RecallAtK!.Value, 10);
         Assert.Equal((1 + (1.0 / 3) + 0.5) / 3, report.MeanReciprocalRank!.Value, 10);
@@ -37,7 +37,7 @@ public sealed class EvaluatorTests
         Assert.Equal(0.5, report.RefusalPrecision);
         Assert.Equal(0.5, report.RefusalRecall);
         Assert.Equal(0.5, report.AnswerContainsRate);
-        Assert.Equal(2, report.AnswerContainsChecked);
+        Assert.Equal(2, report.AnswerContainsCheckedCount);
         Assert.Equal(TimeSpan.FromMilliseconds(30), report.AnswerLatencyP50);
         Assert.Equal(TimeSpan.FromMilliseconds(50), report.AnswerLatencyP95);
     }
@@ -74,7 +74,7 @@ public sealed class EvaluatorTests
             questions,
             new EvaluationOptions { TopK = 3, Filter = new Dictionary<string, string> { ["status"] = "published" } });
 
-        Assert.Equal(2, report.Questions);
+        Assert.Equal(2, report.QuestionCount);
         Assert.Equal(3, report.TopK);
         Assert.All(report.Outcomes, o => Assert.DoesNotContain("returns-old", o.RankedDocuments));
         Assert.Equal(["returns", "shipping"], report.Outcomes.Select(o => o.RankedDocuments[0]));

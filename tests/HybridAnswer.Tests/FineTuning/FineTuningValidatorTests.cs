@@ -1,3 +1,5 @@
+using HybridAnswer.FineTuning;
+
 namespace HybridAnswer.Tests.FineTuning;
 
 public sealed class FineTuningValidatorTests
@@ -59,7 +61,7 @@ public sealed class FineTuningValidatorTests
     [Fact]
     public async Task ValidateAsync_ExampleOverTheModelsTokenLimit_IsAnErrorOnItsLine()
     {
-        var small = new FineTuningModel("tiny", 60, 1m);
+        var small = new FineTuningModel { Id = "tiny", MaxTokensPerExample = 60, TrainingUsdPerMillionTokens = 1m };
         var longAnswer = string.Join(' ', Enumerable.Repeat("refund", 100));
         var failing = $$"""{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"{{longAnswer}}"}]}""";
 
@@ -121,7 +123,7 @@ public sealed class FineTuningValidatorTests
     [Fact]
     public async Task ValidateAsync_SplitAndCost_EstimateTrainingTokensTimesEpochs()
     {
-        var options = new FineTuningValidationOptions { MinimumExamples = 0, RecommendedExamples = 0, ValidationFraction = 0.2, Model = new FineTuningModel("m", 1000, 2_000_000m) };
+        var options = new FineTuningValidationOptions { MinimumExamples = 0, RecommendedExamples = 0, ValidationFraction = 0.2, Model = new FineTuningModel { Id = "m", MaxTokensPerExample = 1000, TrainingUsdPerMillionTokens = 2_000_000m } };
         var lines = Distinct(20);
 
         var report = await new FineTuningValidator(options).ValidateAsync(new StringReader(string.Join('\n', lines)));

@@ -1,3 +1,4 @@
+using HybridAnswer.FineTuning;
 using Moq;
 
 namespace HybridAnswer.Tests.FineTuning;

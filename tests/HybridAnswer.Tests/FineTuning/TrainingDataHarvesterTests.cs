@@ -1,3 +1,5 @@
+using HybridAnswer.FineTuning;
+
 namespace HybridAnswer.Tests.FineTuning;
 
 public sealed class TrainingDataHarvesterTests
@@ -6,7 +8,7 @@ public sealed class TrainingDataHarvesterTests
     public void Harvest_AnsweredApproved_BecomesSystemUserAssistantWithoutCitations()
     {
         var result = new TrainingDataHarvester(new TrainingDataHarvestOptions { SystemPrompt = "You are Acme's assistant." })
-            .Harvest([new ReviewedAnswer(" How long is the warranty? ", "Two years from purchase [1]. Keep your receipt [2, 3].") { Approved = true }]);
+            .Harvest([new ReviewedAnswer { Question = " How long is the warranty? ", Answer = "Two years from purchase [1]. Keep your receipt [2, 3].", Approved = true }]);
 
         var example = Assert.Single(result.Examples);
         Assert.Empty(result.Skipped);
@@ -20,19 +22,19 @@ public sealed class TrainingDataHarvesterTests
     {
         var answers = new[]
         {
-            new ReviewedAnswer("Q1", "A1") { Approved = true },
-            new ReviewedAnswer("Q2", "I don't have that information.") { Approved = true, Answered = false },
-            new ReviewedAnswer("Q3", "I don't have that information") { Approved = true },
-            new ReviewedAnswer("Q4", "A4") { Approved = false },
-            new ReviewedAnswer("", "A5") { Approved = true },
-            new ReviewedAnswer("Q1", "A1 [1]") { Approved = true },
+            new ReviewedAnswer { Question = "Q1", Answer = "A1", Approved = true },
+            new ReviewedAnswer { Question = "Q2", Answer = "I don't have that information.", Approved = true, Answered = false },
+            new ReviewedAnswer { Question = "Q3", Answer = "I don't have that information", Approved = true },
+            new ReviewedAnswer { Question = "Q4", Answer = "A4", Approved = false },
+            new ReviewedAnswer { Question = "", Answer = "A5", Approved = true },
+            new ReviewedAnswer { Question = "Q1", Answer = "A1 [1]", Approved = true },
         };
 
         var result = new TrainingDataHarvester().Harvest(answers);
 
         Assert.Single(result.Examples);
         Assert.Equal(
-            [new HarvestSkip(1, HarvestSkipReason.Refusal), new HarvestSkip(2, HarvestSkipReason.Refusal), new HarvestSkip(3, HarvestSkipReason.NotApproved), new HarvestSkip(4, HarvestSkipReason.Empty), new HarvestSkip(5, HarvestSkipReason.Duplicate)],
+            [new HarvestSkip { Index = 1, Reason = HarvestSkipReason.Refusal }, new HarvestSkip { Index = 2, Reason = HarvestSkipReason.Refusal }, new HarvestSkip { Index = 3, Reason = HarvestSkipReason.NotApproved }, new HarvestSkip { Index = 4, Reason = HarvestSkipReason.Empty }, new HarvestSkip { Index = 5, Reason = HarvestSkipReason.Duplicate }],
             result.Skipped);
         Assert.Equal(TrainingDataHarvestOptions.DefaultSystemPrompt, result.Examples[0].Messages[0].Content);
     }
@@ -41,7 +43,7 @@ public sealed class TrainingDataHarvesterTests
     public void Harvest_KeepCitations_LeavesMarkers()
     {
         var result = new TrainingDataHarvester(new TrainingDataHarvestOptions { RemoveCitationMarkers = false })
-            .Harvest([new ReviewedAnswer("Q", "Two years [1].") { Approved = true }]);
+            .Harvest([new ReviewedAnswer { Question = "Q", Answer = "Two years [1].", Approved = true }]);
 
         Assert.Equal("Two years [1].", result.Examples[0].Messages[2].Content);
     }

@@ -1,3 +1,5 @@
+using HybridAnswer.FineTuning;
+
 namespace HybridAnswer.Tests.FineTuning;
 
 public sealed class TrainingDataSplitTests

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HybridAnswer.FineTuning;
 
 namespace HybridAnswer.Tests.FineTuning;
 
@@ -13,8 +14,8 @@ public sealed class TrainingJsonlTests
             new([TrainingMessage.System("Be kind."), TrainingMessage.User("Où est ma commande ? \"A-17\"\n"), TrainingMessage.Assistant("Elle arrive demain 😊")]),
             new([
                 TrainingMessage.User("Status of A-17?") with { Name = "ann" },
-                new TrainingMessage(TrainingRole.Assistant, null) { ToolCalls = toolCalls, Weight = 0 },
-                new TrainingMessage(TrainingRole.Tool, "shipped") { ToolCallId = "c1" },
+                new TrainingMessage { Role = TrainingRole.Assistant, Content = null, ToolCalls = toolCalls, Weight = 0 },
+                new TrainingMessage { Role = TrainingRole.Tool, Content = "shipped", ToolCallId = "c1" },
                 TrainingMessage.Assistant("It has shipped.") with { Weight = 1 },
             ]),
         };

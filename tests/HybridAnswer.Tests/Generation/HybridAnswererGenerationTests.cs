@@ -163,15 +163,15 @@ public sealed class HybridAnswererGenerationTests
     {
         var answerer = Answerer(new FakeRetriever(Returns), Client("Within 30 days [1].", inputTokens: 2000, outputTokens: 500).Object, configure: o =>
         {
-            o.Pricing.Models[BaseModel] = new ModelPrice { InputPer1KTokensUsd = 0.00015m, OutputPer1KTokensUsd = 0.0006m };
-            o.Pricing.EmbeddingPerQueryUsd = 0.00001m;
-            o.Pricing.SearchPerQueryUsd = 0.0001m;
+            o.Pricing.Models[BaseModel] = new ModelPrice { InputUsdPerMillionTokens = 0.15m, OutputUsdPerMillionTokens = 0.6m };
+            o.Pricing.EmbeddingUsdPerQuery = 0.00001m;
+            o.Pricing.SearchUsdPerQuery = 0.0001m;
         });
 
         var answer = await answerer.AnswerAsync("How long do I have to return an item?");
 
         Assert.Equal(new TokenUsage(2000, 500), answer.Usage);
-        Assert.Equal((2 * 0.00015m) + (0.5m * 0.0006m) + 0.00001m + 0.0001m, answer.CostUsd);
+        Assert.Equal((2000 * 0.15m / 1_000_000m) + (500 * 0.6m / 1_000_000m) + 0.00001m + 0.0001m, answer.CostUsd);
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class HybridAnswererGenerationTests
                 new ChatResponseUpdate(ChatRole.Assistant, "days [1]."),
                 new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 1000, OutputTokenCount = 100 })] }));
         var answerer = Answerer(new FakeRetriever(Returns, Shipping), client.Object, configure: o =>
-            o.Pricing.Models[BaseModel] = new ModelPrice { InputPer1KTokensUsd = 1m, OutputPer1KTokensUsd = 2m });
+            o.Pricing.Models[BaseModel] = new ModelPrice { InputUsdPerMillionTokens = 1_000m, OutputUsdPerMillionTokens = 2_000m });
 
         var updates = await Collect(answerer.AnswerStreamingAsync("How long do I have to return an item?"));
 

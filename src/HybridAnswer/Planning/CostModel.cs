@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.Planning;
 
 /// <summary>
 /// The decision framework's cost model: per-query components (embedding, vector search, base or fine-tuned generation) and a
@@ -19,9 +19,9 @@ public sealed record CostModel
     /// <value>The default is $0.0001.</value>
     public decimal EmbeddingUsdPerQuery { get; init; } = 0.0001m;
 
-    /// <summary>Gets the cost of one vector search, US dollars.</summary>
+    /// <summary>Gets the cost of one knowledge-base (vector) search, US dollars.</summary>
     /// <value>The default is $0.0002.</value>
-    public decimal VectorSearchUsdPerQuery { get; init; } = 0.0002m;
+    public decimal SearchUsdPerQuery { get; init; } = 0.0002m;
 
     /// <summary>Gets the cost of one answer from the base model, US dollars.</summary>
     /// <value>The default is $0.003.</value>
@@ -45,18 +45,18 @@ public sealed record CostModel
     /// <summary>Returns the modelled cost of one query in a mode.</summary>
     /// <param name="mode">The answering mode.</param>
     /// <returns>The sum of the components the mode uses.</returns>
-    public decimal PerQueryUsd(AnswerMode mode) => mode switch
+    public decimal GetUsdPerQuery(AnswerMode mode) => mode switch
     {
-        AnswerMode.Rag => EmbeddingUsdPerQuery + VectorSearchUsdPerQuery + BaseGenerationUsdPerQuery,
+        AnswerMode.Rag => EmbeddingUsdPerQuery + SearchUsdPerQuery + BaseGenerationUsdPerQuery,
         AnswerMode.FineTuned => FineTunedGenerationUsdPerQuery,
-        AnswerMode.Hybrid => EmbeddingUsdPerQuery + VectorSearchUsdPerQuery + FineTunedGenerationUsdPerQuery,
+        AnswerMode.Hybrid => EmbeddingUsdPerQuery + SearchUsdPerQuery + FineTunedGenerationUsdPerQuery,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown answering mode."),
     };
 
     /// <summary>Returns the monthly training cost of a mode: 0 for RAG, <see cref="TrainingUsdPerMonth"/> otherwise.</summary>
     /// <param name="mode">The answering mode.</param>
     /// <returns>The training cost per month.</returns>
-    public decimal TrainingUsd(AnswerMode mode) => mode == AnswerMode.Rag ? 0m : TrainingUsdPerMonth;
+    public decimal GetTrainingUsdPerMonth(AnswerMode mode) => mode == AnswerMode.Rag ? 0m : TrainingUsdPerMonth;
 
     /// <summary>Projects one mode's monthly cost.</summary>
     /// <param name="mode">The answering mode.</param>
@@ -66,7 +66,7 @@ public sealed record CostModel
     public CostProjection Project(AnswerMode mode, long queriesPerDay)
     {
         Validate(queriesPerDay);
-        return new CostProjection { Mode = mode, QueriesPerDay = queriesPerDay, Days = DaysPerMonth, PerQueryUsd = PerQueryUsd(mode), TrainingUsd = TrainingUsd(mode) };
+        return new CostProjection { Mode = mode, QueriesPerDay = queriesPerDay, DaysPerMonth = DaysPerMonth, UsdPerQuery = GetUsdPerQuery(mode), TrainingUsdPerMonth = GetTrainingUsdPerMonth(mode) };
     }
 
     /// <summary>Projects the monthly cost of every mode (RAG, fine-tuned, hybrid).</summary>
@@ -93,9 +93,9 @@ public sealed record CostModel
         {
             Mode = m,
             QueriesPerDay = queriesPerDay,
-            Days = DaysPerMonth,
-            PerQueryUsd = byMode[m].Sum() / byMode[m].Count,
-            TrainingUsd = TrainingUsd(m),
+            DaysPerMonth = DaysPerMonth,
+            UsdPerQuery = byMode[m].Sum() / byMode[m].Count,
+            TrainingUsdPerMonth = GetTrainingUsdPerMonth(m),
             MeasuredAnswers = byMode[m].Count,
         }).ToList();
     }
@@ -105,7 +105,7 @@ public sealed record CostModel
         ArgumentOutOfRangeException.ThrowIfNegative(queriesPerDay);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DaysPerMonth, nameof(DaysPerMonth));
         ArgumentOutOfRangeException.ThrowIfNegative(EmbeddingUsdPerQuery, nameof(EmbeddingUsdPerQuery));
-        ArgumentOutOfRangeException.ThrowIfNegative(VectorSearchUsdPerQuery, nameof(VectorSearchUsdPerQuery));
+        ArgumentOutOfRangeException.ThrowIfNegative(SearchUsdPerQuery, nameof(SearchUsdPerQuery));
         ArgumentOutOfRangeException.ThrowIfNegative(BaseGenerationUsdPerQuery, nameof(BaseGenerationUsdPerQuery));
         ArgumentOutOfRangeException.ThrowIfNegative(FineTunedGenerationUsdPerQuery, nameof(FineTunedGenerationUsdPerQuery));
         ArgumentOutOfRangeException.ThrowIfNegative(TrainingUsdPerMonth, nameof(TrainingUsdPerMonth));

@@ -19,12 +19,12 @@ public sealed class ModelPriceTable
     /// <summary>Gets or sets the price of embedding one question, in US dollars.</summary>
     /// <value>The default is 0: the embedded hashing embedder runs locally. Set it when your embedding model bills per call.</value>
     [Range(typeof(decimal), "0", "1000")]
-    public decimal EmbeddingPerQueryUsd { get; set; }
+    public decimal EmbeddingUsdPerQuery { get; set; }
 
     /// <summary>Gets or sets the price of one knowledge-base search, in US dollars.</summary>
     /// <value>The default is 0: the in-memory knowledge base runs locally. Set it for a search service that bills per query.</value>
     [Range(typeof(decimal), "0", "1000")]
-    public decimal SearchPerQueryUsd { get; set; }
+    public decimal SearchUsdPerQuery { get; set; }
 
     /// <summary>Returns the price of a model, or <see langword="null"/> when the table does not list it.</summary>
     /// <param name="modelId">The model id.</param>
@@ -39,7 +39,7 @@ public sealed class ModelPriceTable
     /// <returns>The cost in US dollars, or <see langword="null"/> when the model is not priced or its token counts are unknown.</returns>
     public decimal? Compute(string? modelId, TokenUsage? usage, bool retrieved)
     {
-        var cost = retrieved ? EmbeddingPerQueryUsd + SearchPerQueryUsd : 0m;
+        var cost = retrieved ? EmbeddingUsdPerQuery + SearchUsdPerQuery : 0m;
         if (modelId is null)
         {
             return cost;
@@ -50,7 +50,7 @@ public sealed class ModelPriceTable
             return null;
         }
 
-        if (price.InputPer1KTokensUsd == 0 && price.OutputPer1KTokensUsd == 0)
+        if (price.InputUsdPerMillionTokens == 0 && price.OutputUsdPerMillionTokens == 0)
         {
             // A free model (local or extractive) costs nothing whether or not it reports tokens.
             return cost;
@@ -61,6 +61,6 @@ public sealed class ModelPriceTable
             return null;
         }
 
-        return cost + (input * price.InputPer1KTokensUsd / 1000m) + (output * price.OutputPer1KTokensUsd / 1000m);
+        return cost + (((input * price.InputUsdPerMillionTokens) + (output * price.OutputUsdPerMillionTokens)) / 1_000_000m);
     }
 }

@@ -1,4 +1,4 @@
-namespace HybridAnswer;
+namespace HybridAnswer.Planning;
 
 /// <summary>The decision framework's checklist: what the team knows about its use case.</summary>
 public sealed record AdvisorChecklist

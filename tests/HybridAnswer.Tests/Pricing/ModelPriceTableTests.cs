@@ -1,16 +1,16 @@
-namespace HybridAnswer.Tests.Generation;
+namespace HybridAnswer.Tests.Pricing;
 
 public sealed class ModelPriceTableTests
 {
     private static ModelPriceTable Table()
     {
-        var table = new ModelPriceTable { EmbeddingPerQueryUsd = 0.001m, SearchPerQueryUsd = 0.002m };
-        table.Models["gpt-4o-mini"] = new ModelPrice { InputPer1KTokensUsd = 0.15m, OutputPer1KTokensUsd = 0.6m };
+        var table = new ModelPriceTable { EmbeddingUsdPerQuery = 0.001m, SearchUsdPerQuery = 0.002m };
+        table.Models["gpt-4o-mini"] = new ModelPrice { InputUsdPerMillionTokens = 150m, OutputUsdPerMillionTokens = 600m };
         return table;
     }
 
     [Fact]
-    public void Compute_PricedModel_InputOutputPer1KPlusRetrieval() =>
+    public void Compute_PricedModel_InputOutputPerMillionPlusRetrieval() =>
         Assert.Equal(0.3m + 0.3m + 0.003m, Table().Compute("GPT-4O-MINI", new TokenUsage(2000, 500), retrieved: true));
 
     [Fact]
@@ -37,14 +37,14 @@ public sealed class ModelPriceTableTests
     public void Validate_NegativePriceAndStarvedBudget_FailWithOptionNames()
     {
         var options = new HybridAnsweringOptions();
-        options.Pricing.Models["m"] = new ModelPrice { InputPer1KTokensUsd = -1m };
+        options.Pricing.Models["m"] = new ModelPrice { InputUsdPerMillionTokens = -1m };
         options.Prompt.MaxPromptTokens = 1000;
         options.Prompt.MaxAnswerTokens = 900;
 
         var result = new HybridAnsweringOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
-        Assert.Contains(result.Failures, f => f.Contains("HybridAnswering:Pricing:Models:m:InputPer1KTokensUsd", StringComparison.Ordinal));
+        Assert.Contains(result.Failures, f => f.Contains("HybridAnswering:Pricing:Models:m:InputUsdPerMillionTokens", StringComparison.Ordinal));
         Assert.Contains(result.Failures, f => f.Contains("HybridAnswering:Prompt:MaxAnswerTokens", StringComparison.Ordinal));
     }
 }

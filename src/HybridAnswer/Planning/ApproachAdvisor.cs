@@ -1,6 +1,7 @@
 using System.Globalization;
+using HybridAnswer.FineTuning;
 
-namespace HybridAnswer;
+namespace HybridAnswer.Planning;
 
 /// <summary>
 /// The decision framework's checklist as code: RAG when knowledge changes, citations matter, good examples are few or the
@@ -66,7 +67,7 @@ public static class ApproachAdvisor
                     : "The task is specialised: revisit fine-tuning (hybrid, if knowledge keeps changing) once the blockers above are gone.");
             }
 
-            return new Recommendation(Approach.Rag, reasons, notes);
+            return new Recommendation { Mode = AnswerMode.Rag, Reasons = reasons, Notes = notes };
         }
 
         if (wantsTuning)
@@ -87,12 +88,12 @@ public static class ApproachAdvisor
                 reasons.Add("Both apply: the fine-tuned model supplies the voice, retrieval supplies current facts and citations — hybrid.");
                 notes.Add("Train on style, not facts: keep knowledge-base facts out of the training answers ('finetune validate --knowledge' warns about them).");
                 notes.Add("Hybrid costs the most (retrieval + fine-tuned generation + training); see 'costs' for the figures at your volume.");
-                return new Recommendation(Approach.Hybrid, reasons, notes);
+                return new Recommendation { Mode = AnswerMode.Hybrid, Reasons = reasons, Notes = notes };
             }
 
             reasons.Add("No fresh knowledge or citations are needed, so retrieval adds cost without benefit.");
             notes.Add("If the knowledge the answers need starts changing, move to hybrid rather than retraining for every change.");
-            return new Recommendation(Approach.FineTuning, reasons, notes);
+            return new Recommendation { Mode = AnswerMode.FineTuned, Reasons = reasons, Notes = notes };
         }
 
         if (!dynamicKnowledge)
@@ -101,7 +102,7 @@ public static class ApproachAdvisor
         }
 
         notes.Add("Fine-tuning becomes worth it for a critical brand voice or a specialised task, with 500+ quality examples.");
-        return new Recommendation(Approach.Rag, reasons, notes);
+        return new Recommendation { Mode = AnswerMode.Rag, Reasons = reasons, Notes = notes };
     }
 
     private static void AddExamplesCaveat(AdvisorChecklist checklist, List<string> notes)

@@ -1,4 +1,6 @@
-namespace HybridAnswer.Tests.Costs;
+using HybridAnswer.Planning;
+
+namespace HybridAnswer.Tests.Planning;
 
 public sealed class CostModelTests
 {
@@ -8,10 +10,10 @@ public sealed class CostModelTests
         var table = CostModel.Default.Project(10_000);
 
         Assert.Equal([AnswerMode.Rag, AnswerMode.FineTuned, AnswerMode.Hybrid], table.Select(p => p.Mode));
-        Assert.Equal([990m, 1_700m, 1_790m], table.Select(p => p.MonthlyUsd));
-        Assert.Equal([0.0033m, 0.004m, 0.0043m], table.Select(p => p.PerQueryUsd));
-        Assert.Equal([0m, 500m, 500m], table.Select(p => p.TrainingUsd));
-        Assert.All(table, p => Assert.Equal(30, p.Days));
+        Assert.Equal([990m, 1_700m, 1_790m], table.Select(p => p.TotalUsdPerMonth));
+        Assert.Equal([0.0033m, 0.004m, 0.0043m], table.Select(p => p.UsdPerQuery));
+        Assert.Equal([0m, 500m, 500m], table.Select(p => p.TrainingUsdPerMonth));
+        Assert.All(table, p => Assert.Equal(30, p.DaysPerMonth));
         Assert.All(table, p => Assert.Null(p.MeasuredAnswers));
     }
 
@@ -20,7 +22,7 @@ public sealed class CostModelTests
     {
         var m = CostModel.Default;
 
-        Assert.Equal((0.0001m, 0.0002m, 0.003m, 0.004m, 500m, 30), (m.EmbeddingUsdPerQuery, m.VectorSearchUsdPerQuery, m.BaseGenerationUsdPerQuery, m.FineTunedGenerationUsdPerQuery, m.TrainingUsdPerMonth, m.DaysPerMonth));
+        Assert.Equal((0.0001m, 0.0002m, 0.003m, 0.004m, 500m, 30), (m.EmbeddingUsdPerQuery, m.SearchUsdPerQuery, m.BaseGenerationUsdPerQuery, m.FineTunedGenerationUsdPerQuery, m.TrainingUsdPerMonth, m.DaysPerMonth));
     }
 
     [Fact]
@@ -29,8 +31,8 @@ public sealed class CostModelTests
         var rag = CostModel.Default.Project(AnswerMode.Rag, 1_000);
         var hybrid = CostModel.Default.Project(AnswerMode.Hybrid, 0);
 
-        Assert.Equal(99m, rag.MonthlyUsd);
-        Assert.Equal(500m, hybrid.MonthlyUsd);
+        Assert.Equal(99m, rag.TotalUsdPerMonth);
+        Assert.Equal(500m, hybrid.TotalUsdPerMonth);
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class CostModelTests
     {
         var model = CostModel.Default with { BaseGenerationUsdPerQuery = 0.001m, DaysPerMonth = 31 };
 
-        Assert.Equal(0.0013m * 100 * 31, model.Project(AnswerMode.Rag, 100).MonthlyUsd);
+        Assert.Equal(0.0013m * 100 * 31, model.Project(AnswerMode.Rag, 100).TotalUsdPerMonth);
     }
 
     [Fact]
@@ -53,8 +55,8 @@ public sealed class CostModelTests
         var table = CostModel.Default.ProjectMeasured(answers, 10_000);
 
         Assert.Equal([AnswerMode.Rag, AnswerMode.Hybrid], table.Select(p => p.Mode));
-        Assert.Equal((0.003m, 900m, 2), (table[0].PerQueryUsd, table[0].MonthlyUsd, table[0].MeasuredAnswers!.Value));
-        Assert.Equal((1_500m + 500m, 1), (table[1].MonthlyUsd, table[1].MeasuredAnswers!.Value));
+        Assert.Equal((0.003m, 900m, 2), (table[0].UsdPerQuery, table[0].TotalUsdPerMonth, table[0].MeasuredAnswers!.Value));
+        Assert.Equal((1_500m + 500m, 1), (table[1].TotalUsdPerMonth, table[1].MeasuredAnswers!.Value));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
-namespace HybridAnswer.Tests.Advisor;
+using HybridAnswer.Planning;
+
+namespace HybridAnswer.Tests.Planning;
 
 public sealed class ApproachAdvisorTests
 {
@@ -7,7 +9,7 @@ public sealed class ApproachAdvisorTests
     {
         var r = ApproachAdvisor.Recommend(new AdvisorChecklist());
 
-        Assert.Equal((Approach.Rag, AnswerMode.Rag), (r.Approach, r.Mode));
+        Assert.Equal(AnswerMode.Rag, r.Mode);
         Assert.Contains(r.Reasons, x => x.Contains("start with RAG", StringComparison.Ordinal));
     }
 
@@ -19,7 +21,7 @@ public sealed class ApproachAdvisorTests
     {
         var r = ApproachAdvisor.Recommend(new AdvisorChecklist { KnowledgeChangesWeekly = changes, NeedsCitations = citations, QualityExamples = 2_000 });
 
-        Assert.Equal(Approach.Rag, r.Approach);
+        Assert.Equal(AnswerMode.Rag, r.Mode);
         Assert.Equal(changes, r.Reasons.Any(x => x.StartsWith("Knowledge changes weekly", StringComparison.Ordinal)));
         Assert.Equal(citations, r.Reasons.Any(x => x.StartsWith("Answers must cite", StringComparison.Ordinal)));
     }
@@ -31,7 +33,7 @@ public sealed class ApproachAdvisorTests
     {
         var r = ApproachAdvisor.Recommend(new AdvisorChecklist { BrandVoiceCritical = brand, SpecializedTask = specialized, QualityExamples = 800 });
 
-        Assert.Equal((Approach.FineTuning, AnswerMode.FineTuned), (r.Approach, r.Mode));
+        Assert.Equal(AnswerMode.FineTuned, r.Mode);
         Assert.Contains(r.Reasons, x => x.StartsWith(brand ? "Brand voice" : "The task is highly specialised", StringComparison.Ordinal));
     }
 
@@ -43,7 +45,7 @@ public sealed class ApproachAdvisorTests
     {
         var r = ApproachAdvisor.Recommend(new AdvisorChecklist { BrandVoiceCritical = brand, SpecializedTask = specialized, KnowledgeChangesWeekly = changes, NeedsCitations = citations, QualityExamples = 500 });
 
-        Assert.Equal((Approach.Hybrid, AnswerMode.Hybrid), (r.Approach, r.Mode));
+        Assert.Equal(AnswerMode.Hybrid, r.Mode);
         Assert.Contains(r.Notes, x => x.Contains("Train on style, not facts", StringComparison.Ordinal));
     }
 
@@ -52,7 +54,7 @@ public sealed class ApproachAdvisorTests
     {
         var r = ApproachAdvisor.Recommend(new AdvisorChecklist { BrandVoiceCritical = true, KnowledgeChangesWeekly = true, QualityExamples = 120 });
 
-        Assert.Equal(Approach.Rag, r.Approach);
+        Assert.Equal(AnswerMode.Rag, r.Mode);
         Assert.Contains(r.Reasons, x => x.StartsWith("Only 120 quality example(s)", StringComparison.Ordinal));
         Assert.Contains(r.Notes, x => x.Contains("at least 380 more quality examples (500 in all)", StringComparison.Ordinal));
         Assert.Contains(r.Notes, x => x.StartsWith("Brand voice matters", StringComparison.Ordinal));
@@ -63,7 +65,7 @@ public sealed class ApproachAdvisorTests
     {
         var r = ApproachAdvisor.Recommend(new AdvisorChecklist { BrandVoiceCritical = true, DeployWithinWeek = true, QualityExamples = 5_000 });
 
-        Assert.Equal(Approach.Rag, r.Approach);
+        Assert.Equal(AnswerMode.Rag, r.Mode);
         Assert.Contains(r.Reasons, x => x.StartsWith("Deploying within a week", StringComparison.Ordinal));
     }
 
@@ -72,7 +74,7 @@ public sealed class ApproachAdvisorTests
     {
         var r = ApproachAdvisor.Recommend(new AdvisorChecklist { SpecializedTask = true });
 
-        Assert.Equal(Approach.FineTuning, r.Approach);
+        Assert.Equal(AnswerMode.FineTuned, r.Mode);
         Assert.Contains(r.Notes, x => x.StartsWith("This assumes at least 500", StringComparison.Ordinal));
     }
 
