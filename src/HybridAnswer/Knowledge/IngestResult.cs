@@ -1,14 +1,22 @@
 namespace HybridAnswer;
 
 /// <summary>What an ingest did, per document.</summary>
-/// <param name="Added">Documents that were new.</param>
-/// <param name="Updated">Documents whose content changed and whose chunks were replaced.</param>
-/// <param name="Unchanged">Documents with the same content hash: neither embedded nor rewritten.</param>
-/// <param name="Deleted">Documents removed (pruned because their source disappeared, or deleted by id).</param>
-public sealed record IngestResult(int Added, int Updated, int Unchanged, int Deleted)
+public sealed record IngestResult
 {
     /// <summary>Gets an empty result.</summary>
-    public static IngestResult Empty { get; } = new(0, 0, 0, 0);
+    public static IngestResult Empty { get; } = new();
+
+    /// <summary>Gets the number of documents that were new.</summary>
+    public int Added { get; init; }
+
+    /// <summary>Gets the number of documents whose content changed and whose chunks were replaced.</summary>
+    public int Updated { get; init; }
+
+    /// <summary>Gets the number of documents with the same content hash: neither embedded nor rewritten.</summary>
+    public int Unchanged { get; init; }
+
+    /// <summary>Gets the number of documents removed (pruned because their source disappeared, or deleted by id).</summary>
+    public int Deleted { get; init; }
 
     /// <summary>Adds two results.</summary>
     /// <param name="other">The other result.</param>
@@ -16,6 +24,12 @@ public sealed record IngestResult(int Added, int Updated, int Unchanged, int Del
     public IngestResult Add(IngestResult other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new(Added + other.Added, Updated + other.Updated, Unchanged + other.Unchanged, Deleted + other.Deleted);
+        return new()
+        {
+            Added = Added + other.Added,
+            Updated = Updated + other.Updated,
+            Unchanged = Unchanged + other.Unchanged,
+            Deleted = Deleted + other.Deleted,
+        };
     }
 }

@@ -85,7 +85,7 @@ internal sealed class KnowledgePipeline
             written += writes.Sum(w => w.Chunks.Count);
         }
 
-        var result = new IngestResult(added, updated, unchanged, 0);
+        var result = new IngestResult { Added = added, Updated = updated, Unchanged = unchanged, Deleted = 0 };
         await _store.IngestedAsync(result, written, cancellationToken).ConfigureAwait(false);
         return result;
     }

@@ -125,10 +125,10 @@ public sealed class InMemoryKnowledgeBaseTests
         var changed = docs.Select((d, i) => i == 3 ? new KnowledgeDocument(d.Id, d.Title, d.Content + " Updated.") : d).ToList();
         var third = await kb.UpsertAsync(changed);
 
-        Assert.Equal(new IngestResult(10, 0, 0, 0), first);
-        Assert.Equal(new IngestResult(0, 0, 10, 0), second);
+        Assert.Equal(new IngestResult { Added = 10, Updated = 0, Unchanged = 0, Deleted = 0 }, first);
+        Assert.Equal(new IngestResult { Added = 0, Updated = 0, Unchanged = 10, Deleted = 0 }, second);
         Assert.Equal(textsAfterFirst, embedder.Texts - 1);
-        Assert.Equal(new IngestResult(0, 1, 9, 0), third);
+        Assert.Equal(new IngestResult { Added = 0, Updated = 1, Unchanged = 9, Deleted = 0 }, third);
         Assert.Equal(10, await kb.CountAsync());
     }
 
