@@ -18,7 +18,7 @@ public sealed class MaximalMarginalRelevanceOptions
     public const int DefaultCandidateFactor = 4;
 
     /// <summary>
-    /// Gets or sets the trade-off between relevance and novelty: 1 keeps the inner retriever's order unchanged, 0 picks
+    /// Gets or sets the trade-off between relevance and novelty: 1 ranks by score alone, 0 picks
     /// each next chunk only for being unlike those already picked.
     /// </summary>
     /// <value>The default is 0.5.</value>

@@ -10,11 +10,11 @@ namespace HybridAnswer;
 /// prompt. Add it with <c>UseMaximalMarginalRelevance()</c> on the <c>AddHybridAnswering()</c> builder. Thread-safe.
 /// </summary>
 /// <remarks>
-/// Relevance is the candidate's rank in the inner retriever's order, mapped linearly from 1 (first) towards 0, not its
-/// <see cref="RetrievedChunk.Score"/>: the inner order may fuse vector and keyword ranks or come from a reranker, and with
-/// λ = 1 the result is exactly the inner top-K. Similarity of two chunks is the cosine of their
+/// Relevance is the candidate's <see cref="RetrievedChunk.Score"/> (the query–chunk cosine for vector and hybrid retrieval), as in
+/// the original formulation: it is then on the same scale as the chunk–chunk similarity it is traded against. Register this
+/// decorator beneath (before) decorators that rescore on another scale. Similarity of two chunks is the cosine of their
 /// <see cref="RetrievedChunk.Embedding"/>s when both have one of the same length, otherwise the cosine of their term-count
-/// vectors (the library's stemmed terms without stop words). Scores are passed through unchanged.
+/// vectors (the library's stemmed terms without stop words). Ties keep the inner order; scores are passed through unchanged.
 /// </remarks>
 public sealed class MaximalMarginalRelevanceRetriever : IRetriever
 {
@@ -50,9 +50,9 @@ public sealed class MaximalMarginalRelevanceRetriever : IRetriever
     internal static IReadOnlyList<RetrievedChunk> Select(IReadOnlyList<RetrievedChunk> candidates, int topK, double lambda)
     {
         var n = candidates.Count;
-        if (n <= 1 || lambda >= 1)
+        if (n <= 1)
         {
-            return n <= topK ? candidates : [.. candidates.Take(topK)];
+            return candidates;
         }
 
         var terms = new Dictionary<string, int>?[n];
@@ -77,7 +77,7 @@ public sealed class MaximalMarginalRelevanceRetriever : IRetriever
                     maxSimilarity[i] = Math.Max(maxSimilarity[i], Similarity(candidates, terms, i, last));
                 }
 
-                var relevance = 1.0 - ((double)i / n);
+                var relevance = candidates[i].Score;
                 var value = last < 0 ? relevance : (lambda * relevance) - ((1 - lambda) * maxSimilarity[i]);
                 if (value > bestValue)
                 {
