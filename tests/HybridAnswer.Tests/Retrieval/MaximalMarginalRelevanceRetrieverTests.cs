@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HybridAnswer.Tests.Retrieval;
 
@@ -114,7 +115,8 @@ public sealed class MaximalMarginalRelevanceRetrieverTests
         services.AddHybridAnswering().UseMaximalMarginalRelevance(o => o.Lambda = 2);
         await using var provider = services.BuildServiceProvider();
 
-        Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<HybridAnswerer>());
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<HybridAnswerer>());
+        Assert.Contains(nameof(MaximalMarginalRelevanceOptions.Lambda), e.Message, StringComparison.Ordinal);
     }
 
     private static async Task<Answer> AnswerAsync(Action<IServiceCollection> add, KnowledgeDocument[] documents, string question, AnswerOptions options)
