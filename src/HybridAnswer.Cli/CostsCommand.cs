@@ -158,6 +158,6 @@ internal static class CostsCommand
         decimal? cost = element.TryGetProperty("costUsd", out var costElement) && costElement.ValueKind == JsonValueKind.Number ? costElement.GetDecimal() : null;
         var answered = !element.TryGetProperty("answered", out var answeredElement) || answeredElement.ValueKind != JsonValueKind.False;
         var text = element.TryGetProperty("answer", out var textElement) && textElement.ValueKind == JsonValueKind.String ? textElement.GetString()! : string.Empty;
-        return new Answer { Text = text, Answered = answered, Mode = mode, CostUsd = cost, Timings = new AnswerTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) };
+        return new Answer { Text = text, Answered = answered, Mode = mode, CostUsd = cost, Timings = new AnswerTimings() };
     }
 }

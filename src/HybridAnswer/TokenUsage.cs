@@ -1,10 +1,14 @@
 namespace HybridAnswer;
 
 /// <summary>Tokens consumed by the model call behind an answer, as reported by the model provider.</summary>
-/// <param name="InputTokens">Prompt tokens, or <see langword="null"/> when the provider did not report them.</param>
-/// <param name="OutputTokens">Completion tokens, or <see langword="null"/> when the provider did not report them.</param>
-public sealed record TokenUsage(long? InputTokens, long? OutputTokens)
+public sealed record TokenUsage
 {
+    /// <summary>Gets the prompt tokens, or <see langword="null"/> when the provider did not report them.</summary>
+    public long? InputTokens { get; init; }
+
+    /// <summary>Gets the completion tokens, or <see langword="null"/> when the provider did not report them.</summary>
+    public long? OutputTokens { get; init; }
+
     /// <summary>Gets the sum of input and output tokens, or <see langword="null"/> when either is unknown.</summary>
     public long? TotalTokens => InputTokens is { } i && OutputTokens is { } o ? i + o : null;
 }

@@ -46,6 +46,26 @@ public sealed class HybridAnsweringBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a retriever decorator (a reranker, a cache, a filter) to the retrieval pipeline of <see cref="HybridAnswer.HybridAnswerer"/>,
+    /// in the style of Microsoft.Extensions.AI's <c>ChatClientBuilder.Use</c>. Decorators apply in registration order: the first
+    /// registered wraps the score floor, which wraps the knowledge base's retriever, and the last registered is called first.
+    /// </summary>
+    /// <remarks>
+    /// The floor (<see cref="HybridAnswer.RetrievalRequest.MinScore"/>) is always applied innermost, directly around the store, so a
+    /// store that ignores <c>MinScore</c> cannot pass irrelevant sources while a decorator may return scores on its own scale
+    /// without the answerer cutting them; the answerer keeps at most top-K of what the outermost decorator returns. The
+    /// <see cref="HybridAnswer.IRetriever"/> service itself stays the undecorated knowledge base.
+    /// </remarks>
+    /// <param name="decorate">Given the service provider and the retriever so far, returns the retriever that wraps it.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseRetriever(Func<IServiceProvider, HybridAnswer.IRetriever, HybridAnswer.IRetriever> decorate)
+    {
+        ArgumentNullException.ThrowIfNull(decorate);
+        Services.AddSingleton(new HybridAnswer.RetrieverDecorator(decorate));
+        return this;
+    }
+
     /// <summary>Uses a chat client for the base model (the <see cref="HybridAnswer.AnswerMode.Rag"/> mode).</summary>
     /// <param name="client">The client.</param>
     /// <param name="modelId">The model id sent with each request; when <see langword="null"/>, <c>HybridAnswering:BaseModel</c>.</param>

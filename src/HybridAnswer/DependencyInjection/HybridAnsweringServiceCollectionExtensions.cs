@@ -43,7 +43,7 @@ public static class HybridAnsweringServiceCollectionExtensions
 
         services.TryAddSingleton<IGenerator>(CreateGenerator);
         services.TryAddSingleton(sp => new HybridAnswerer(
-            sp.GetRequiredService<IRetriever>(),
+            RetrieverPipeline.Create(sp.GetRequiredService<IRetriever>(), sp.GetServices<RetrieverDecorator>().Select(d => (Func<IRetriever, IRetriever>)(r => d.Decorate(sp, r)))),
             sp.GetRequiredService<IGenerator>(),
             sp.GetRequiredService<IOptions<HybridAnsweringOptions>>(),
             sp.GetService<ICustomerContextProvider>(),

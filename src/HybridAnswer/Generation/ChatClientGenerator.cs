@@ -87,7 +87,7 @@ public sealed class ChatClientGenerator : IGenerator
         {
             Text = response.Text,
             ModelId = routedModel,
-            Usage = response.Usage is { } usage ? new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount) : null,
+            Usage = response.Usage is { } usage ? new TokenUsage { InputTokens = usage.InputTokenCount, OutputTokens = usage.OutputTokenCount } : null,
             UsedFallback = usedFallback,
         };
     }
@@ -131,7 +131,7 @@ public sealed class ChatClientGenerator : IGenerator
 
                 var update = stream.Current;
                 var (routedModel, usedFallback) = RouteOf(update.AdditionalProperties, model);
-                var usage = update.Contents.OfType<UsageContent>().Select(u => new TokenUsage(u.Details.InputTokenCount, u.Details.OutputTokenCount)).LastOrDefault();
+                var usage = update.Contents.OfType<UsageContent>().Select(u => new TokenUsage { InputTokens = u.Details.InputTokenCount, OutputTokens = u.Details.OutputTokenCount }).LastOrDefault();
                 yield return new GenerationUpdate { Text = update.Text, ModelId = routedModel, Usage = usage, UsedFallback = usedFallback };
             }
         }

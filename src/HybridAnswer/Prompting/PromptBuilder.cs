@@ -29,7 +29,7 @@ internal static partial class PromptBuilder
         ArgumentNullException.ThrowIfNull(request);
         options ??= new PromptOptions();
         var user = new StringBuilder();
-        if (request.Mode != AnswerMode.FineTuned && request.Sources.Count > 0)
+        if (request.Mode.Retrieves && request.Sources.Count > 0)
         {
             user.Append(SourcesOpen).Append('\n');
             for (var i = 0; i < request.Sources.Count; i++)
@@ -65,7 +65,7 @@ internal static partial class PromptBuilder
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        if (request.Mode == AnswerMode.FineTuned || request.Sources.Count == 0)
+        if (!request.Mode.Retrieves || request.Sources.Count == 0)
         {
             return [];
         }
@@ -143,7 +143,7 @@ internal static partial class PromptBuilder
 
     private static string Instructions(GenerationRequest request, PromptOptions options)
     {
-        if (request.Mode == AnswerMode.FineTuned)
+        if (!request.Mode.Retrieves)
         {
             return Fill(options.UngroundedInstructions, request);
         }

@@ -33,4 +33,10 @@ public sealed record RetrievedChunk
 
     /// <summary>Gets the tenant that owns the document, if any.</summary>
     public string? TenantId { get; init; }
+
+    /// <summary>
+    /// Gets the chunk's embedding, for decorators that compare chunks with each other (such as
+    /// <see cref="MaximalMarginalRelevanceRetriever"/>); empty when the store does not return it.
+    /// </summary>
+    public ReadOnlyMemory<float> Embedding { get; init; }
 }

@@ -86,7 +86,7 @@ public sealed class HybridAnswererTests
         Assert.Equal(answer.Sources[0].DocumentId, answer.Citations[0].DocumentId);
         Assert.Equal(answer.Sources[1].DocumentId, answer.Citations[1].DocumentId);
         Assert.DoesNotContain(answer.Sources, s => s.DocumentId == "returns-draft");
-        Assert.Equal(new TokenUsage(120, 12), answer.Usage);
+        Assert.Equal(new TokenUsage { InputTokens = 120, OutputTokens = 12 }, answer.Usage);
         Assert.True(answer.Timings.Total >= answer.Timings.Retrieval);
     }
 

@@ -51,7 +51,7 @@ public sealed class TrainingDataHarvesterTests
     [Fact]
     public void ReviewedAnswerFrom_Refusal_IsNeverHarvested()
     {
-        var refusal = new Answer { Text = "I don't have that information.", Answered = false, Mode = AnswerMode.Rag, Timings = new AnswerTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) };
+        var refusal = new Answer { Text = "I don't have that information.", Answered = false, Mode = AnswerMode.Rag, Timings = new AnswerTimings() };
         var answer = refusal with { Text = "Returns are accepted within 30 days [1].", Answered = true };
 
         var result = new TrainingDataHarvester().Harvest([ReviewedAnswer.From("Can I return it?", refusal, approved: true), ReviewedAnswer.From("Can I return it?", answer, approved: true)]);

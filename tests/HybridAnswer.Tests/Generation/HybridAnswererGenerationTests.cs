@@ -170,7 +170,7 @@ public sealed class HybridAnswererGenerationTests
 
         var answer = await answerer.AnswerAsync("How long do I have to return an item?");
 
-        Assert.Equal(new TokenUsage(2000, 500), answer.Usage);
+        Assert.Equal(new TokenUsage { InputTokens = 2000, OutputTokens = 500 }, answer.Usage);
         Assert.Equal((2000 * 0.15m / 1_000_000m) + (500 * 0.6m / 1_000_000m) + 0.00001m + 0.0001m, answer.CostUsd);
     }
 
@@ -246,7 +246,7 @@ public sealed class HybridAnswererGenerationTests
         Assert.Equal(4, updates.Count);
         Assert.Equal("Within 30 days [1].", final.Text);
         Assert.Equal("returns", Assert.Single(final.Citations).DocumentId);
-        Assert.Equal(new TokenUsage(1000, 100), final.Usage);
+        Assert.Equal(new TokenUsage { InputTokens = 1000, OutputTokens = 100 }, final.Usage);
         Assert.Equal(1.2m, final.CostUsd);
         Assert.Equal(BaseModel, final.ModelId);
         Assert.True(final.Timings.Total >= final.Timings.Generation);

@@ -37,7 +37,7 @@ public sealed class OpenAiWireTests
         Assert.Contains("[1] Returns: Items can be returned within 30 days.", sent.Prompt, StringComparison.Ordinal);
         Assert.Equal("Within 30 days [1].", answer.Text);
         Assert.Equal(BaseModel, answer.ModelId);
-        Assert.Equal(new TokenUsage(120, 9), answer.Usage);
+        Assert.Equal(new TokenUsage { InputTokens = 120, OutputTokens = 9 }, answer.Usage);
         Assert.False(answer.UsedFallback);
     }
 
@@ -83,7 +83,7 @@ public sealed class OpenAiWireTests
         Assert.True(sent.Stream);
         Assert.True(updates.Count(u => u.Text.Length > 0) > 1, "the text should arrive in several deltas");
         Assert.Equal("Items can be returned within 30 days [1].", string.Concat(updates.Select(u => u.Text)));
-        Assert.Equal(new TokenUsage(50, 12), updates.Select(u => u.Usage).Last(u => u is not null));
+        Assert.Equal(new TokenUsage { InputTokens = 50, OutputTokens = 12 }, updates.Select(u => u.Usage).Last(u => u is not null));
         Assert.All(updates, u => Assert.Equal(BaseModel, u.ModelId));
     }
 

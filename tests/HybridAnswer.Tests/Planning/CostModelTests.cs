@@ -64,5 +64,5 @@ public sealed class CostModelTests
         Assert.Throws<ArgumentOutOfRangeException>(() => CostModel.Default.Project(-1));
 
     private static Answer Answer(AnswerMode mode, decimal? cost) =>
-        new() { Text = "x", Answered = true, Mode = mode, CostUsd = cost, Timings = new AnswerTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) };
+        new() { Text = "x", Answered = true, Mode = mode, CostUsd = cost, Timings = new AnswerTimings() };
 }

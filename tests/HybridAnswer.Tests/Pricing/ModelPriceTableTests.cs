@@ -11,19 +11,19 @@ public sealed class ModelPriceTableTests
 
     [Fact]
     public void Compute_PricedModel_InputOutputPerMillionPlusRetrieval() =>
-        Assert.Equal(0.3m + 0.3m + 0.003m, Table().Compute("GPT-4O-MINI", new TokenUsage(2000, 500), retrieved: true));
+        Assert.Equal(0.3m + 0.3m + 0.003m, Table().Compute("GPT-4O-MINI", new TokenUsage { InputTokens = 2000, OutputTokens = 500 }, retrieved: true));
 
     [Fact]
     public void Compute_NoRetrieval_OnlyTheModel() =>
-        Assert.Equal(0.6m, Table().Compute("gpt-4o-mini", new TokenUsage(2000, 500), retrieved: false));
+        Assert.Equal(0.6m, Table().Compute("gpt-4o-mini", new TokenUsage { InputTokens = 2000, OutputTokens = 500 }, retrieved: false));
 
     [Fact]
     public void Compute_UnknownModel_Null() =>
-        Assert.Null(Table().Compute("ft:gpt-4o-mini:acme::abc123", new TokenUsage(2000, 500), retrieved: true));
+        Assert.Null(Table().Compute("ft:gpt-4o-mini:acme::abc123", new TokenUsage { InputTokens = 2000, OutputTokens = 500 }, retrieved: true));
 
     [Fact]
     public void Compute_UnknownTokenCounts_Null() =>
-        Assert.Null(Table().Compute("gpt-4o-mini", new TokenUsage(null, 500), retrieved: true));
+        Assert.Null(Table().Compute("gpt-4o-mini", new TokenUsage { InputTokens = null, OutputTokens = 500 }, retrieved: true));
 
     [Fact]
     public void Compute_NoModelCall_RetrievalOnly() =>

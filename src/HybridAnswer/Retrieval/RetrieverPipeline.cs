@@ -1,0 +1,37 @@
+namespace HybridAnswer;
+
+/// <summary>
+/// The retriever an answerer calls: the store, the score floor directly around it, then the decorators registered with
+/// <c>UseRetriever</c>, first registered innermost. Being its own type lets <see cref="HybridAnswerer"/> tell a composed
+/// pipeline (floor already inside, decorators above it free to rescore) from a bare retriever (which it wraps in the floor).
+/// </summary>
+internal sealed class RetrieverPipeline : IRetriever
+{
+    private readonly IRetriever _outer;
+
+    private RetrieverPipeline(IRetriever outer) => _outer = outer;
+
+    /// <summary>Composes the pipeline around <paramref name="store"/>.</summary>
+    /// <param name="store">The knowledge base's retriever.</param>
+    /// <param name="decorators">Applied in order: the first wraps the floor, the last is called first.</param>
+    public static RetrieverPipeline Create(IRetriever store, IEnumerable<Func<IRetriever, IRetriever>> decorators)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(decorators);
+        if (store is RetrieverPipeline pipeline)
+        {
+            store = pipeline._outer;
+        }
+
+        IRetriever current = ScoreFloorRetriever.Around(store);
+        foreach (var decorate in decorators)
+        {
+            current = decorate(current) ?? throw new InvalidOperationException("A retriever decorator (UseRetriever) returned null.");
+        }
+
+        return new RetrieverPipeline(current);
+    }
+
+    public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
+        _outer.RetrieveAsync(request, cancellationToken);
+}
