@@ -100,6 +100,7 @@ internal sealed class InMemorySnapshot
             Metadata = Document.Metadata,
             SourceUri = Document.SourceUri,
             TenantId = Document.TenantId,
+            Embedding = Vector,
         };
     }
 }
