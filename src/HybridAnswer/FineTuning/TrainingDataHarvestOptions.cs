@@ -1,7 +1,7 @@
 namespace HybridAnswer.FineTuning;
 
 /// <summary>How <see cref="TrainingDataHarvester"/> turns reviewed answers into training examples.</summary>
-public sealed record TrainingDataHarvestOptions
+public sealed class TrainingDataHarvestOptions
 {
     /// <summary>The system prompt used when none is given.</summary>
     public const string DefaultSystemPrompt = "You are a helpful customer support assistant. Answer in the company's voice: friendly, concise and accurate.";

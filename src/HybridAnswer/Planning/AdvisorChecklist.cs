@@ -1,7 +1,7 @@
 namespace HybridAnswer.Planning;
 
 /// <summary>The decision framework's checklist: what the team knows about its use case.</summary>
-public sealed record AdvisorChecklist
+public sealed class AdvisorChecklist
 {
     /// <summary>Gets a value indicating whether the knowledge changes weekly or more often (prices, policies, stock, docs).</summary>
     public bool KnowledgeChangesWeekly { get; init; }
