@@ -15,7 +15,9 @@ internal static partial class CitationParser
 
     // Anything a reader could take for a citation marker: any decimal digits (any script) in ASCII, full-width or lenticular
     // brackets, with or without spaces and commas. Used to neutralise markers inside quoted document text.
-    [GeneratedRegex(@"[ \t]*[\[\uFF3B\u3010\u3014\u3016\u301A\u27E6][\s\p{Cf}]*\p{Nd}+(?:[\s\p{Cf}]*[,\uFF0C\u3001][\s\p{Cf}]*\p{Nd}+)*[\s\p{Cf}]*[\]\uFF3D\u3011\u3015\u3017\u301B\u27E7]", RegexOptions.CultureInvariant)]
+    // The look-behind keeps the leading-space run linear: a match can only start at the first space of a run (a long run of
+    // spaces with no marker after it was quadratic).
+    [GeneratedRegex(@"(?<![ \t])[ \t]*[\[\uFF3B\u3010\u3014\u3016\u301A\u27E6][\s\p{Cf}]*\p{Nd}+(?:[\s\p{Cf}]*[,\uFF0C\u3001][\s\p{Cf}]*\p{Nd}+)*[\s\p{Cf}]*[\]\uFF3D\u3011\u3015\u3017\u301B\u27E7]", RegexOptions.CultureInvariant)]
     private static partial Regex AnyMarker();
 
     /// <summary>
@@ -27,7 +29,10 @@ internal static partial class CitationParser
         ArgumentNullException.ThrowIfNull(text);
         for (var i = 0; i < 100 && AnyMarker().IsMatch(text); i++)
         {
-            text = AnyMarker().Replace(text, string.Empty);
+            // "within 30[2]days" keeps its words apart: a marker between two word characters becomes a space.
+            var current = text;
+            text = AnyMarker().Replace(current, m =>
+                m.Index > 0 && char.IsLetterOrDigit(current[m.Index - 1]) && m.Index + m.Length < current.Length && char.IsLetterOrDigit(current[m.Index + m.Length]) ? " " : string.Empty);
         }
 
         // Any marker still left (only after 100 nested rounds) loses its brackets: it can then never parse as a citation.
@@ -96,6 +101,7 @@ internal static partial class CitationParser
     [GeneratedRegex(@"[ \t]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex DoubleSpace();
 
-    [GeneratedRegex(@"[ \t]+([.,;:!?])", RegexOptions.CultureInvariant)]
+    // Starts only at the first space of a run (look-behind): linear on a reply with a long run of spaces.
+    [GeneratedRegex(@"(?<![ \t])[ \t]+([.,;:!?])", RegexOptions.CultureInvariant)]
     private static partial Regex SpaceBeforePunctuation();
 }

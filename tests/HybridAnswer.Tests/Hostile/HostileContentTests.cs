@@ -115,7 +115,7 @@ public sealed partial class HostileContentTests : IDisposable
             var number = int.Parse(pieces[i], CultureInfo.InvariantCulture);
             var citation = Assert.Single(answer.Citations, c => c.Index == number);
             var source = Assert.Single(answer.Sources, x => x.ChunkId == citation.ChunkId);
-            var sourceWords = Words(source.Title + " " + source.Content);
+            var sourceWords = Words(source.Title).Concat(Words(source.Content)).ToHashSet(StringComparer.Ordinal);
             var quoted = Words(pieces[i - 1]);
             Assert.True(quoted.IsSubsetOf(sourceWords), $"'{pieces[i - 1]}' is cited as [{number}] but source {number} ({source.DocumentId}) does not contain [{string.Join(", ", quoted.Except(sourceWords))}]. Answer: {answer.Text}");
         }
