@@ -18,8 +18,8 @@ namespace HybridAnswer.Tests.Hostile;
 /// </summary>
 public sealed class ContentFuzzerTests(ITestOutputHelper output)
 {
-    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("HYBRIDANSWER_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : 13;
-    private static readonly int Scale = int.TryParse(Environment.GetEnvironmentVariable("HYBRIDANSWER_FUZZ_CASES"), CultureInfo.InvariantCulture, out var c) ? c : 1000;
+    internal static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("HYBRIDANSWER_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : 13;
+    internal static readonly int Scale = int.TryParse(Environment.GetEnvironmentVariable("HYBRIDANSWER_FUZZ_CASES"), CultureInfo.InvariantCulture, out var c) ? c : 1000;
 
     private static readonly string[] Pieces =
     [
@@ -32,7 +32,7 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
         "returns", "refund", "shipping", "days", "30", "365", "warranty", "items", "delivery",
     ];
 
-    private static readonly string[] Words = ["returns", "refund", "shipping", "days", "items", "delivery", "warranty", "within", "order", "price", "store", "credit"];
+    internal static readonly string[] Words = ["returns", "refund", "shipping", "days", "items", "delivery", "warranty", "within", "order", "price", "store", "credit"];
 
     [Fact]
     public async Task ModelReplies_HostileRepliesAndSources_CitationsOnlyPointAtSourcesTheModelWasShown()
@@ -94,34 +94,6 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"seed {Seed}: {cases} model replies in {watch.ElapsedMilliseconds} ms");
-    }
-
-    [Fact]
-    public async Task OfflineGenerator_HostileSources_EveryCitationPointsAtASourceContainingTheQuote()
-    {
-        var random = new Random(Seed + 1);
-        var cases = Scale;
-        var answered = 0;
-        var watch = Stopwatch.StartNew();
-        var retriever = new SwitchableRetriever();
-        var answerer = new HybridAnswerer(retriever, new ExtractiveGenerator(), Options.Create(new HybridAnsweringOptions { MinScore = -1 }));
-        for (var i = 0; i < cases; i++)
-        {
-            var sources = Enumerable.Range(0, random.Next(1, 5)).Select(n => FakeRetriever.Chunk($"doc{n}", HostileText(random, 500, maxRun: 1500), 0.9 - (n * 0.05), HostileTitle(random))).ToArray();
-            var question = string.Join(' ', Enumerable.Range(0, random.Next(1, 4)).Select(_ => Words[random.Next(Words.Length)])) + "?";
-            retriever.Chunks = sources;
-            await CaseAsync(i, $"question={Show(question)} sources=[{string.Join(" | ", sources.Select(x => Show(x.Content)))}]", async () =>
-            {
-                var answer = await answerer.AnswerAsync(question);
-
-                Assert.All(answer.Citations, x => Assert.InRange(x.Index, 1, answer.Sources.Count));
-                HostileContentTests.AssertEveryQuoteIsInTheSourceItCites(answer);
-                answered += answer.Answered ? 1 : 0;
-            });
-        }
-
-        output.WriteLine($"seed {Seed}: {cases} offline answers ({answered} answered) in {watch.ElapsedMilliseconds} ms");
-        Assert.True(answered > cases / 20, $"only {answered} of {cases} questions were answered: the fuzzer no longer reaches the quoting code");
     }
 
     [Fact]
@@ -247,7 +219,7 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
         output.WriteLine($"seed {Seed}: {files} hostile files in {rounds} folders in {watch.ElapsedMilliseconds} ms");
     }
 
-    private static async Task CaseAsync(int index, string description, Func<Task> check)
+    internal static async Task CaseAsync(int index, string description, Func<Task> check)
     {
         try
         {
@@ -297,7 +269,7 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
 
     // Sources of an answer are chunks, which the chunker keeps near ChunkingOptions.TargetSize: their huge runs are shorter than
     // those of replies and documents (tokenizing a 20,000-character run costs seconds and says nothing new).
-    private static string HostileText(Random random, int maxPieces, int maxRun = 20000)
+    internal static string HostileText(Random random, int maxPieces, int maxRun = 20000)
     {
         var text = new StringBuilder();
         var count = random.Next(1, Math.Max(2, maxPieces / 10));
@@ -329,7 +301,7 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
         return string.IsNullOrWhiteSpace(result) ? "returns" : result;
     }
 
-    private static string HostileTitle(Random random)
+    internal static string HostileTitle(Random random)
     {
         var title = HostileText(random, 40).ReplaceLineEndings(" ").Trim();
         return title.Length == 0 ? "title" : title[..Math.Min(title.Length, 120)];
@@ -405,7 +377,7 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
     }
 
     /// <summary>A retriever whose chunks each case replaces.</summary>
-    private sealed class SwitchableRetriever : IRetriever
+    internal sealed class SwitchableRetriever : IRetriever
     {
         public RetrievedChunk[] Chunks { get; set; } = [];
 
@@ -413,7 +385,7 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
             Task.FromResult<IReadOnlyList<RetrievedChunk>>(Chunks);
     }
 
-    private static string Show(string text)
+    internal static string Show(string text)
     {
         var shown = new StringBuilder();
         foreach (var ch in text.Length > 300 ? text[..300] + $"…({text.Length} chars)" : text)
