@@ -10,5 +10,8 @@ internal static class ExitCodes
     /// <summary>The command line itself was wrong: unknown option, bad value, missing folder or file.</summary>
     public const int Usage = 2;
 
+    /// <summary>The operation ran and did part of its work: <c>ingest</c> ingested the good files and reported the ones it could not read.</summary>
+    public const int Partial = 3;
+
     public const int Cancelled = 130;
 }

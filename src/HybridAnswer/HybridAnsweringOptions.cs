@@ -44,8 +44,8 @@ public sealed class HybridAnsweringOptions
     public string NoAnswerText { get; set; } = DefaultNoAnswerText;
 
     /// <summary>Gets or sets the longest question accepted, in characters.</summary>
-    /// <value>The default is 2,000.</value>
-    [Range(1, 100_000)]
+    /// <value>The default is 2,000; at most <see cref="RetrievalRequest.MaxQueryLength"/>.</value>
+    [Range(1, RetrievalRequest.MaxQueryLength)]
     public int MaxQuestionLength { get; set; } = 2000;
 
     /// <summary>Gets how documents are split into chunks (section <c>HybridAnswering:Chunking</c>).</summary>

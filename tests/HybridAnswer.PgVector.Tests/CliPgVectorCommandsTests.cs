@@ -34,7 +34,14 @@ public sealed class CliPgVectorCommandsTests(PostgresFixture postgres)
             }
 
             var kept = Directory.GetFiles(subset.FullName, "*.md", SearchOption.AllDirectories).Length;
-            (_, output, _) = await RunAsync("ingest", "--docs", subset.FullName, "--connection", connection, "--prune", "--json");
+            // Pruning more than half of the knowledge base needs --force; without it nothing changes.
+            var (refused, _, refusal) = await RunAsync("ingest", "--docs", subset.FullName, "--connection", connection, "--prune", "--json");
+            Assert.Equal(1, refused);
+            Assert.Contains("more than half", refusal, StringComparison.Ordinal);
+            (_, output, _) = await RunAsync("ingest", "--docs", samples, "--connection", connection, "--json");
+            Assert.Equal(Counts(0, 0, total, 0), Parse(output));
+
+            (_, output, _) = await RunAsync("ingest", "--docs", subset.FullName, "--connection", connection, "--prune", "--force", "--json");
             Assert.Equal(Counts(0, 0, kept, total - kept), Parse(output));
 
             (code, output, _) = await RunAsync("ask", "How much does the KB-450 blender jar hold?", "--connection", connection, "--json");
@@ -78,12 +85,12 @@ public sealed class CliPgVectorCommandsTests(PostgresFixture postgres)
         Assert.Contains("--connection", error, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, int> Counts(int added, int updated, int unchanged, int deleted) =>
-        new() { ["added"] = added, ["updated"] = updated, ["unchanged"] = unchanged, ["deleted"] = deleted };
+    internal static Dictionary<string, int> Counts(int added, int updated, int unchanged, int deleted, int failed = 0) =>
+        new() { ["added"] = added, ["updated"] = updated, ["unchanged"] = unchanged, ["deleted"] = deleted, ["failed"] = failed };
 
-    private static Dictionary<string, int> Parse(string json) => JsonSerializer.Deserialize<Dictionary<string, int>>(json)!;
+    internal static Dictionary<string, int> Parse(string json) => JsonSerializer.Deserialize<Dictionary<string, int>>(json)!;
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    internal static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();

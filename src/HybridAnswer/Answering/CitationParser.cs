@@ -3,11 +3,41 @@ using System.Text.RegularExpressions;
 
 namespace HybridAnswer;
 
-/// <summary>Finds <c>[n]</c> and <c>[n, m]</c> markers in answer text and maps them to the sources they cite.</summary>
+/// <summary>
+/// Finds <c>[n]</c> and <c>[n, m]</c> markers in answer text and maps them to the sources they cite. Only ASCII digits in ASCII
+/// brackets are markers: <c>\d</c> would also match Arabic-Indic or full-width digits, which <see cref="int.Parse(string)"/>
+/// rejects, so one such character in a reply (or in a quoted document) used to throw from every answer that contained it.
+/// </summary>
 internal static partial class CitationParser
 {
-    [GeneratedRegex(@"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\[([0-9]{1,3}(?:[ \t]*,[ \t]*[0-9]{1,3})*)\]", RegexOptions.CultureInvariant)]
     private static partial Regex Marker();
+
+    // Anything a reader could take for a citation marker: any decimal digits (any script) in ASCII, full-width or lenticular
+    // brackets, with or without spaces and commas. Used to neutralise markers inside quoted document text.
+    // The look-behind keeps the leading-space run linear: a match can only start at the first space of a run (a long run of
+    // spaces with no marker after it was quadratic).
+    [GeneratedRegex(@"(?<![ \t])[ \t]*[\[\uFF3B\u3010\u3014\u3016\u301A\u27E6][\s\p{Cf}]*\p{Nd}+(?:[\s\p{Cf}]*[,\uFF0C\u3001][\s\p{Cf}]*\p{Nd}+)*[\s\p{Cf}]*[\]\uFF3D\u3011\u3015\u3017\u301B\u27E7]", RegexOptions.CultureInvariant)]
+    private static partial Regex AnyMarker();
+
+    /// <summary>
+    /// Removes everything shaped like a citation marker from quoted text (a document's own "[2]" is not a citation of source 2),
+    /// repeatedly, so that "[[2]1]" cannot collapse into a new "[1]".
+    /// </summary>
+    public static string StripMarkers(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < 100 && AnyMarker().IsMatch(text); i++)
+        {
+            // "within 30[2]days" keeps its words apart: a marker between two word characters becomes a space.
+            var current = text;
+            text = AnyMarker().Replace(current, m =>
+                m.Index > 0 && char.IsLetterOrDigit(current[m.Index - 1]) && m.Index + m.Length < current.Length && char.IsLetterOrDigit(current[m.Index + m.Length]) ? " " : string.Empty);
+        }
+
+        // Any marker still left (only after 100 nested rounds) loses its brackets: it can then never parse as a citation.
+        return AnyMarker().IsMatch(text) || Marker().IsMatch(text) ? text.Replace('[', '(').Replace(']', ')') : text;
+    }
 
     /// <summary>Returns the cited sources in order of first mention, and the marker numbers that point at no source.</summary>
     public static (IReadOnlyList<Citation> Citations, IReadOnlyList<int> Invalid) Parse(string text, IReadOnlyList<RetrievedChunk> sources)
@@ -71,6 +101,7 @@ internal static partial class CitationParser
     [GeneratedRegex(@"[ \t]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex DoubleSpace();
 
-    [GeneratedRegex(@"[ \t]+([.,;:!?])", RegexOptions.CultureInvariant)]
+    // Starts only at the first space of a run (look-behind): linear on a reply with a long run of spaces.
+    [GeneratedRegex(@"(?<![ \t])[ \t]+([.,;:!?])", RegexOptions.CultureInvariant)]
     private static partial Regex SpaceBeforePunctuation();
 }

@@ -150,7 +150,8 @@ public sealed class ExtractiveGenerator : IGenerator
                 text.Append(' ');
             }
 
-            text.Append(Readable(candidate.Text)).Append(" [").Append(candidate.Source).Append(']');
+            // A document's own "[2]" inside the quoted sentence is not a citation: only the marker appended here is.
+            text.Append(Readable(CitationParser.StripMarkers(candidate.Text))).Append(" [").Append(candidate.Source).Append(']');
         }
 
         return text.ToString();

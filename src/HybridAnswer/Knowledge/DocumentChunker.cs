@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace HybridAnswer;
@@ -71,22 +70,8 @@ internal sealed class DocumentChunker
         return chunks;
     }
 
-    /// <summary>Computes the hash that decides whether a stored document must be re-chunked and re-embedded: everything that is stored, plus the chunking settings.</summary>
-    public string ContentHash(KnowledgeDocument document)
-    {
-        ArgumentNullException.ThrowIfNull(document);
-        var text = new StringBuilder()
-            .Append(Fingerprint).Append('\0')
-            .Append(document.Title).Append('\0')
-            .Append(document.SourceUri).Append('\0')
-            .Append(document.Content).Append('\0');
-        foreach (var (key, value) in document.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            text.Append(key).Append('=').Append(value).Append('\0');
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-    }
+    /// <summary>Computes the hash that decides whether a stored document must be re-chunked and re-embedded (see <see cref="HybridAnswer.ContentHash"/>).</summary>
+    public string ContentHash(KnowledgeDocument document) => HybridAnswer.ContentHash.Compute(document, Fingerprint);
 
     private static void Emit(string documentId, List<DocumentChunk> chunks, StringBuilder current)
     {

@@ -70,7 +70,7 @@ internal sealed class KnowledgePipeline
                 added++;
             }
 
-            changed.Add((document, hash, _chunker.Chunk(document)));
+            changed.Add((document, hash, ChunksOf(document)));
         }
 
         var written = 0;
@@ -146,6 +146,23 @@ internal sealed class KnowledgePipeline
 
         // An empty store has no dimensions to compare with and nothing to find; the store answers with no results.
         return Normalized(embeddings[0].Vector.ToArray(), _store.Dimensions, "the query");
+    }
+
+    /// <summary>
+    /// The chunks of a document; a document with no body text (only headings, or empty) is one chunk of its headings, or of its
+    /// title. Storing nothing would leave no stored hash: the document would be "added" again on every run, and absent from
+    /// the list <c>--prune</c> compares with.
+    /// </summary>
+    private IReadOnlyList<DocumentChunk> ChunksOf(KnowledgeDocument document)
+    {
+        var chunks = _chunker.Chunk(document);
+        if (chunks.Count > 0)
+        {
+            return chunks;
+        }
+
+        var text = string.IsNullOrWhiteSpace(document.Content) ? document.Title : document.Content.Trim();
+        return [new DocumentChunk(document.Id, 0, text)];
     }
 
     private IEnumerable<List<(KnowledgeDocument Document, string Hash, IReadOnlyList<DocumentChunk> Chunks)>> WriteGroups(

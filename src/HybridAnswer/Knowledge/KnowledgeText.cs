@@ -17,6 +17,29 @@ internal static class KnowledgeText
 
     public static void CheckDocument(KnowledgeDocument document, string paramName)
     {
+        // PostgreSQL (and any UTF-8 store) cannot hold half a surrogate pair: the JSON writer of the metadata turned each into
+        // U+FFFD, so distinct keys and values collapsed and a filter matched other documents. Refused everywhere, like NUL.
+        foreach (var (what, text) in new[] { ("id", document.Id), ("title", document.Title), ("content", document.Content), ("source URI", document.SourceUri), ("tenant id", document.TenantId) })
+        {
+            if (LoneSurrogateAt(text) is { } at)
+            {
+                throw new ArgumentException($"Document '{Printable(document.Id)}': the {what} has a lone UTF-16 surrogate at index {at}; it is not valid Unicode text and cannot be stored.", paramName);
+            }
+        }
+
+        foreach (var (key, value) in document.Metadata)
+        {
+            if (LoneSurrogateAt(key) is { } keyAt)
+            {
+                throw new ArgumentException($"Document '{Printable(document.Id)}': metadata key '{Printable(key)}' has a lone UTF-16 surrogate at index {keyAt}; it is not valid Unicode text and cannot be stored.", paramName);
+            }
+
+            if (LoneSurrogateAt(value) is { } valueAt)
+            {
+                throw new ArgumentException($"Document '{Printable(document.Id)}': the value of metadata key '{Printable(key)}' has a lone UTF-16 surrogate at index {valueAt}; it is not valid Unicode text and cannot be stored.", paramName);
+            }
+        }
+
         if (HasNul(document.Id) || HasNul(document.Title) || HasNul(document.Content) || HasNul(document.SourceUri) || HasNul(document.TenantId)
             || document.Metadata.Any(p => p.Key is null || HasNul(p.Key) || p.Value is null || HasNul(p.Value)))
         {
@@ -28,6 +51,11 @@ internal static class KnowledgeText
 
     public static void CheckRequest(RetrievalRequest request, string paramName)
     {
+        if (request.Query.Length > RetrievalRequest.MaxQueryLength)
+        {
+            throw new ArgumentException($"The query has {request.Query.Length} characters; at most {RetrievalRequest.MaxQueryLength} are accepted.", paramName);
+        }
+
         CheckNoNul(request.TenantId, paramName);
         CheckNoNul(request.Query, paramName);
         foreach (var (key, value) in request.Filter)
@@ -36,7 +64,48 @@ internal static class KnowledgeText
             {
                 throw new ArgumentException("Filter keys and values must be non-null text without NUL characters.", paramName);
             }
+
+            if (LoneSurrogateAt(key) is not null || LoneSurrogateAt(value) is not null)
+            {
+                throw new ArgumentException($"Filter key '{Printable(key)}' or its value has a lone UTF-16 surrogate; no stored metadata can match it.", paramName);
+            }
         }
+    }
+
+    /// <summary>The index of the first UTF-16 surrogate that is not half of a pair, or <see langword="null"/>.</summary>
+    public static int? LoneSurrogateAt(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    // Error messages must themselves be valid text (they are logged and written as UTF-8).
+    private static string Printable(string text)
+    {
+        var shown = text.Length <= 80 ? text : text[..80] + "…";
+        var builder = new System.Text.StringBuilder(shown.Length);
+        foreach (var rune in shown.EnumerateRunes())
+        {
+            builder.Append(rune == System.Text.Rune.ReplacementChar || rune.Value == 0 ? "\\u" + rune.Value.ToString("X4", System.Globalization.CultureInfo.InvariantCulture) : rune.ToString());
+        }
+
+        return builder.ToString();
     }
 
     private static bool HasNul(string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal);

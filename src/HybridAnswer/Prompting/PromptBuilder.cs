@@ -1,16 +1,23 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 
 namespace HybridAnswer;
 
 /// <summary>
 /// Builds the chat messages for a generation request — grounded instructions (system), then in the user message the
-/// numbered sources inside <c>&lt;sources&gt;</c> delimiters, the customer block inside <c>&lt;customer&gt;</c>, and the
-/// question — and packs sources into the token budget.
+/// sources inside <c>&lt;sources&gt;</c>, each its own <c>&lt;source id="n" title="…"&gt;</c> element, the customer block inside
+/// <c>&lt;customer&gt;</c>, and the question — and packs sources into the token budget.
 /// </summary>
-internal static partial class PromptBuilder
+/// <remarks>
+/// Untrusted text (titles, content, customer facts, the question) can never open or close an element: every angle bracket in
+/// it, and every character a reader could take for one (full-width, small, CJK and mathematical angle brackets, single
+/// guillemets), is written as <c>&amp;lt;</c> or <c>&amp;gt;</c>. That covers every spelling of a closing tag at once —
+/// <c>&lt;/sources\u200b&gt;</c>, <c>＜/sources＞</c>, <c>&lt;/sources foo=1&gt;</c>, <c>&lt;\/sources&gt;</c> — rather than a
+/// list of known ones. A source's number lives only in its element's attribute, so a chunk whose text starts a line with
+/// "[2] Shipping:" is still visibly inside source 1.
+/// </remarks>
+internal static class PromptBuilder
 {
     internal const string SourcesOpen = "<sources>";
     internal const string SourcesClose = "</sources>";
@@ -19,9 +26,11 @@ internal static partial class PromptBuilder
 
     private const int MaxCustomerValueChars = 200;
 
-    // A document, a customer fact or the question must not be able to close (or open) a delimited block.
-    [GeneratedRegex(@"<\s*/?\s*(sources|customer)\s*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex Delimiter();
+    // '<' and '>' and the characters that look like them (NFKC folds the full-width and small forms into '<' and '>'; the
+    // others are angle brackets of other scripts a model reads the same way).
+    private const string OpeningLookAlikes = "<\uFF1C\uFE64\u2039\u3008\u2329\u27E8\u02C2\u1438\u276E\u276C\u2770\u29FC\u300A\u226A\u2AA1";
+    private const string ClosingLookAlikes = ">\uFF1E\uFE65\u203A\u3009\u232A\u27E9\u02C3\u1433\u276F\u276D\u2771\u29FD\u300B\u226B\u2AA2";
+    private static readonly System.Buffers.SearchValues<char> AngleBrackets = System.Buffers.SearchValues.Create(OpeningLookAlikes + ClosingLookAlikes);
 
     /// <summary>Builds the messages with every source of the request, numbered from 1.</summary>
     public static List<ChatMessage> Build(GenerationRequest request, PromptOptions? options = null)
@@ -118,7 +127,7 @@ internal static partial class PromptBuilder
 
     /// <summary>
     /// The tokens of one formatted source. Counts are cached by title and content (bounded; the same chunks are retrieved again
-    /// and again), for the marker "[1] "; markers of two or more digits add a token.
+    /// and again), for the id "1"; ids of two or more digits add a token.
     /// </summary>
     private static int SourceTokens(int number, RetrievedChunk source)
     {
@@ -156,7 +165,7 @@ internal static partial class PromptBuilder
         template.Replace("{NoAnswerText}", request.NoAnswerText, StringComparison.Ordinal);
 
     private static string FormatSource(int number, RetrievedChunk source) =>
-        string.Create(CultureInfo.InvariantCulture, $"[{number}] {Neutralize(OneLine(source.Title))}: {Neutralize(source.Content.Trim())}\n\n");
+        string.Create(CultureInfo.InvariantCulture, $"<source id=\"{number}\" title=\"{Neutralize(OneLine(source.Title)).Replace("\"", "&quot;", StringComparison.Ordinal)}\">\n{Neutralize(source.Content.Trim())}\n</source>\n");
 
     private static string? CustomerBlock(CustomerContext? customer, int maxChars)
     {
@@ -214,8 +223,35 @@ internal static partial class PromptBuilder
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
-    private static string Neutralize(string text) =>
-        Delimiter().Replace(text, m => m.Value.Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal));
+    /// <summary>Writes every angle bracket of the text, and every look-alike of one, as an entity: the text cannot form a tag.</summary>
+    internal static string Neutralize(string text)
+    {
+        var first = text.AsSpan().IndexOfAny(AngleBrackets);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var result = new StringBuilder(text.Length + 16).Append(text, 0, first);
+        for (var i = first; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (OpeningLookAlikes.Contains(c, StringComparison.Ordinal))
+            {
+                result.Append("&lt;");
+            }
+            else if (ClosingLookAlikes.Contains(c, StringComparison.Ordinal))
+            {
+                result.Append("&gt;");
+            }
+            else
+            {
+                result.Append(c);
+            }
+        }
+
+        return result.ToString();
+    }
 
     private static string NormalizeForDuplicates(string text) =>
         string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();

@@ -15,6 +15,13 @@ public sealed record RetrievalRequest
     /// <summary>The largest <see cref="TopK"/> accepted.</summary>
     public const int MaxTopK = 100;
 
+    /// <summary>
+    /// The longest <see cref="Query"/>, in characters, the knowledge bases accept (a longer one is refused before it is embedded or
+    /// sent to the database: a 1 MB query cost seconds of server CPU). <see cref="HybridAnsweringOptions.MaxQuestionLength"/> cannot
+    /// be set higher, so a question the answerer accepts is always a query the knowledge base accepts.
+    /// </summary>
+    public const int MaxQueryLength = 10_000;
+
     /// <summary>Gets the question or search text.</summary>
     public string Query { get; }
 

@@ -34,7 +34,7 @@ public sealed class HybridAnswererGenerationTests
         Assert.Equal(expectSources ? 1 : 0, retriever.Calls);
         var user = messages.Single(m => m.Role == ChatRole.User).Text;
         Assert.Equal(expectSources, user.Contains("<sources>", StringComparison.Ordinal));
-        Assert.Equal(expectSources, user.Contains("[1] Returns policy: Items can be returned within 30 days of delivery.", StringComparison.Ordinal));
+        Assert.Equal(expectSources, user.Contains("<source id=\"1\" title=\"Returns policy\">\nItems can be returned within 30 days of delivery.\n</source>", StringComparison.Ordinal));
         var system = messages.Single(m => m.Role == ChatRole.System).Text;
         Assert.Equal(expectBrandVoice, system.Contains("brand voice", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(expectSources, system.Contains("ONLY from the documents", StringComparison.Ordinal));

@@ -22,7 +22,7 @@ public sealed class PromptBuilderTests
 
         Assert.Equal(ChatRole.System, messages[0].Role);
         Assert.Contains("reply exactly: I don't have that information.", messages[0].Text, StringComparison.Ordinal);
-        Assert.Equal("<sources>\n[1] a: Alpha text.\n\n[2] b: Beta text.\n\n</sources>\n\nQuestion: How long do I have to return an item?", messages[1].Text);
+        Assert.Equal("<sources>\n<source id=\"1\" title=\"a\">\nAlpha text.\n</source>\n<source id=\"2\" title=\"b\">\nBeta text.\n</source>\n</sources>\n\nQuestion: How long do I have to return an item?", messages[1].Text);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class OpenAiWireTests
         Assert.Equal(BaseModel, sent.Model);
         Assert.Equal("Bearer sk-secret", sent.Authorization);
         Assert.False(sent.Stream);
-        Assert.Contains("[1] Returns: Items can be returned within 30 days.", sent.Prompt, StringComparison.Ordinal);
+        Assert.Contains("<source id=\"1\" title=\"Returns\">\nItems can be returned within 30 days.\n</source>", sent.Prompt, StringComparison.Ordinal);
         Assert.Equal("Within 30 days [1].", answer.Text);
         Assert.Equal(BaseModel, answer.ModelId);
         Assert.Equal(new TokenUsage { InputTokens = 120, OutputTokens = 9 }, answer.Usage);

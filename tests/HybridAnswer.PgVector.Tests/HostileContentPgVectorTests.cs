@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Npgsql;
+using static HybridAnswer.PgVector.Tests.CliPgVectorCommandsTests;
+
+namespace HybridAnswer.PgVector.Tests;
+
+/// <summary>Issue 13 on PostgreSQL: per-file ingest outcome and prune guards, lone surrogates, the hash version, heading-only documents, the query bound.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class HostileContentPgVectorTests(PostgresFixture postgres) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ha-pg-hostile-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Ingest_OneUnreadableFile_OthersIngestedPartialExitAndPruneKeepsItsDocument()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var connection = dataSource.ConnectionString;
+        Write("a.md", "# A\n\nAlpha returns within 30 days.");
+        Write("b.md", "# B\n\nBeta shipping takes 3 days.");
+        Write("c.md", "# C\n\nGamma warranty is two years.");
+        var (code, output, error) = await RunAsync("ingest", "--docs", _dir, "--connection", connection, "--json");
+        Assert.True(code == 0, error);
+        Assert.Equal(Counts(3, 0, 0, 0), Parse(output));
+
+        // b.md goes bad (invalid UTF-8), d.md is new, and a FIFO appears: the good files still ingest.
+        File.WriteAllBytes(Path.Combine(_dir, "b.md"), [0x23, 0x20, 0xFF, 0x0A]);
+        Write("d.md", "# D\n\nDelta.");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_dir, "pipe.md")))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        (code, output, error) = await RunAsync("ingest", "--docs", _dir, "--connection", connection, "--prune", "--json");
+
+        Assert.Equal(3, code);
+        Assert.Equal(Counts(1, 0, 2, 0, failed: 2), Parse(output));
+        Assert.Contains("'b.md': is not valid UTF-8", error, StringComparison.Ordinal);
+        Assert.Contains("'pipe.md'", error, StringComparison.Ordinal);
+        var kb = new PgVectorKnowledgeBase(dataSource, new HashingEmbeddingGenerator());
+        Assert.Equal(["a", "b", "c", "d"], (await kb.ListDocumentIdsAsync()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ingest_PruneDryRun_ListsWhatWouldGoAndChangesNothing()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var connection = dataSource.ConnectionString;
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            Write(name + ".md", $"# {name}\n\nText of {name}.");
+        }
+
+        Assert.Equal(0, (await RunAsync("ingest", "--docs", _dir, "--connection", connection)).Code);
+        File.Delete(Path.Combine(_dir, "c.md"));
+
+        var (code, output, error) = await RunAsync("ingest", "--docs", _dir, "--connection", connection, "--prune", "--dry-run", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(["c"], json.RootElement.GetProperty("wouldDelete").EnumerateArray().Select(e => e.GetString()));
+        var kb = new PgVectorKnowledgeBase(dataSource, new HashingEmbeddingGenerator());
+        Assert.Equal(3L, await kb.CountAsync());
+
+        (code, output, _) = await RunAsync("ingest", "--docs", _dir, "--connection", connection, "--prune", "--dry-run");
+        Assert.Equal(0, code);
+        Assert.Contains("would delete: c", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_LoneSurrogateInMetadata_RejectedNothingStored()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var kb = new PgVectorKnowledgeBase(dataSource, new HashingEmbeddingGenerator());
+        var one = new KnowledgeDocument("one", "One", "Returns text.") { Metadata = new Dictionary<string, string> { ["status"] = "pub\ud800" } };
+        var two = new KnowledgeDocument("two", "Two", "Returns text.") { Metadata = new Dictionary<string, string> { ["status"] = "pub\udbff" } };
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => kb.UpsertAsync([one, two]));
+
+        Assert.Contains("lone UTF-16 surrogate", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await kb.CountAsync());
+    }
+
+    [Fact]
+    public async Task UpsertAsync_HeadingOnlyDocumentAndOldFormatHash_StoredOnceThenUnchangedAndOldHashRewrittenOnce()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var kb = new PgVectorKnowledgeBase(dataSource, new HashingEmbeddingGenerator());
+        var heading = new KnowledgeDocument("hours", "Holiday opening hours", "# Holiday opening hours\n\n## Christmas");
+        var edited = new KnowledgeDocument("meta", "Meta", "Returns text.") { Metadata = new Dictionary<string, string> { ["a=b"] = "c" } };
+
+        Assert.Equal(new IngestResult { Added = 2 }, await kb.UpsertAsync([heading, edited]));
+        Assert.Equal(new IngestResult { Unchanged = 1, Updated = 1 }, await kb.UpsertAsync([heading, edited with { Metadata = new Dictionary<string, string> { ["a"] = "b=c" } }]));
+        Assert.Equal(2L, await kb.CountAsync());
+
+        // A hash written by the previous version (plain hex) compares as changed once, then as unchanged.
+        await using (var command = dataSource.CreateCommand("UPDATE hybridanswer_chunks SET content_hash = repeat('ab', 32) WHERE document_id = 'hours'"))
+        {
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(new IngestResult { Updated = 1 }, await kb.UpsertAsync([heading]));
+        Assert.Equal(new IngestResult { Unchanged = 1 }, await kb.UpsertAsync([heading]));
+        var hit = Assert.Single(await kb.RetrieveAsync(new RetrievalRequest("holiday opening hours") { MinScore = -1, TopK = 1 }));
+        Assert.Equal("hours", hit.DocumentId);
+    }
+
+    [Fact]
+    public async Task RetrieveAsync_OneMegabyteQuery_RejectedBeforeTheServerIsAsked()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var kb = new PgVectorKnowledgeBase(dataSource, new HashingEmbeddingGenerator());
+        await kb.UpsertAsync([new KnowledgeDocument("a", "A", "Returns within 30 days.")]);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => kb.RetrieveAsync(new RetrievalRequest(new string('q', 1_000_000))));
+
+        Assert.True(watch.ElapsedMilliseconds < 1000, $"took {watch.ElapsedMilliseconds} ms");
+    }
+
+    private void Write(string relative, string text) => File.WriteAllText(Path.Combine(_dir, relative), text);
+}
