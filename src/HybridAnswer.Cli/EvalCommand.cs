@@ -24,6 +24,7 @@ internal static class EvalCommand
         };
         var knowledge = new KnowledgeSourceOptions();
         var models = new ModelOptions();
+        var embedder = new EmbedderOptions();
         var filter = CommonOptions.Filter();
         var topK = CommonOptions.TopK();
         var json = CommonOptions.Json();
@@ -35,6 +36,7 @@ internal static class EvalCommand
         };
         knowledge.AddTo(command);
         models.AddTo(command);
+        embedder.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(questions)!;
@@ -53,6 +55,7 @@ internal static class EvalCommand
             var builder = services.AddHybridAnswering();
             KnowledgeSourceOptions.Register(builder, parse);
             models.Register(builder, parse);
+            embedder.Register(builder, parse);
 
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);

@@ -16,11 +16,13 @@ internal static class IngestCommand
         var prune = new Option<bool>("--prune") { Description = "Delete stored documents whose file is no longer in the folder." };
         var tenant = new Option<string?>("--tenant") { Description = "Tenant that owns the documents (multi-tenant knowledge bases)." };
         var json = CommonOptions.Json();
+        var embedder = new EmbedderOptions();
 
         var command = new Command("ingest", "Ingest a folder into a PostgreSQL + pgvector knowledge base: unchanged documents are skipped, changed ones replaced, and with --prune removed files deleted.")
         {
             docs, connection, prune, tenant, json,
         };
+        embedder.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var tenantId = parse.GetValue(tenant) is { Length: > 0 } t ? t : null;
@@ -28,7 +30,8 @@ internal static class IngestCommand
             documents = [.. documents.Select(d => d with { TenantId = tenantId })];
 
             var services = new ServiceCollection();
-            services.AddHybridAnswering().UsePgVector(parse.GetValue(connection)!);
+            var builder = services.AddHybridAnswering().UsePgVector(parse.GetValue(connection)!);
+            embedder.Register(builder, parse);
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             var knowledgeBase = provider.GetRequiredService<IKnowledgeBase>();
 
