@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates PublicAPI.Unshipped.txt of each packaged library (src/HybridAnswer, then src/HybridAnswer.PgVector, which
-# builds on it) from the code: every public symbol that is not in that project's PublicAPI.Shipped.txt (the API of the last release). The build fails (RS0016/RS0017) whenever the public API and
+# Regenerates PublicAPI.Unshipped.txt of each packaged library (src/HybridAnswer, then src/HybridAnswer.PgVector and
+# src/HybridAnswer.Embeddings.MiniLM, which build on it) from the code: every public symbol that is not in that project's PublicAPI.Shipped.txt (the API of the last release). The build fails (RS0016/RS0017) whenever the public API and
 # these files disagree; after changing the API on purpose, run this and review the diff of the Unshipped file - it IS
 # the API change.
 #
@@ -24,7 +24,7 @@ header='#nullable enable'
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
-for project in src/HybridAnswer/HybridAnswer.csproj src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj; do
+for project in src/HybridAnswer/HybridAnswer.csproj src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj src/HybridAnswer.Embeddings.MiniLM/HybridAnswer.Embeddings.MiniLM.csproj; do
   dir="$(dirname "$project")"
   shipped="$dir/PublicAPI.Shipped.txt"
   unshipped="$dir/PublicAPI.Unshipped.txt"

@@ -12,6 +12,7 @@ internal static class AskCommand
         var question = new Argument<string>("question") { Description = "The question to answer." };
         var knowledge = new KnowledgeSourceOptions();
         var models = new ModelOptions();
+        var embedder = new EmbedderOptions();
         var filter = CommonOptions.Filter();
         var topK = CommonOptions.TopK();
         var json = CommonOptions.Json();
@@ -20,6 +21,7 @@ internal static class AskCommand
         var command = new Command("ask", "Answer a question from a knowledge base, with citations.") { question, filter, topK, json, stream };
         knowledge.AddTo(command);
         models.AddTo(command);
+        embedder.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var services = new ServiceCollection();
@@ -32,6 +34,7 @@ internal static class AskCommand
             });
             KnowledgeSourceOptions.Register(builder, parse);
             models.Register(builder, parse);
+            embedder.Register(builder, parse);
 
             if (parse.GetValue(stream) && parse.GetValue(json))
             {

@@ -24,17 +24,23 @@ internal static class EvalCommand
         };
         var knowledge = new KnowledgeSourceOptions();
         var models = new ModelOptions();
+        var embedder = new EmbedderOptions();
         var filter = CommonOptions.Filter();
         var topK = CommonOptions.TopK();
         var json = CommonOptions.Json();
         var details = new Option<bool>("--details") { Description = "Also list every question with its rank, answer outcome and latency (text output)." };
+        var calibrate = new Option<bool>("--calibrate")
+        {
+            Description = "Recommend MinScore and the extractive support threshold from the answerable and unanswerable questions (prints the refusal curves and the chosen point).",
+        };
 
         var command = new Command("eval", "Measure retrieval and answer quality on a question set: hit@1, recall@k, MRR, nDCG@10, refusals, answer-contains rate, latency.")
         {
-            questions, filter, topK, json, details,
+            questions, filter, topK, json, details, calibrate,
         };
         knowledge.AddTo(command);
         models.AddTo(command);
+        embedder.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(questions)!;
@@ -53,6 +59,7 @@ internal static class EvalCommand
             var builder = services.AddHybridAnswering();
             KnowledgeSourceOptions.Register(builder, parse);
             models.Register(builder, parse);
+            embedder.Register(builder, parse);
 
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);
@@ -62,6 +69,20 @@ internal static class EvalCommand
                 TopK = parse.GetValue(topK) ?? new EvaluationOptions().TopK,
                 Filter = CommonOptions.ParseFilters(parse.GetValue(filter)),
             };
+            if (parse.GetValue(calibrate))
+            {
+                if (!set.Any(q => q.Unanswerable) || set.All(q => q.Unanswerable))
+                {
+                    throw new CliUsageException("--calibrate needs both answerable and unanswerable questions (\"unanswerable\": true).");
+                }
+
+                var generator = provider.GetRequiredService<IGenerator>() as ExtractiveGenerator
+                    ?? new ExtractiveGenerator(embedder: provider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>());
+                var calibration = await RefusalCalibrator.CalibrateAsync(set, provider.GetRequiredService<IRetriever>(), generator, options, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(calibration, JsonOptions) : RefusalCalibrator.Format(calibration)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
             var report = await evaluator.EvaluateAsync(set, options, cancellationToken).ConfigureAwait(false);
 
             var text = parse.GetValue(json) ? JsonSerializer.Serialize(ToJson(report, file.Name, options), JsonOptions) : FormatTable(report, file.Name, options, parse.GetValue(details));

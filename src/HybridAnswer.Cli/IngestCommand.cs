@@ -31,11 +31,13 @@ internal static class IngestCommand
         var maxFileMb = NumberOption.Create("--max-file-mb", "Largest file read, in MiB, 1-1024 (default: 10); larger files are reported and skipped.", 1, 1024, fallback: (int)(KnowledgeLoaderOptions.DefaultMaxFileBytes >> 20));
         var tenant = new Option<string?>("--tenant") { Description = "Tenant that owns the documents (multi-tenant knowledge bases)." };
         var json = CommonOptions.Json();
+        var embedder = new EmbedderOptions();
 
         var command = new Command("ingest", "Ingest a folder into a PostgreSQL + pgvector knowledge base: unchanged documents are skipped, changed ones replaced, and with --prune removed files deleted. Exit code 3 when some files could not be read (the others are ingested).")
         {
             docs, connection, prune, force, dryRun, maxFileMb, tenant, json,
         };
+        embedder.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -61,7 +63,8 @@ internal static class IngestCommand
 
             var documents = load.Documents;
             var services = new ServiceCollection();
-            services.AddHybridAnswering().UsePgVector(parse.GetValue(connection)!);
+            var builder = services.AddHybridAnswering().UsePgVector(parse.GetValue(connection)!);
+            embedder.Register(builder, parse);
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             var knowledgeBase = provider.GetRequiredService<IKnowledgeBase>();
 

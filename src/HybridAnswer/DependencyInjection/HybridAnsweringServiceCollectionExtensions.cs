@@ -68,7 +68,9 @@ public static class HybridAnsweringServiceCollectionExtensions
         var fineTunedClient = services.GetKeyedService<IChatClient>(HybridAnsweringServiceKeys.FineTunedModel);
         if (baseClient is null && fineTunedClient is null)
         {
-            return new ExtractiveGenerator();
+            // The knowledge base's embedder also ranks the sentences quoted, unless it is the lexical hashing one (no gain).
+            var embedder = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
+            return new ExtractiveGenerator(embedder: embedder?.GetService<HashingEmbeddingGenerator>() is null ? embedder : null);
         }
 
         return new ChatClientGenerator(

@@ -1,22 +1,31 @@
 using System.Collections.Frozen;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
 
 namespace HybridAnswer;
 
 /// <summary>
-/// The embedded generator: answers with the sentences of the retrieved sources that best support the
-/// question, each followed by its <c>[n]</c> citation, and declines when no single source covers the
-/// question's content words. Lexical and model-free, so the pipeline, the CLI and tests run offline;
-/// a real <c>IChatClient</c> replaces it in production.
+/// The embedded generator: answers with the sentences (or table rows, read as "Parameter: value") of the retrieved sources
+/// that best support the question, each followed by the <c>[n]</c> citation of the source it came from, and declines when no
+/// single source covers the question's content words. Headings, badge lines, bare links and code-fence lines are never quoted;
+/// Markdown noise (links, emphasis, HTML) is stripped while code spans stay; a document's own <c>[n]</c> inside a quoted
+/// sentence is neutralised so it cannot pass for a citation. Given an embedding generator (the knowledge base's, in DI) it
+/// also ranks sentences by their similarity to the question, so a paraphrased question finds its sentence. Model-free
+/// otherwise, so the pipeline, the CLI and tests run offline; a real <c>IChatClient</c> replaces it in production.
 /// </summary>
-public sealed class ExtractiveGenerator : IGenerator
+public sealed partial class ExtractiveGenerator : IGenerator
 {
     /// <summary>The model id reported on answers this generator writes.</summary>
     public const string ModelId = "extractive";
 
     /// <summary>The default share of the question's weighted content terms one source must contain.</summary>
     public const double DefaultMinQuestionCoverage = 0.6;
+
+    /// <summary>The default cosine similarity between the question and one sentence that counts as support when an embedder is given.</summary>
+    public const double DefaultMinSentenceSimilarity = 0.5;
 
     private const int MaxSentences = 3;
 
@@ -31,27 +40,48 @@ public sealed class ExtractiveGenerator : IGenerator
         "minimum", "maximum", "length", "number", "amount", "total", "least",
     }.Select(TextAnalyzer.Stem).ToFrozenSet(StringComparer.Ordinal);
 
+    // How much a sentence's similarity to the question counts against its lexical overlap when an embedder is given.
+    private const double SemanticWeight = 2.0;
+
     private readonly double _minCoverage;
+    private readonly double _minSimilarity;
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _embedder;
 
     /// <summary>Initializes a new extractive generator.</summary>
-    /// <param name="minQuestionCoverage">The share (0–1) of the question's weighted content terms one source must contain for the generator to answer.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minQuestionCoverage"/> is outside 0–1.</exception>
-    public ExtractiveGenerator(double minQuestionCoverage = DefaultMinQuestionCoverage)
+    /// <param name="minQuestionCoverage">
+    /// The support threshold: the share (0–1) of the question's weighted content terms one source must contain for the generator
+    /// to answer.
+    /// </param>
+    /// <param name="embedder">Ranks sentences by meaning as well as by shared words; <see langword="null"/> for lexical only.</param>
+    /// <param name="minSentenceSimilarity">
+    /// The semantic support threshold, used with an <paramref name="embedder"/>: a sentence at least this similar (cosine, −1 to 1)
+    /// to the question supports it even where the words differ. Its scale is the embedder's; calibrate it with
+    /// <c>hybrid-answer eval --calibrate</c>.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minQuestionCoverage"/> is outside 0–1 or <paramref name="minSentenceSimilarity"/> outside −1 to 1.</exception>
+    public ExtractiveGenerator(double minQuestionCoverage = DefaultMinQuestionCoverage, IEmbeddingGenerator<string, Embedding<float>>? embedder = null, double minSentenceSimilarity = DefaultMinSentenceSimilarity)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minQuestionCoverage);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minQuestionCoverage, 1.0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minSentenceSimilarity, -1.0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minSentenceSimilarity, 1.0);
         _minCoverage = minQuestionCoverage;
+        _minSimilarity = minSentenceSimilarity;
+        _embedder = embedder;
     }
 
+    /// <summary>Gets whether sentences are ranked and supported by meaning (an embedder was given).</summary>
+    internal bool UsesEmbeddings => _embedder is not null;
+
     /// <inheritdoc />
-    public Task<GeneratedAnswer> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    public async Task<GeneratedAnswer> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        var text = Extract(request);
-        return Task.FromResult(text is null
+        var text = await ExtractAsync(request, cancellationToken).ConfigureAwait(false);
+        return text is null
             ? new GeneratedAnswer { Text = request.NoAnswerText, ModelId = ModelId, DeclineReason = NoAnswerReason.InsufficientSupport }
-            : new GeneratedAnswer { Text = text, ModelId = ModelId });
+            : new GeneratedAnswer { Text = text, ModelId = ModelId };
     }
 
     /// <inheritdoc />
@@ -61,67 +91,15 @@ public sealed class ExtractiveGenerator : IGenerator
         yield return new GenerationUpdate { Text = answer.Text, ModelId = answer.ModelId, DeclineReason = answer.DeclineReason };
     }
 
-    private string? Extract(GenerationRequest request)
+    private async Task<string?> ExtractAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
-        var question = TextAnalyzer.Terms(request.Question).Distinct(StringComparer.Ordinal).ToList();
-        if (request.Sources.Count == 0 || question.Count == 0)
+        var analysis = await AnalyseAsync(request, cancellationToken).ConfigureAwait(false);
+        if (analysis is null || !Supports(analysis))
         {
             return null;
         }
 
-        // A term that every retrieved source shares (the company or product name) says little about
-        // whether this question is answered, so it counts half.
-        var sources = request.Sources.Select((s, i) => (Number: i + 1, Source: s, Terms: TextAnalyzer.Terms(s.Title + "\n" + s.Content).ToHashSet(StringComparer.Ordinal))).ToList();
-        var weights = question.ToDictionary(
-            t => t,
-            t => Weight(t) * (sources.Count > 2 && sources.All(s => Matches(t, s.Terms)) ? 0.5 : 1.0),
-            StringComparer.Ordinal);
-        var totalWeight = weights.Values.Sum();
-        if (totalWeight <= 0)
-        {
-            return null;
-        }
-
-        // Decline unless one source covers enough of the question: support spread over unrelated sources is no support.
-        var coverage = sources.Max(s => question.Where(q => Matches(q, s.Terms)).Sum(q => weights[q]) / totalWeight);
-        if (coverage < _minCoverage)
-        {
-            return null;
-        }
-
-        var wantsQuantity = AsksForQuantity(request.Question);
-        var sentences = new List<Candidate>();
-        foreach (var (number, source, _) in sources)
-        {
-            var position = 0;
-            foreach (var line in source.Content.Split('\n'))
-            {
-                if (line.TrimStart().StartsWith('#'))
-                {
-                    continue;
-                }
-
-                foreach (var sentence in TextAnalyzer.Sentences(line))
-                {
-                    var terms = TextAnalyzer.Terms(sentence).ToHashSet(StringComparer.Ordinal);
-                    var matched = question.Where(q => Matches(q, terms)).ToList();
-                    if (matched.Count > 0 && terms.Count >= 3)
-                    {
-                        var score = matched.Sum(q => weights[q]) + (0.5 * matched.Count(q => weights[q] == 0)) - (0.05 * (number - 1))
-                                    + (wantsQuantity && sentence.Any(char.IsDigit) ? 0.75 : 0);
-                        sentences.Add(new Candidate(number, position, sentence, [.. matched], score));
-                    }
-
-                    position++;
-                }
-            }
-        }
-
-        if (sentences.Count == 0)
-        {
-            return null;
-        }
-
+        var sentences = analysis.Candidates;
         var ranked = sentences.OrderByDescending(c => c.Score).ThenBy(c => c.Source).ThenBy(c => c.Position).ToList();
         var chosen = new List<Candidate> { ranked[0] };
         var covered = ranked[0].Matched.ToHashSet(StringComparer.Ordinal);
@@ -157,13 +135,194 @@ public sealed class ExtractiveGenerator : IGenerator
         return text.ToString();
     }
 
+    /// <summary>Whether the best source supports the question: enough of its words, or (with an embedder) one sentence close enough in meaning.</summary>
+    private bool Supports(Analysis analysis) =>
+        analysis.Coverage >= _minCoverage || (_embedder is not null && analysis.Similarity >= _minSimilarity);
+
+    /// <summary>
+    /// The support figures the refusal decision is made on, for calibration (<c>hybrid-answer eval --calibrate</c>): the best
+    /// source's lexical coverage of the question and the best sentence's similarity to it (0 without an embedder);
+    /// <see langword="null"/> when there is nothing to quote at all.
+    /// </summary>
+    internal async Task<(double Coverage, double Similarity)?> MeasureSupportAsync(GenerationRequest request, CancellationToken cancellationToken)
+    {
+        var analysis = await AnalyseAsync(request, cancellationToken).ConfigureAwait(false);
+        return analysis is null ? null : (analysis.Coverage, analysis.Similarity);
+    }
+
+    private async Task<Analysis?> AnalyseAsync(GenerationRequest request, CancellationToken cancellationToken)
+    {
+        var question = TextAnalyzer.Terms(request.Question).Distinct(StringComparer.Ordinal).ToList();
+        if (request.Sources.Count == 0 || question.Count == 0)
+        {
+            return null;
+        }
+
+        // A term that every retrieved source shares (the company or product name) says little about
+        // whether this question is answered, so it counts half.
+        var sources = request.Sources.Select((s, i) => (Number: i + 1, Source: s, Terms: TextAnalyzer.Terms(s.Title + "\n" + s.Content).ToHashSet(StringComparer.Ordinal))).ToList();
+        var weights = question.ToDictionary(
+            t => t,
+            t => Weight(t) * (sources.Count > 2 && sources.All(s => Matches(t, s.Terms)) ? 0.5 : 1.0),
+            StringComparer.Ordinal);
+        var totalWeight = weights.Values.Sum();
+        if (totalWeight <= 0)
+        {
+            return null;
+        }
+
+        var wantsQuantity = AsksForQuantity(request.Question);
+        var sentences = new List<Candidate>();
+        foreach (var (number, source, _) in sources)
+        {
+            var position = 0;
+            foreach (var sentence in QuotableSentences(source.Content))
+            {
+                var terms = TextAnalyzer.Terms(sentence).ToHashSet(StringComparer.Ordinal);
+                var matched = question.Where(q => Matches(q, terms)).ToList();
+                if (terms.Count >= 3 && (matched.Count > 0 || _embedder is not null))
+                {
+                    var score = matched.Sum(q => weights[q]) + (0.5 * matched.Count(q => weights[q] == 0)) - (0.05 * (number - 1))
+                                + (wantsQuantity && sentence.Any(char.IsDigit) ? 0.75 : 0);
+                    sentences.Add(new Candidate(number, position, sentence, [.. matched], score));
+                }
+
+                position++;
+            }
+        }
+
+        if (sentences.Count == 0)
+        {
+            return null;
+        }
+
+        // Support spread over unrelated sources is no support: the coverage is the best single source's.
+        var coverage = sources.Max(s => question.Where(q => Matches(q, s.Terms)).Sum(q => weights[q]) / totalWeight);
+        var best = 0.0;
+        if (_embedder is not null)
+        {
+            var similarity = await SimilaritiesAsync(request.Question, sentences, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < sentences.Count; i++)
+            {
+                sentences[i] = sentences[i] with { Score = sentences[i].Score + (SemanticWeight * similarity[i] * Math.Max(1, totalWeight)) };
+            }
+
+            best = similarity.Max();
+        }
+
+        return new Analysis(sentences, coverage, best);
+    }
+
+    private async Task<float[]> SimilaritiesAsync(string question, List<Candidate> sentences, CancellationToken cancellationToken)
+    {
+        var embeddings = await _embedder!.GenerateAsync([question, .. sentences.Select(c => Readable(c.Text))], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var query = embeddings[0].Vector.Span;
+        var result = new float[sentences.Count];
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            result[i] = TensorPrimitives.CosineSimilarity(query, embeddings[i + 1].Vector.Span);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The sentences and table rows of a chunk that may be quoted: not its heading path (the first line when a blank line follows
+    /// and it has no sentence punctuation), not headings, code fences, badge lines, bare links or table separators.
+    /// </summary>
+    internal static IEnumerable<string> QuotableSentences(string content)
+    {
+        var lines = content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var inFence = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal))
+            {
+                inFence = !inFence;
+                continue;
+            }
+
+            if (inFence || line.Length == 0 || line.StartsWith('#') || IsNoise(line) ||
+                (i == 0 && lines.Length > 1 && lines[1].Trim().Length == 0 && !line.EndsWith('.') && !line.EndsWith(':')))
+            {
+                continue;
+            }
+
+            if (line.StartsWith('|'))
+            {
+                yield return line;
+                continue;
+            }
+
+            var plain = StripMarkdown(line);
+            foreach (var sentence in TextAnalyzer.Sentences(plain))
+            {
+                if (!IsNoise(sentence))
+                {
+                    yield return sentence;
+                }
+            }
+        }
+    }
+
+    private static bool IsNoise(string line)
+    {
+        // Badges ([![build](...)](...)), images, bare links and a table's |---| separator carry no answer.
+        var text = line.TrimStart('-', '*', '+', '>', ' ');
+        return text.StartsWith("[![", StringComparison.Ordinal) || text.StartsWith("![", StringComparison.Ordinal) ||
+               BareLink().IsMatch(text) || TableSeparator().IsMatch(text) || text.StartsWith('<') && text.EndsWith('>');
+    }
+
+    /// <summary>Strips links (keeping their text), images, emphasis and HTML tags; code spans stay as they are.</summary>
+    internal static string StripMarkdown(string text)
+    {
+        var parts = CodeSpan().Split(text);
+        var result = new StringBuilder();
+        foreach (var part in parts)
+        {
+            if (part.Length > 1 && part[0] == '`' && part[^1] == '`')
+            {
+                result.Append(part);
+                continue;
+            }
+
+            var plain = Image().Replace(part, string.Empty);
+            plain = Link().Replace(plain, "$1");
+            plain = HtmlTag().Replace(plain, string.Empty);
+            plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
+            result.Append(plain);
+        }
+
+        return result.ToString().Trim();
+    }
+
+    [GeneratedRegex(@"(`[^`]*`)")]
+    private static partial Regex CodeSpan();
+
+    [GeneratedRegex(@"!\[[^\]]*\]\([^)]*\)")]
+    private static partial Regex Image();
+
+    [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)")]
+    private static partial Regex Link();
+
+    [GeneratedRegex(@"</?[a-zA-Z][^>]*>")]
+    private static partial Regex HtmlTag();
+
+
+    [GeneratedRegex(@"^(<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\.?$")]
+    private static partial Regex BareLink();
+
+    [GeneratedRegex(@"^\|?\s*:?-{2,}")]
+    private static partial Regex TableSeparator();
+
     /// <summary>Turns a Markdown list item or table row into plain text: "| Standard | 3 to 5 days |" reads "Standard: 3 to 5 days".</summary>
     private static string Readable(string line)
     {
         var text = line.Trim().TrimStart('-', '*', '+', ' ').Replace("**", string.Empty, StringComparison.Ordinal);
         if (text.StartsWith('|'))
         {
-            var cells = text.Trim('|').Split('|').Select(c => c.Trim()).Where(c => c.Length > 0).ToList();
+            var cells = text.Trim('|').Split('|').Select(c => StripMarkdown(c.Trim())).Where(c => c.Length > 0).ToList();
             text = cells.Count <= 1 ? string.Concat(cells) : cells[0] + ": " + string.Join(", ", cells.Skip(1));
         }
 
@@ -213,4 +372,6 @@ public sealed class ExtractiveGenerator : IGenerator
     }
 
     private sealed record Candidate(int Source, int Position, string Text, IReadOnlyList<string> Matched, double Score);
+
+    private sealed record Analysis(List<Candidate> Candidates, double Coverage, double Similarity);
 }

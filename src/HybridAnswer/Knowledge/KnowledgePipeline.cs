@@ -23,7 +23,7 @@ internal sealed class KnowledgePipeline
         ArgumentOutOfRangeException.ThrowIfLessThan(embeddingBatchSize, 1);
         _store = store;
         _embedder = embedder;
-        _chunker = new DocumentChunker(chunking ?? new ChunkingOptions());
+        _chunker = new DocumentChunker(chunking ?? new ChunkingOptions(), embedder.GetService<EmbeddingInputLimit>());
         _multiTenant = multiTenant;
         _embeddingBatchSize = embeddingBatchSize;
     }

@@ -14,7 +14,8 @@ public sealed class DocumentChunkerTests
         var chunks = chunker.Chunk(doc);
 
         var chunk = Assert.Single(chunks);
-        Assert.Contains("## Returns", chunk.Content, StringComparison.Ordinal);
+        Assert.StartsWith("FAQ > Returns\n\nReturns take 30 days.", chunk.Content, StringComparison.Ordinal);
+        Assert.Contains("## Shipping", chunk.Content, StringComparison.Ordinal);
         Assert.Contains("Shipping is free over $49.", chunk.Content, StringComparison.Ordinal);
         Assert.Equal("faq#0", chunk.ChunkId);
     }
@@ -43,6 +44,57 @@ public sealed class DocumentChunkerTests
         {
             Assert.Contains(chunks, c => c.Content.Contains($"exchange rule number {i} ", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void Chunk_LargeTable_SplitBetweenRowsWithHeaderRepeated()
+    {
+        var rows = string.Join('\n', Enumerable.Range(1, 40).Select(i => $"| Parameter{i} | The value {i} controls setting number {i}. |"));
+        var doc = new KnowledgeDocument("params", "Parameters", $"# Parameters\n\n## Pooling\n\n| Name | Description |\n|---|---|\n{rows}\n\nAfter the table.");
+        var chunker = new DocumentChunker(new ChunkingOptions { TargetSize = 600, Overlap = 50 });
+
+        var chunks = chunker.Chunk(doc);
+
+        var tablePieces = chunks.Where(c => c.Content.Contains("| Parameter", StringComparison.Ordinal)).ToList();
+        Assert.True(tablePieces.Count >= 3, $"expected the table in several chunks, got {tablePieces.Count}");
+        Assert.All(tablePieces, c => Assert.StartsWith("Parameters > Pooling\n\n| Name | Description |\n|---|---|\n| Parameter", c.Content, StringComparison.Ordinal));
+        foreach (var i in Enumerable.Range(1, 40))
+        {
+            // Every row whole, in exactly one chunk.
+            Assert.Single(chunks, c => c.Content.Contains($"| Parameter{i} | The value {i} controls setting number {i}. |", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Chunk_LargeCodeFence_SplitBetweenLinesWithFenceReopened()
+    {
+        var code = string.Join('\n', Enumerable.Range(1, 60).Select(i => $"var connection{i} = await dataSource.OpenConnectionAsync();"));
+        var doc = new KnowledgeDocument("code", "Code", $"# Code\n\nIntro.\n\n```csharp\n{code}\n```\n");
+        var chunker = new DocumentChunker(new ChunkingOptions { TargetSize = 800, Overlap = 50 });
+
+        var chunks = chunker.Chunk(doc);
+
+        var codePieces = chunks.Where(c => c.Content.Contains("OpenConnectionAsync", StringComparison.Ordinal)).ToList();
+        Assert.True(codePieces.Count >= 3);
+        Assert.All(codePieces, c => Assert.Contains("```csharp\nvar connection", c.Content, StringComparison.Ordinal));
+        Assert.All(codePieces, c => Assert.EndsWith("\n```", c.Content, StringComparison.Ordinal));
+        Assert.All(Enumerable.Range(1, 60), i => Assert.Single(chunks, c => c.Content.Contains($"var connection{i} = await", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Chunk_EmbedderInputLimit_EveryChunkWithTitleFitsTheModelInTokens()
+    {
+        using var embedder = new HybridAnswer.Embeddings.MiniLM.MiniLMEmbeddingGenerator();
+        var limit = embedder.GetService(typeof(EmbeddingInputLimit)) as EmbeddingInputLimit;
+        var chunker = new DocumentChunker(new ChunkingOptions(), limit);
+        var doc = new KnowledgeDocument("policy", "Refund policy", "# Policy\n\n## Refunds\n\n" + Paragraph("refund", 60) + "\n\n## Exchanges\n\n" + Paragraph("exchange", 30));
+
+        var chunks = chunker.Chunk(doc);
+
+        Assert.True(chunks.Count >= 4, $"got {chunks.Count} chunks");
+        Assert.All(chunks, c => Assert.InRange(embedder.CountTokens(doc.Title + "\n" + c.Content), 1, 256));
+        Assert.All(chunks, c => Assert.StartsWith("Policy > ", c.Content, StringComparison.Ordinal));
+        Assert.NotEqual(new DocumentChunker(new ChunkingOptions()).Fingerprint, chunker.Fingerprint);
     }
 
     [Fact]

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+
+namespace HybridAnswer.Evaluation;
+
+/// <summary>
+/// Recommends the two refusal thresholds from a question set with answerable and unanswerable questions: the relevance floor
+/// (<see cref="HybridAnsweringOptions.MinScore"/>, on the best retrieved chunk's score) and then, among the questions that pass
+/// it, the extractive generator's support threshold (the best sentence's similarity with a semantic embedder, the best
+/// source's word coverage otherwise). For every candidate threshold it counts the unanswerable questions refused (refusal
+/// recall) and the answerable ones refused; the chosen point maximises recall minus the share of answerable questions refused
+/// (Youden's J), ties broken towards refusing fewer answerable questions, and sits midway to the next lower observed value so
+/// it is not on the edge of one question's score. With few unanswerable questions the curve is coarse: write 20 or more.
+/// </summary>
+internal static class RefusalCalibrator
+{
+    public static async Task<RefusalCalibration> CalibrateAsync(
+        IReadOnlyList<EvaluationQuestion> questions, IRetriever retriever, ExtractiveGenerator generator, EvaluationOptions options, CancellationToken cancellationToken)
+    {
+        var samples = new List<(bool Unanswerable, double TopScore, double Support)>();
+        foreach (var question in questions)
+        {
+            var chunks = await retriever.RetrieveAsync(
+                new RetrievalRequest(question.Question) { TopK = options.TopK, Filter = options.Filter, TenantId = options.TenantId, MinScore = -1 },
+                cancellationToken).ConfigureAwait(false);
+            var top = chunks.Count == 0 ? -1 : chunks.Max(c => c.Score);
+            var measured = await generator.MeasureSupportAsync(
+                new GenerationRequest { Question = question.Question, Mode = AnswerMode.Rag, Sources = chunks, NoAnswerText = HybridAnsweringOptions.DefaultNoAnswerText },
+                cancellationToken).ConfigureAwait(false);
+            var value = measured is { } s ? (generator.UsesEmbeddings ? s.Similarity : s.Coverage) : -1;
+            samples.Add((question.Unanswerable, top, value));
+        }
+
+        var scoreCurve = Curve(samples.Select(s => (s.Unanswerable, s.TopScore)).ToList());
+        var minScore = Choose(scoreCurve);
+        var passing = samples.Where(s => s.TopScore >= minScore).Select(s => (s.Unanswerable, s.Support)).ToList();
+        var supportCurve = Curve(passing);
+        var supportThreshold = Choose(supportCurve);
+        return new RefusalCalibration
+        {
+            Samples = samples.Count,
+            Unanswerable = samples.Count(s => s.Unanswerable),
+            MinScore = minScore,
+            MinScoreCurve = scoreCurve,
+            SupportThreshold = supportThreshold,
+            SupportCurve = supportCurve,
+            SupportKind = generator.UsesEmbeddings ? "sentence similarity" : "question coverage",
+        };
+    }
+
+    /// <summary>One point per distinct observed value (refuse below it), plus "refuse nothing".</summary>
+    internal static IReadOnlyList<CalibrationPoint> Curve(IReadOnlyList<(bool Unanswerable, double Value)> samples)
+    {
+        var unanswerable = samples.Count(s => s.Unanswerable);
+        var answerable = samples.Count - unanswerable;
+        var values = samples.Select(s => s.Value).Distinct().Order().ToList();
+        var points = new List<CalibrationPoint>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            var threshold = i == 0 ? values[0] : (values[i - 1] + values[i]) / 2;
+            var refusedUnanswerable = samples.Count(s => s.Unanswerable && s.Value < threshold);
+            var refusedAnswerable = samples.Count(s => !s.Unanswerable && s.Value < threshold);
+            points.Add(new CalibrationPoint
+            {
+                Threshold = Math.Round(threshold, 4),
+                RefusalRecall = unanswerable == 0 ? 0 : (double)refusedUnanswerable / unanswerable,
+                AnswerableRefused = answerable == 0 ? 0 : (double)refusedAnswerable / answerable,
+                RefusalPrecision = refusedUnanswerable + refusedAnswerable == 0 ? null : (double)refusedUnanswerable / (refusedUnanswerable + refusedAnswerable),
+            });
+        }
+
+        if (values.Count > 0)
+        {
+            // Refusing everything at or below the highest value too.
+            var above = values[^1] + 0.01;
+            points.Add(new CalibrationPoint
+            {
+                Threshold = Math.Round(above, 4),
+                RefusalRecall = unanswerable == 0 ? 0 : 1,
+                AnswerableRefused = answerable == 0 ? 0 : 1,
+                RefusalPrecision = samples.Count == 0 ? null : (double)unanswerable / samples.Count,
+            });
+        }
+
+        return points;
+    }
+
+    internal static double Choose(IReadOnlyList<CalibrationPoint> curve) =>
+        curve.Count == 0 ? 0 : curve.OrderByDescending(p => Math.Round(p.RefusalRecall - p.AnswerableRefused, 9)).ThenBy(p => p.AnswerableRefused).ThenBy(p => p.Threshold).First().Threshold;
+
+    public static string Format(RefusalCalibration calibration)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"calibration on {calibration.Samples} questions ({calibration.Unanswerable} unanswerable)");
+        Table(text, "MinScore (best chunk's score)", calibration.MinScoreCurve, calibration.MinScore);
+        Table(text, $"extractive support threshold ({calibration.SupportKind}), questions passing MinScore", calibration.SupportCurve, calibration.SupportThreshold);
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"recommended: MinScore {calibration.MinScore:0.000}, support threshold {calibration.SupportThreshold:0.000} ({calibration.SupportKind})");
+        return text.ToString().TrimEnd();
+    }
+
+    private static void Table(StringBuilder text, string title, IReadOnlyList<CalibrationPoint> curve, double chosen)
+    {
+        text.AppendLine();
+        text.AppendLine(title);
+        text.AppendLine("threshold  refusal recall  answerable refused  refusal precision");
+        foreach (var p in curve)
+        {
+            var precision = p.RefusalPrecision is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+            text.AppendLine(CultureInfo.InvariantCulture, $"{p.Threshold,9:0.000}  {p.RefusalRecall,14:0.000}  {p.AnswerableRefused,18:0.000}  {precision,17}{(p.Threshold == chosen ? "  <- chosen" : string.Empty)}");
+        }
+    }
+}
+
+/// <summary>One point of a refusal curve: refuse when the value is below <see cref="Threshold"/>.</summary>
+internal sealed record CalibrationPoint
+{
+    public required double Threshold { get; init; }
+
+    public required double RefusalRecall { get; init; }
+
+    public required double AnswerableRefused { get; init; }
+
+    public double? RefusalPrecision { get; init; }
+}
+
+/// <summary>The recommended thresholds and the curves they were chosen on.</summary>
+internal sealed record RefusalCalibration
+{
+    public required int Samples { get; init; }
+
+    public required int Unanswerable { get; init; }
+
+    public required double MinScore { get; init; }
+
+    public required IReadOnlyList<CalibrationPoint> MinScoreCurve { get; init; }
+
+    public required double SupportThreshold { get; init; }
+
+    public required IReadOnlyList<CalibrationPoint> SupportCurve { get; init; }
+
+    public required string SupportKind { get; init; }
+}

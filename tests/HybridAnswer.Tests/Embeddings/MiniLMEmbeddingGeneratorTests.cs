@@ -1,0 +1,106 @@
+using System.Numerics.Tensors;
+using HybridAnswer.Embeddings.MiniLM;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HybridAnswer.Tests.Embeddings;
+
+/// <summary>Loads the real packaged model once (about a second) and embeds a handful of texts.</summary>
+public sealed class MiniLMEmbeddingGeneratorTests : IClassFixture<MiniLMEmbeddingGeneratorTests.Model>
+{
+    private readonly MiniLMEmbeddingGenerator _embedder;
+
+    public MiniLMEmbeddingGeneratorTests(Model model) => _embedder = model.Embedder;
+
+    [Fact]
+    public async Task GenerateAsync_Texts_UnitVectorsOf384DimensionsThatRankParaphrasesAboveUnrelatedText()
+    {
+        var embeddings = await _embedder.GenerateAsync([
+            "How many days do I have to return an item?",
+            "Items can be sent back within 30 days of delivery for a refund.",
+            "The kettle heats 1.7 litres of water in three minutes.",
+        ]);
+
+        Assert.All(embeddings, e => Assert.Equal(MiniLMEmbeddingGenerator.Dimensions, e.Vector.Length));
+        Assert.All(embeddings, e => Assert.Equal(1f, TensorPrimitives.Norm(e.Vector.Span), 3));
+        Assert.All(embeddings, e => Assert.Equal(MiniLMEmbeddingGenerator.ModelId, e.ModelId));
+        var paraphrase = TensorPrimitives.CosineSimilarity(embeddings[0].Vector.Span, embeddings[1].Vector.Span);
+        var unrelated = TensorPrimitives.CosineSimilarity(embeddings[0].Vector.Span, embeddings[2].Vector.Span);
+        Assert.True(paraphrase > unrelated + 0.2, $"paraphrase {paraphrase}, unrelated {unrelated}");
+    }
+
+    [Fact]
+    public async Task GenerateAsync_ShortTextBatchedWithLongOne_SameVectorAsAlone()
+    {
+        // Dynamic padding: a text padded to a longer neighbour in its batch must embed exactly as it does alone.
+        const string Short = "Refunds take five days.";
+        var alone = (await _embedder.GenerateAsync([Short]))[0].Vector.ToArray();
+        var batched = await _embedder.GenerateAsync([string.Join(' ', Enumerable.Repeat("Orders ship from the warehouse in Leeds every weekday.", 8)), Short]);
+
+        Assert.Equal(alone.Length, batched[1].Vector.Length);
+        Assert.True(TensorPrimitives.CosineSimilarity(alone, batched[1].Vector.Span) > 0.9999f);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_TextLongerThanTheLimit_TruncatedAndMarked()
+    {
+        var longText = string.Join(' ', Enumerable.Repeat("pgvector stores embeddings next to the rows they describe.", 60));
+        Assert.True(_embedder.CountTokens(longText) > MiniLMEmbeddingGenerator.DefaultMaxTokens);
+        var before = _embedder.TruncatedInputs;
+
+        var embeddings = await _embedder.GenerateAsync([longText, "short"]);
+
+        Assert.Equal(true, embeddings[0].AdditionalProperties?["truncated"]);
+        Assert.Null(embeddings[1].AdditionalProperties);
+        Assert.Equal(before + 1, _embedder.TruncatedInputs);
+    }
+
+    [Fact]
+    public void GetService_Metadata_ReportsModelAndDimensionsAndInputLimit()
+    {
+        var metadata = _embedder.GetService<EmbeddingGeneratorMetadata>();
+        var limit = _embedder.GetService<EmbeddingInputLimit>();
+
+        Assert.Equal(MiniLMEmbeddingGenerator.ModelId, metadata?.DefaultModelId);
+        Assert.Equal(384, metadata?.DefaultModelDimensions);
+        Assert.Equal(256, limit?.MaxTokens);
+        Assert.Equal(2, limit?.SpecialTokens);
+        Assert.Equal(_embedder.CountTokens("hello world") - 2, limit!.Tokenizer.CountTokens("hello world"));
+    }
+
+    [Fact]
+    public void Constructor_BatchSizeZero_ThrowsNamingTheOption()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MiniLMEmbeddingGenerator(new MiniLMEmbeddingOptions { MaxBatchSize = 0 }));
+        Assert.Contains("MaxBatchSize", e.ParamName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UseMiniLMEmbeddings_DefaultMinScore_RecommendedFloorAndMiniLMRegistered()
+    {
+        var services = new ServiceCollection();
+        services.AddHybridAnswering().UseMiniLMEmbeddings();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(MiniLMEmbeddingGenerator.RecommendedMinScore, provider.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value.MinScore);
+        Assert.IsType<MiniLMEmbeddingGenerator>(provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+    }
+
+    [Fact]
+    public void UseMiniLMEmbeddings_HostSetMinScore_HostValueKept()
+    {
+        var services = new ServiceCollection();
+        services.AddHybridAnswering(o => o.MinScore = 0.5).UseMiniLMEmbeddings();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(0.5, provider.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value.MinScore);
+    }
+
+    public sealed class Model : IDisposable
+    {
+        public MiniLMEmbeddingGenerator Embedder { get; } = new(new MiniLMEmbeddingOptions { MaxBatchSize = 4 });
+
+        public void Dispose() => Embedder.Dispose();
+    }
+}
