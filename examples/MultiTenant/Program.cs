@@ -17,10 +17,10 @@ await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync(
 ]);
 
 var answerer = provider.GetRequiredService<HybridAnswerer>();
-const string Question = "How long is the warranty on cordless drills?";
+const string question = "How long is the warranty on cordless drills?";
 foreach (var tenant in new[] { "acme", "globex" })
 {
-    var answer = await answerer.AnswerAsync(Question, new AnswerOptions { TenantId = tenant });
+    var answer = await answerer.AnswerAsync(question, new AnswerOptions { TenantId = tenant });
     Console.WriteLine($"{tenant}: {(answer.Answered ? answer.Text : $"no answer ({answer.NoAnswerReason})")}");
     Console.WriteLine($"  sources: {string.Join(", ", answer.Sources.Select(s => $"{s.TenantId}/{s.DocumentId}"))}");
 

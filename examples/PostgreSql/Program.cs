@@ -8,13 +8,13 @@
 using HybridAnswer;
 using Microsoft.Extensions.DependencyInjection;
 
-const string ConnectionVariable = "HYBRIDANSWER_CONNECTION_STRING";
-var connectionString = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable(ConnectionVariable);
+const string connectionVariable = "HYBRIDANSWER_CONNECTION_STRING";
+var connectionString = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable(connectionVariable);
 if (string.IsNullOrWhiteSpace(connectionString))
 {
     Console.WriteLine("No PostgreSQL connection string given. Run it with one:");
     Console.WriteLine("  dotnet run --project examples/PostgreSql -- \"Host=localhost;Username=postgres;Database=shop\"");
-    Console.WriteLine($"or set {ConnectionVariable}.");
+    Console.WriteLine($"or set {connectionVariable}.");
     return 0;
 }
 
