@@ -4,6 +4,10 @@
 #
 #   bash scripts/test.sh [extra dotnet test arguments]
 #   e.g. bash scripts/test.sh --filter "FullyQualifiedName~PgVector"
+#   bash scripts/test.sh --unit [extra dotnet test arguments]
+#
+# --unit runs only the fast tests (tests/HybridAnswer.Tests: no PostgreSQL, no packing,
+# no benchmarks) for the edit-test loop; CI runs the full default.
 #
 # After the tests, every benchmark runs once on tiny inputs (benchmarks --short, well
 # under a minute) so the benchmarks keep compiling and working; the numbers are not
@@ -21,11 +25,25 @@ source scripts/pg.sh
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-pg_start_for_script
+unit=0
+if [[ "${1:-}" == "--unit" ]]; then
+  unit=1
+  shift
+fi
+
+if [[ "$unit" -eq 1 ]]; then
+  # The projects that need neither PostgreSQL nor a packed feed.
+  test_targets=(tests/HybridAnswer.Tests/HybridAnswer.Tests.csproj)
+else
+  pg_start_for_script
+  test_targets=(HybridAnswer.sln)
+fi
 
 status=0
 log="$(mktemp)"
-dotnet test HybridAnswer.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+for target in "${test_targets[@]}"; do
+  dotnet test "$target" --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
+done
 
 # One closing line over all test assemblies, in the plain 'N passed, N failed' form CI reads.
 passed=$( (grep -E '^\s+Passed: [0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
@@ -37,7 +55,7 @@ if [[ "$status" -eq 0 && "$passed" -eq 0 ]]; then
   status=1
 fi
 
-if [[ "${HYBRIDANSWER_SKIP_BENCHMARKS:-0}" != "1" ]]; then
+if [[ "$unit" -eq 0 && "${HYBRIDANSWER_SKIP_BENCHMARKS:-0}" != "1" ]]; then
   echo "== benchmarks (short smoke run) =="
   bench_started=$SECONDS
   dotnet run -c Release --project benchmarks/HybridAnswer.Benchmarks -- --short \

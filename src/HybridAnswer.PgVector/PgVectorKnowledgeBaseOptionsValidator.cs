@@ -1,54 +1,39 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace HybridAnswer.PgVector;
 
-/// <summary>Validates <see cref="PgVectorKnowledgeBaseOptions"/>: data annotations, identifiers, and the rules that span options.</summary>
+/// <summary>
+/// Validates <see cref="PgVectorKnowledgeBaseOptions"/>: data annotations, identifiers, and the rules that span options,
+/// naming each bad option by its configuration key (<c>HybridAnswering:PgVector:...</c>).
+/// </summary>
 internal sealed partial class PgVectorKnowledgeBaseOptionsValidator : IValidateOptions<PgVectorKnowledgeBaseOptions>
 {
     public const int MaxTableLength = 40;
+
+    private const string Section = PgVectorKnowledgeBaseOptions.SectionName;
 
     public ValidateOptionsResult Validate(string? name, PgVectorKnowledgeBaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            failures.AddRange(results.Select(r => $"{nameof(PgVectorKnowledgeBaseOptions)}: {r.ErrorMessage}"));
-        }
-
+        OptionsValidation.Annotations(options, Section, failures);
         CheckIdentifier(failures, nameof(options.Schema), options.Schema, 63);
         CheckIdentifier(failures, nameof(options.Table), options.Table, MaxTableLength);
         CheckIdentifier(failures, nameof(options.TextSearchConfiguration), options.TextSearchConfiguration, 63);
         if (options.HnswEfConstruction < 2 * options.HnswM)
         {
-            failures.Add($"{nameof(PgVectorKnowledgeBaseOptions)}.{nameof(options.HnswEfConstruction)} ({options.HnswEfConstruction}) must be at least twice {nameof(options.HnswM)} ({options.HnswM}).");
+            failures.Add($"{OptionsValidation.Key(Section, nameof(options.HnswEfConstruction))} must be at least twice {OptionsValidation.Key(Section, nameof(options.HnswM))} ({options.HnswM}) (was {options.HnswEfConstruction}).");
         }
 
-        if (!Enum.IsDefined(options.Distance))
-        {
-            failures.Add($"{nameof(PgVectorKnowledgeBaseOptions)}.{nameof(options.Distance)} '{options.Distance}' is not a distance.");
-        }
-
-        if (!Enum.IsDefined(options.RetrievalKind))
-        {
-            failures.Add($"{nameof(PgVectorKnowledgeBaseOptions)}.{nameof(options.RetrievalKind)} '{options.RetrievalKind}' is not a retrieval kind.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        OptionsValidation.Enum(options.Distance, Section, nameof(options.Distance), failures);
+        OptionsValidation.Enum(options.RetrievalKind, Section, nameof(options.RetrievalKind), failures);
+        return OptionsValidation.Result(failures);
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> naming every problem.</summary>
-    public static void ThrowIfInvalid(PgVectorKnowledgeBaseOptions options)
-    {
-        var result = new PgVectorKnowledgeBaseOptionsValidator().Validate(Options.DefaultName, options);
-        if (result.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(PgVectorKnowledgeBaseOptions), result.Failures);
-        }
-    }
+    public static void ThrowIfInvalid(PgVectorKnowledgeBaseOptions options) =>
+        OptionsValidation.ThrowIfInvalid(new PgVectorKnowledgeBaseOptionsValidator(), options);
 
     private static void CheckIdentifier(List<string> failures, string option, string? value, int maxLength)
     {
@@ -59,11 +44,9 @@ internal sealed partial class PgVectorKnowledgeBaseOptionsValidator : IValidateO
 
         if (value.Length > maxLength || !Identifier().IsMatch(value))
         {
-            failures.Add($"{nameof(PgVectorKnowledgeBaseOptions)}.{option} '{Shorten(value)}' is not a plain SQL identifier: use letters, digits and underscores, at most {maxLength} characters, not starting with a digit.");
+            failures.Add($"{OptionsValidation.Key(Section, option)} must be a plain SQL identifier: letters, digits and underscores, at most {maxLength} characters, not starting with a digit (was {OptionsValidation.Format(value)}).");
         }
     }
-
-    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();

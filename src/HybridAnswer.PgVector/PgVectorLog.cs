@@ -2,15 +2,15 @@ using Microsoft.Extensions.Logging;
 
 namespace HybridAnswer.PgVector;
 
-/// <summary>The log messages of the pgvector knowledge base.</summary>
+/// <summary>The log messages of the pgvector knowledge base: event ids 2000–2099 (the ranges are listed on HybridAnswer's <c>Log</c>).</summary>
 internal static partial class PgVectorLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Migrated {Table} from schema version {From} to {To}.")]
+    [LoggerMessage(2000, LogLevel.Information, "Migrated {Table} from schema version {From} to {To}.")]
     public static partial void Migrated(ILogger logger, string table, int from, int to);
 
-    [LoggerMessage(2, LogLevel.Debug, "Ingest into {Table}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Chunks} chunks written.")]
+    [LoggerMessage(2001, LogLevel.Debug, "Ingest into {Table}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Chunks} chunks written.")]
     public static partial void Ingested(ILogger logger, string table, int added, int updated, int unchanged, int chunks);
 
-    [LoggerMessage(3, LogLevel.Warning, "PostgreSQL connection failure on {Table}; the connection pool was cleared so the next call reconnects.")]
+    [LoggerMessage(2002, LogLevel.Warning, "PostgreSQL connection failure on {Table}; the connection pool was cleared so the next call reconnects.")]
     public static partial void PoolCleared(ILogger logger, string table, Exception exception);
 }

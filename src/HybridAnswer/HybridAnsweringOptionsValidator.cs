@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace HybridAnswer;
@@ -10,11 +9,11 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        Annotations(options, HybridAnsweringOptions.SectionName, failures);
-        Annotations(options.Chunking, HybridAnsweringOptions.SectionName + ":Chunking", failures);
-        Annotations(options.Prompt, HybridAnsweringOptions.SectionName + ":Prompt", failures);
-        Annotations(options.Generation, HybridAnsweringOptions.SectionName + ":Generation", failures);
-        Annotations(options.Pricing, HybridAnsweringOptions.SectionName + ":Pricing", failures);
+        OptionsValidation.Annotations(options, HybridAnsweringOptions.SectionName, failures);
+        OptionsValidation.Annotations(options.Chunking, HybridAnsweringOptions.SectionName + ":Chunking", failures);
+        OptionsValidation.Annotations(options.Prompt, HybridAnsweringOptions.SectionName + ":Prompt", failures);
+        OptionsValidation.Annotations(options.Generation, HybridAnsweringOptions.SectionName + ":Generation", failures);
+        OptionsValidation.Annotations(options.Pricing, HybridAnsweringOptions.SectionName + ":Pricing", failures);
         foreach (var (model, price) in options.Pricing.Models)
         {
             if (string.IsNullOrWhiteSpace(model) || price is null)
@@ -23,7 +22,7 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
                 continue;
             }
 
-            Annotations(price, $"{HybridAnsweringOptions.SectionName}:Pricing:Models:{model}", failures);
+            OptionsValidation.Annotations(price, $"{HybridAnsweringOptions.SectionName}:Pricing:Models:{model}", failures);
         }
 
         // Half the window at least must remain for instructions, question and sources, or every prompt is starved.
@@ -37,10 +36,7 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
             failures.Add($"{HybridAnsweringOptions.SectionName}:Generation:MaxRetryDelay ({options.Generation.MaxRetryDelay}) must not be less than {HybridAnsweringOptions.SectionName}:Generation:RetryBaseDelay ({options.Generation.RetryBaseDelay}).");
         }
 
-        if (!Enum.IsDefined(options.Mode))
-        {
-            failures.Add($"{HybridAnsweringOptions.SectionName}:Mode must be one of {string.Join(", ", Enum.GetNames<AnswerMode>())} (was {options.Mode}).");
-        }
+        OptionsValidation.Enum(options.Mode, HybridAnsweringOptions.SectionName, nameof(options.Mode), failures);
 
         if (options.Mode != AnswerMode.Rag && string.IsNullOrWhiteSpace(options.FineTunedModel))
         {
@@ -60,19 +56,6 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
             }
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    internal static void Annotations(object options, string section, List<string> failures)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            foreach (var result in results)
-            {
-                var members = string.Join(", ", result.MemberNames.Select(m => $"{section}:{m}"));
-                failures.Add($"{members}: {result.ErrorMessage}");
-            }
-        }
+        return OptionsValidation.Result(failures);
     }
 }

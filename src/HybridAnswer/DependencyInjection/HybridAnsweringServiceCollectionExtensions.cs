@@ -25,7 +25,7 @@ public static class HybridAnsweringServiceCollectionExtensions
         var builder = new HybridAnsweringBuilder(services);
 
         AddOptions<HybridAnsweringOptions>(services, HybridAnsweringOptions.SectionName);
-        AddOptions<InMemoryKnowledgeBaseOptions>(services, HybridAnsweringOptions.SectionName + ":InMemory");
+        AddOptions<InMemoryKnowledgeBaseOptions>(services, InMemoryKnowledgeBaseOptionsValidator.SectionName);
         if (configure is not null)
         {
             services.Configure(configure);
@@ -33,7 +33,8 @@ public static class HybridAnsweringServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HybridAnsweringOptions>, HybridAnsweringOptionsValidator>());
         services.AddOptions<HybridAnsweringOptions>().ValidateOnStart();
-        services.AddOptions<InMemoryKnowledgeBaseOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryKnowledgeBaseOptions>, InMemoryKnowledgeBaseOptionsValidator>());
+        services.AddOptions<InMemoryKnowledgeBaseOptions>().ValidateOnStart();
 
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
         if (!services.Any(d => d.ServiceType == typeof(IRetriever)))

@@ -19,7 +19,8 @@ public static class MaximalMarginalRelevanceBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<MaximalMarginalRelevanceOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MaximalMarginalRelevanceOptions>, MaximalMarginalRelevanceOptionsValidator>());
+        services.AddOptions<MaximalMarginalRelevanceOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MaximalMarginalRelevanceOptions>, ConfigurationSectionSetup<MaximalMarginalRelevanceOptions>>(
             sp => new ConfigurationSectionSetup<MaximalMarginalRelevanceOptions>(sp, MaximalMarginalRelevanceOptions.SectionName)));
         if (configure is not null)

@@ -30,7 +30,11 @@ public sealed class MaximalMarginalRelevanceRetriever : IRetriever
     {
         ArgumentNullException.ThrowIfNull(inner);
         options ??= new MaximalMarginalRelevanceOptions();
-        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        if (new MaximalMarginalRelevanceOptionsValidator().Validate(null, options) is { Failed: true } result)
+        {
+            throw new ValidationException(result.FailureMessage);
+        }
+
         _inner = inner;
         _lambda = options.Lambda;
         _candidateFactor = options.CandidateFactor;

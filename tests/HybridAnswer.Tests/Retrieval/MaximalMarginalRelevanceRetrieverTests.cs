@@ -78,20 +78,21 @@ public sealed class MaximalMarginalRelevanceRetrieverTests
     {
         var options = new MaximalMarginalRelevanceOptions { Lambda = lambda, CandidateFactor = factor };
 
-        Assert.Throws<ValidationException>(() => new MaximalMarginalRelevanceRetriever(new RecordingRetriever(), options));
+        var e = Assert.Throws<ValidationException>(() => new MaximalMarginalRelevanceRetriever(new RecordingRetriever(), options));
+        Assert.StartsWith("HybridAnswering:MaximalMarginalRelevance:", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task UseMaximalMarginalRelevance_InMemoryNearIdenticalDocuments_SourcesNoLongerAllCopies()
     {
         // The same passage imported four times with different formatting, and two other passages about returns.
-        const string Policy = "You can return most items within 30 days of delivery for a full refund";
+        const string policy = "You can return most items within 30 days of delivery for a full refund";
         KnowledgeDocument[] documents =
         [
-            TestData.Doc("copy-1", Policy + "."),
-            TestData.Doc("copy-2", Policy + "!"),
-            TestData.Doc("copy-3", "**" + Policy + "**"),
-            TestData.Doc("copy-4", Policy.ToUpperInvariant() + "."),
+            TestData.Doc("copy-1", policy + "."),
+            TestData.Doc("copy-2", policy + "!"),
+            TestData.Doc("copy-3", "**" + policy + "**"),
+            TestData.Doc("copy-4", policy.ToUpperInvariant() + "."),
             TestData.Doc("packaging", "Returned items must be unused and in their original packaging."),
             TestData.Doc("refund-time", "Refunds reach your card within 5 business days."),
         ];
