@@ -46,7 +46,7 @@ public static class HybridAnsweringServiceCollectionExtensions
             RetrieverPipeline.Create(sp.GetRequiredService<IRetriever>(), sp.GetServices<RetrieverDecorator>().Select(d => (Func<IRetriever, IRetriever>)(r => d.Decorate(sp, r)))),
             sp.GetRequiredService<IGenerator>(),
             sp.GetRequiredService<IOptions<HybridAnsweringOptions>>(),
-            sp.GetService<ICustomerContextProvider>(),
+            ScopedCustomerContextProvider.For(sp),
             sp.GetService<ILogger<HybridAnswerer>>()));
         return builder;
     }
