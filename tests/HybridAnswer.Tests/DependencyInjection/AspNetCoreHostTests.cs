@@ -75,6 +75,56 @@ public sealed class AspNetCoreHostTests
         Assert.Equal(2, CustomerDirectory.Disposed);
     }
 
+    [Fact]
+    public async Task AddHybridAnswering_OnlyAKeyedEmbeddingGenerator_FailsAtStartSayingHowToChooseIt()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedEmbeddingGenerator("embeddings", new CountingEmbeddingGenerator(32));
+        services.AddHybridAnswering();
+        await using var provider = services.BuildServiceProvider(AspNetCoreDevelopment);
+
+        var startup = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate);
+        Assert.Contains("UseEmbeddingGenerator(serviceKey: \"embeddings\")", startup.Message, StringComparison.Ordinal);
+
+        // Without a host that validates at start, the knowledge base still refuses to embed with the hashing fallback.
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<IKnowledgeBase>());
+    }
+
+    [Fact]
+    public async Task UseEmbeddingGenerator_ServiceKey_EmbedsWithTheKeyedGenerator()
+    {
+        var embedder = new CountingEmbeddingGenerator(32);
+        var services = new ServiceCollection();
+        services.AddKeyedEmbeddingGenerator("embeddings", embedder);
+        services.AddHybridAnswering().UseEmbeddingGenerator(serviceKey: "embeddings");
+        await using var provider = services.BuildServiceProvider(AspNetCoreDevelopment);
+        provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+
+        await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([TestData.Doc("returns", "You can return items within 30 days of delivery.")]);
+        var answer = await provider.GetRequiredService<HybridAnswerer>().AnswerAsync("How many days do I have to return items?");
+
+        Assert.True(answer.Answered);
+        Assert.Equal(2, embedder.Calls);
+    }
+
+    [Theory]
+    [InlineData("instance")]
+    [InlineData("factory")]
+    public async Task UseEmbeddingGenerator_InstanceOrFactory_EmbedsWithIt(string how)
+    {
+        var embedder = new CountingEmbeddingGenerator(32);
+        var services = new ServiceCollection();
+        services.AddKeyedEmbeddingGenerator("unrelated", new CountingEmbeddingGenerator(16));
+        var builder = services.AddHybridAnswering();
+        _ = how == "instance" ? builder.UseEmbeddingGenerator(embedder) : builder.UseEmbeddingGenerator(_ => embedder);
+        await using var provider = services.BuildServiceProvider(AspNetCoreDevelopment);
+        provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+
+        await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([TestData.Doc("returns", "You can return items within 30 days of delivery.")]);
+
+        Assert.Equal(1, embedder.Calls);
+    }
+
     private static async IAsyncEnumerable<ChatResponseUpdate> Updates(string text)
     {
         foreach (var word in text.Split(' '))
