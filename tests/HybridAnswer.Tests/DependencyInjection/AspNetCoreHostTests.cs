@@ -125,6 +125,48 @@ public sealed class AspNetCoreHostTests
         Assert.Equal(1, embedder.Calls);
     }
 
+    [Fact]
+    public async Task AnswerAsync_HostClientAlreadyTraced_OneChatSpanAndTokenTagsOnlyOnIt()
+    {
+        var model = "traced-" + Guid.NewGuid().ToString("N");
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                lock (spans)
+                {
+                    spans.Add(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var inner = new Mock<IChatClient>();
+        inner.Setup(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Within 30 days [1].")) { Usage = new UsageDetails { InputTokenCount = 120, OutputTokenCount = 9 } });
+        var services = new ServiceCollection();
+        services.AddChatClient(inner.Object).UseOpenTelemetry(sourceName: "Host.Chat");
+        services.AddHybridAnswering(o => o.BaseModel = model);
+        await using var provider = services.BuildServiceProvider(AspNetCoreDevelopment);
+        await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([TestData.Doc("returns", "You can return items within 30 days of delivery.")]);
+
+        var answer = await provider.GetRequiredService<HybridAnswerer>().AnswerAsync("How many days do I have to return items?");
+
+        Assert.True(answer.Answered);
+        List<Activity> ours;
+        lock (spans)
+        {
+            ours = [.. spans.Where(a => Equals(a.GetTagItem("gen_ai.request.model"), model) || a.Source.Name == HybridAnswerTelemetry.SourceName)];
+        }
+
+        var chat = Assert.Single(ours, a => Equals(a.GetTagItem("gen_ai.operation.name"), "chat"));
+        Assert.Equal("Host.Chat", chat.Source.Name);
+        Assert.Equal(120, chat.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.DoesNotContain(ours.Where(a => a != chat), a => a.Tags.Any(t => t.Key.StartsWith("gen_ai.usage.", StringComparison.Ordinal)));
+    }
+
     private static async IAsyncEnumerable<ChatResponseUpdate> Updates(string text)
     {
         foreach (var word in text.Split(' '))
