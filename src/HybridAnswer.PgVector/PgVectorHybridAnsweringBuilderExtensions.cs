@@ -1,6 +1,5 @@
 using HybridAnswer;
 using HybridAnswer.PgVector;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,18 +48,33 @@ public static class PgVectorHybridAnsweringBuilderExtensions
 
     /// <summary>
     /// Stores knowledge in PostgreSQL with pgvector through the <see cref="NpgsqlDataSource"/> registered in the container (e.g. by
-    /// <c>AddNpgsqlDataSource(connectionString, b => b.UseVector())</c>), or else <c>HybridAnswering:PgVector:ConnectionString</c>.
+    /// <c>AddNpgsqlDataSource(connectionString, b => b.UseVector())</c>, or keyed, as .NET Aspire registers them, with
+    /// <paramref name="serviceKey"/>), or else <c>HybridAnswering:PgVector:ConnectionString</c>. The container owns the data source.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Adjusts the options after configuration binding.</param>
+    /// <param name="serviceKey">
+    /// The key of a keyed <see cref="NpgsqlDataSource"/> (<c>AddKeyedNpgsqlDataSource("db", ...)</c>: <c>UsePgVector(serviceKey: "db")</c>);
+    /// <see langword="null"/> for the unkeyed one. Pass it by name: a string in first position is the connection-string overload.
+    /// </param>
     /// <returns>The builder.</returns>
-    /// <exception cref="InvalidOperationException">At resolution: no data source is registered and no connection string is configured.</exception>
-    public static HybridAnsweringBuilder UsePgVector(this HybridAnsweringBuilder builder, Action<PgVectorKnowledgeBaseOptions>? configure = null)
+    /// <exception cref="InvalidOperationException">
+    /// At resolution: <paramref name="serviceKey"/> is given and no data source is registered under it; or no data source is
+    /// registered and no connection string is configured (the message names the keys of keyed data sources, if any).
+    /// </exception>
+    public static HybridAnsweringBuilder UsePgVector(this HybridAnsweringBuilder builder, Action<PgVectorKnowledgeBaseOptions>? configure = null, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         AddOptions(builder.Services, configure);
+        var services = builder.Services;
         return builder.UseKnowledgeBase(sp =>
         {
+            if (serviceKey is not null)
+            {
+                return Create(sp, sp.GetKeyedService<NpgsqlDataSource>(serviceKey) ?? throw new InvalidOperationException(
+                    $"UsePgVector(serviceKey: {Describe(serviceKey)}) found no NpgsqlDataSource registered under that key."), null, []);
+            }
+
             if (sp.GetService<NpgsqlDataSource>() is { } registered)
             {
                 return Create(sp, registered, null, []);
@@ -69,8 +83,10 @@ public static class PgVectorHybridAnsweringBuilderExtensions
             var options = sp.GetRequiredService<IOptions<PgVectorKnowledgeBaseOptions>>().Value;
             if (string.IsNullOrWhiteSpace(options.ConnectionString))
             {
+                var keyed = services.Where(d => d.IsKeyedService && d.ServiceType == typeof(NpgsqlDataSource)).Select(d => Describe(d.ServiceKey)).ToList();
+                var hint = keyed.Count == 0 ? string.Empty : $" A data source is registered under the key {string.Join(", ", keyed)}: choose it with UsePgVector(serviceKey: {keyed[0]}).";
                 throw new InvalidOperationException(
-                    $"UsePgVector() found no NpgsqlDataSource in the container and no {PgVectorKnowledgeBaseOptions.SectionName}:{nameof(PgVectorKnowledgeBaseOptions.ConnectionString)}.");
+                    $"UsePgVector() found no NpgsqlDataSource in the container and no {PgVectorKnowledgeBaseOptions.SectionName}:{nameof(PgVectorKnowledgeBaseOptions.ConnectionString)}.{hint}");
             }
 
             var (write, read, owned) = PgVectorDataSources.Create(options.ConnectionString, options.ReadConnectionString);
@@ -84,7 +100,7 @@ public static class PgVectorHybridAnsweringBuilderExtensions
         {
             return new PgVectorKnowledgeBase(
                 write,
-                services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                EmbeddingGeneratorSelection.Resolve(services),
                 services.GetRequiredService<IOptions<PgVectorKnowledgeBaseOptions>>().Value,
                 services.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value.Chunking,
                 read,
@@ -101,6 +117,8 @@ public static class PgVectorHybridAnsweringBuilderExtensions
             throw;
         }
     }
+
+    private static string Describe(object? key) => key is string s ? $"\"{s}\"" : key?.ToString() ?? "null";
 
     private static void AddOptions(IServiceCollection services, Action<PgVectorKnowledgeBaseOptions>? configure)
     {

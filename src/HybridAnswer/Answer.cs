@@ -24,7 +24,12 @@ public sealed record Answer
     /// <summary>Gets a value indicating whether the base model answered because the fine-tuned model failed (<see cref="GenerationOptions.FallbackToBaseModel"/>); <see cref="ModelId"/> then names the base model.</summary>
     public bool UsedFallback { get; init; }
 
-    /// <summary>Gets every chunk that was retrieved and offered to the generator, best first.</summary>
+    /// <summary>
+    /// Gets the sources the generator was given, in the prompt's numbering: a citation <c>[n]</c> (<see cref="Citation.Index"/>)
+    /// is <c>Sources[n - 1]</c>. These are the retrieved chunks, best first, after the prompt dropped duplicates (same chunk or
+    /// same text) and what did not fit its token budget — the same list the stream sends first
+    /// (<see cref="AnswerUpdate.Sources"/>). On a refusal before any model call, what was retrieved (often nothing).
+    /// </summary>
     public IReadOnlyList<RetrievedChunk> Sources { get; init; } = [];
 
     /// <summary>Gets the mode the answer was produced in.</summary>

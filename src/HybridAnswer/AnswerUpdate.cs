@@ -6,7 +6,7 @@ namespace HybridAnswer;
 /// </summary>
 public sealed record AnswerUpdate
 {
-    /// <summary>Gets the retrieved sources, on the first update only.</summary>
+    /// <summary>Gets the prompt's sources, on the first update only, in the numbering of the <c>[n]</c> markers (<c>[n]</c> is <c>Sources[n - 1]</c>; see <see cref="Answer.Sources"/>).</summary>
     public IReadOnlyList<RetrievedChunk>? Sources { get; init; }
 
     /// <summary>Gets the text that arrived with this update (empty on the sources and final updates).</summary>

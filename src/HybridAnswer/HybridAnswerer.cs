@@ -85,7 +85,10 @@ public sealed class HybridAnswerer
         }
     }
 
-    /// <summary>Answers a question as a stream: the sources first, then text as it is generated, then the finished answer.</summary>
+    /// <summary>
+    /// Answers a question as a stream: the sources first (the prompt's sources, numbered as the <c>[n]</c> markers of the text:
+    /// <c>[n]</c> is <c>Sources[n - 1]</c>), then text as it is generated, then the finished answer.
+    /// </summary>
     /// <param name="question">The question, at most <see cref="HybridAnsweringOptions.MaxQuestionLength"/> characters.</param>
     /// <param name="options">Per-call overrides; the configured defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels retrieval and generation.</param>
@@ -106,8 +109,11 @@ public sealed class HybridAnswerer
         try
         {
             var retrieval = await RetrieveAsync(call, telemetry, cancellationToken).ConfigureAwait(false);
-            yield return new AnswerUpdate { Sources = retrieval.Sources };
-            if (await PrepareAsync(call, retrieval, telemetry, cancellationToken).ConfigureAwait(false) is not { } request)
+            var request = await PrepareAsync(call, retrieval, telemetry, cancellationToken).ConfigureAwait(false);
+
+            // The prompt's sources, not the raw retrieval: duplicates are dropped when packing, and [n] counts what is left.
+            yield return new AnswerUpdate { Sources = request?.Sources ?? retrieval.Sources };
+            if (request is null)
             {
                 yield return new AnswerUpdate { Completed = telemetry.Completed(Refusal(call, retrieval, started)) };
                 yield break;
@@ -175,7 +181,7 @@ public sealed class HybridAnswerer
         _composer.Refusal(call, NoAnswerReason.NoRelevantSources, retrieval.Sources, Timings(retrieval, TimeSpan.Zero, started));
 
     private Answer Compose(AnswerCall call, RetrievedSources retrieval, GenerationRequest request, GeneratedText generated, long generationStarted, long started) =>
-        _composer.Compose(call, retrieval.Sources, request.Sources, generated, Timings(retrieval, Stopwatch.GetElapsedTime(generationStarted), started));
+        _composer.Compose(call, request.Sources, generated, Timings(retrieval, Stopwatch.GetElapsedTime(generationStarted), started));
 
     private static AnswerTimings Timings(RetrievedSources retrieval, TimeSpan generation, long started) =>
         new() { Retrieval = retrieval.Elapsed, Generation = generation, Total = Stopwatch.GetElapsedTime(started) };

@@ -46,6 +46,42 @@ public sealed class PgVectorHybridAnsweringBuilderExtensionsTests(PostgresFixtur
     }
 
     [Fact]
+    public async Task UsePgVector_KeyedDataSourceAndKeyedEmbedder_UsesBothAndCreatesTheTableWithTheEmbeddersDimensions()
+    {
+        // The way .NET Aspire registers them: AddKeyedNpgsqlDataSource("db") and a keyed embedding generator.
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var embedder = new TestEmbedder(24, text => [.. Enumerable.Range(0, 24).Select(i => (float)((text.Length + i) % 7) + 1)]);
+        var services = new ServiceCollection();
+        services.AddKeyedSingleton("db", dataSource);
+        services.AddKeyedEmbeddingGenerator("embeddings", embedder);
+        services.AddHybridAnswering().UseEmbeddingGenerator(serviceKey: "embeddings").UsePgVector(serviceKey: "db");
+        await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }))
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+            await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([new KnowledgeDocument("a", "A", "Alpha text.")]);
+        }
+
+        Assert.True(embedder.Calls > 0);
+        await using var command = dataSource.CreateCommand(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'hybridanswer_chunks'::regclass AND attname = 'embedding'");
+        Assert.Equal("vector(24)", await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task UsePgVector_OnlyAKeyedDataSource_FailsNamingTheKey()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var services = new ServiceCollection();
+        services.AddKeyedSingleton("db", dataSource);
+        services.AddHybridAnswering().UsePgVector();
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IKnowledgeBase>());
+
+        Assert.Contains("UsePgVector(serviceKey: \"db\")", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UsePgVector_InvalidOptions_FailValidationNamingTheOption()
     {
         var services = new ServiceCollection();

@@ -21,11 +21,13 @@ internal sealed class AnswerComposer(HybridAnsweringOptions options)
 
     /// <summary>The answer from the generator's output.</summary>
     /// <param name="call">The call.</param>
-    /// <param name="sources">Everything retrieved, for <see cref="Answer.Sources"/>.</param>
-    /// <param name="prompted">The sources of the prompt after packing: <c>[n]</c> refers to the n-th of these, not of the retrieval.</param>
+    /// <param name="prompted">
+    /// The sources of the prompt after packing (duplicates dropped, cut to the token budget): <c>[n]</c> refers to the n-th of
+    /// these, not of the retrieval, and they are <see cref="Answer.Sources"/> so that a client can render <c>[n]</c> against them.
+    /// </param>
     /// <param name="generated">The generator's output.</param>
     /// <param name="timings">Where the time went.</param>
-    public Answer Compose(AnswerCall call, IReadOnlyList<RetrievedChunk> sources, IReadOnlyList<RetrievedChunk> prompted, GeneratedText generated, AnswerTimings timings)
+    public Answer Compose(AnswerCall call, IReadOnlyList<RetrievedChunk> prompted, GeneratedText generated, AnswerTimings timings)
     {
         var (citations, invalid) = CitationParser.Parse(generated.Text, prompted);
         var declined = generated.DeclineReason ?? (IsNoAnswer(generated.Text, citations.Count) ? NoAnswerReason.ModelDeclined : null);
@@ -36,7 +38,7 @@ internal sealed class AnswerComposer(HybridAnsweringOptions options)
             NoAnswerReason = declined,
             Citations = declined is null ? citations : [],
             InvalidCitationMarkers = invalid,
-            Sources = sources,
+            Sources = prompted,
             Mode = call.Mode,
             ModelId = generated.ModelId,
             UsedFallback = generated.UsedFallback,

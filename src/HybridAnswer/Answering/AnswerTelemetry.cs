@@ -52,11 +52,13 @@ internal sealed class AnswerTelemetry : IDisposable
         return new RetrievedSources(sources, elapsed);
     }
 
-    /// <summary>Runs a (non-streaming) generation in its span (<c>gen_ai.operation.name</c> = chat), a child of the answer's.</summary>
+    /// <summary>
+    /// Runs a (non-streaming) generation in its span, a child of the answer's and the parent of the model's <c>chat</c> span.
+    /// Not tagged <c>gen_ai.operation.name</c>: that would make it a second chat span to GenAI dashboards.
+    /// </summary>
     public async Task<GeneratedAnswer> TraceGenerationAsync(Func<Task<GeneratedAnswer>> generate)
     {
         using var span = Telemetry.Source.StartActivity("hybrid_answer.generate");
-        span?.SetTag("gen_ai.operation.name", "chat");
         span?.SetTag(Telemetry.ModeTag, _call.Mode.ToString());
         try
         {

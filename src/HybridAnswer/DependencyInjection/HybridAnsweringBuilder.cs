@@ -24,9 +24,49 @@ public sealed class HybridAnsweringBuilder
         }
 
         return UseKnowledgeBase(sp => new InMemoryKnowledgeBase(
-            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            HybridAnswer.EmbeddingGeneratorSelection.Resolve(sp),
             sp.GetRequiredService<IOptions<HybridAnswer.HybridAnsweringOptions>>().Value.Chunking,
             sp.GetRequiredService<IOptions<InMemoryKnowledgeBaseOptions>>().Value));
+    }
+
+    /// <summary>Embeds documents and questions with this generator (instead of the host's unkeyed one or the hashing embedder).</summary>
+    /// <param name="generator">The embedding generator; the caller owns it (the container does not dispose it).</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        return SetEmbeddingGenerator(ServiceDescriptor.KeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(HybridAnswer.HybridAnsweringServiceKeys.EmbeddingGenerator, generator));
+    }
+
+    /// <summary>Embeds documents and questions with a generator created from the service provider (once; a singleton).</summary>
+    /// <param name="factory">Creates the embedding generator.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseEmbeddingGenerator(Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return SetEmbeddingGenerator(ServiceDescriptor.KeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(HybridAnswer.HybridAnsweringServiceKeys.EmbeddingGenerator, (sp, _) => factory(sp)));
+    }
+
+    /// <summary>
+    /// Embeds documents and questions with the generator the host registered under a key
+    /// (<c>AddKeyedEmbeddingGenerator(serviceKey, ...)</c>). Without this call a keyed generator is not used, and
+    /// start-up validation fails rather than fall back to the hashing embedder.
+    /// </summary>
+    /// <param name="serviceKey">The key the generator is registered under.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseEmbeddingGenerator(object serviceKey)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return SetEmbeddingGenerator(ServiceDescriptor.KeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+            HybridAnswer.HybridAnsweringServiceKeys.EmbeddingGenerator,
+            (sp, _) => sp.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(serviceKey)));
+    }
+
+    private HybridAnsweringBuilder SetEmbeddingGenerator(ServiceDescriptor descriptor)
+    {
+        Services.RemoveAllKeyed<IEmbeddingGenerator<string, Embedding<float>>>(HybridAnswer.HybridAnsweringServiceKeys.EmbeddingGenerator);
+        Services.Add(descriptor);
+        return this;
     }
 
     /// <summary>Uses a knowledge base of the caller's choosing, which serves both ingestion and retrieval.</summary>

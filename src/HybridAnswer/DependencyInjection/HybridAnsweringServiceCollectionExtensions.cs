@@ -13,7 +13,8 @@ public static class HybridAnsweringServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="HybridAnswerer"/> and its parts: options bound from configuration section <c>HybridAnswering</c> (when an
     /// <c>IConfiguration</c> is registered) and validated at start; the in-memory knowledge base; the hashing embedder unless an
-    /// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c> is registered; a chat-model generator when an
+    /// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c> is registered (one registered only under a key fails validation
+    /// at start until it is chosen with <see cref="HybridAnsweringBuilder.UseEmbeddingGenerator(object)"/>); a chat-model generator when an
     /// <c>IChatClient</c> is registered, the extractive generator otherwise. Every part registered before this call is kept.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -36,7 +37,12 @@ public static class HybridAnsweringServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryKnowledgeBaseOptions>, InMemoryKnowledgeBaseOptionsValidator>());
         services.AddOptions<InMemoryKnowledgeBaseOptions>().ValidateOnStart();
 
-        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
+        services.TryAddSingleton(EmbeddingGeneratorSelection.HashingFallback);
+        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<HybridAnsweringOptions>) && d.ImplementationInstance is EmbeddingGeneratorSelection))
+        {
+            services.AddSingleton<IValidateOptions<HybridAnsweringOptions>>(new EmbeddingGeneratorSelection(services));
+        }
+
         if (!services.Any(d => d.ServiceType == typeof(IRetriever)))
         {
             builder.UseInMemoryKnowledgeBase();
@@ -47,7 +53,7 @@ public static class HybridAnsweringServiceCollectionExtensions
             RetrieverPipeline.Create(sp.GetRequiredService<IRetriever>(), sp.GetServices<RetrieverDecorator>().Select(d => (Func<IRetriever, IRetriever>)(r => d.Decorate(sp, r)))),
             sp.GetRequiredService<IGenerator>(),
             sp.GetRequiredService<IOptions<HybridAnsweringOptions>>(),
-            sp.GetService<ICustomerContextProvider>(),
+            ScopedCustomerContextProvider.For(sp),
             sp.GetService<ILogger<HybridAnswerer>>()));
         return builder;
     }

@@ -37,8 +37,9 @@ internal static class Telemetry
     public const string ReasonTag = "hybrid_answer.refusal_reason";
     public const string CostTag = "hybrid_answer.cost_usd";
     public const string ModelTag = "gen_ai.request.model";
-    public const string InputTokensTag = "gen_ai.usage.input_tokens";
-    public const string OutputTokensTag = "gen_ai.usage.output_tokens";
+    // Not gen_ai.usage.*: the chat span of the model call carries those, and dashboards that sum them would count twice.
+    public const string InputTokensTag = "hybrid_answer.usage.input_tokens";
+    public const string OutputTokensTag = "hybrid_answer.usage.output_tokens";
     public const string TokenTypeTag = "gen_ai.token.type";
     public const string ErrorTypeTag = "error.type";
 

@@ -8,7 +8,8 @@ namespace HybridAnswer;
 /// Generates with <see cref="IChatClient"/> models: the base model in <see cref="AnswerMode.Rag"/> mode, the
 /// fine-tuned model in <see cref="AnswerMode.FineTuned"/> and <see cref="AnswerMode.Hybrid"/> modes. The two may be one
 /// client with two model ids (<see cref="ChatOptions.ModelId"/>) or two clients. Each model is called through a
-/// <see cref="ChatClientBuilder"/> pipeline: the model id, OpenTelemetry, logging (with a logger factory), a timeout and
+/// <see cref="ChatClientBuilder"/> pipeline: the model id, OpenTelemetry (unless the client already has an
+/// <see cref="OpenTelemetryChatClient"/>, so that each model call has one <c>chat</c> span), logging (with a logger factory), a timeout and
 /// retries of transient failures, and — when <see cref="GenerationOptions.FallbackToBaseModel"/> is set — an
 /// <c>OrderedFailoverChatClient</c> from the fine-tuned to the base model. Failures surface as
 /// <see cref="AnswerGenerationException"/>.
@@ -163,8 +164,15 @@ public sealed class ChatClientGenerator : IGenerator
                     return response;
                 },
                 (messages, options, next, cancellationToken) => StampAsync(next.GetStreamingResponseAsync(messages, options, cancellationToken), new RouteStamp(model, isFallback), cancellationToken))
-            .ConfigureOptions(o => o.ModelId = model)
-            .UseOpenTelemetry(loggerFactory, TelemetrySourceName);
+            .ConfigureOptions(o => o.ModelId = model);
+
+        // A host's client that already traces (UseOpenTelemetry) keeps the one chat span; a second would double every
+        // gen_ai.* duration and token count on the dashboards.
+        if (client.GetService<OpenTelemetryChatClient>() is null)
+        {
+            builder.UseOpenTelemetry(loggerFactory, TelemetrySourceName);
+        }
+
         if (loggerFactory is not null)
         {
             builder.UseLogging(loggerFactory);

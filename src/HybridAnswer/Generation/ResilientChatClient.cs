@@ -94,7 +94,8 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.MaxRetryDelay,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && TransientFailures.IsTransient(e)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && TransientFailures.IsTransient(e) &&
+                    (options.RetrySdkFailures || !TransientFailures.IsRetriedBySdk(e))),
                 DelayGenerator = args => ValueTask.FromResult(
                     TransientFailures.RetryAfter(args.Outcome.Exception) is { } wait ? (TimeSpan?)(wait > options.MaxRetryDelay ? options.MaxRetryDelay : wait) : null),
             });

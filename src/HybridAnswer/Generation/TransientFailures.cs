@@ -20,6 +20,13 @@ internal static class TransientFailures
         _ => exception.InnerException is HttpRequestException or TimeoutException or IOException,
     };
 
+    /// <summary>
+    /// Whether the failure comes from a System.ClientModel SDK (OpenAI, Azure OpenAI), whose pipeline retries transient
+    /// failures itself by default; see <see cref="GenerationOptions.RetrySdkFailures"/>.
+    /// </summary>
+    public static bool IsRetriedBySdk(Exception exception) =>
+        exception is ClientResultException || exception.InnerException is ClientResultException;
+
     public static bool IsTimeout(Exception exception) =>
         exception is TimeoutRejectedException or TimeoutException || exception.InnerException is TimeoutRejectedException or TimeoutException;
 

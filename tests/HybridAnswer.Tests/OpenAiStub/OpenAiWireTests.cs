@@ -197,6 +197,9 @@ public sealed class OpenAiWireTests
     internal static GenerationOptions FastRetries(int maxRetries = 3) => new()
     {
         MaxRetryAttempts = maxRetries,
+
+        // Client() turns the SDK's own retries off, so the library retries the SDK's failures.
+        RetrySdkFailures = true,
         RetryBaseDelay = TimeSpan.FromMilliseconds(5),
         MaxRetryDelay = TimeSpan.FromMilliseconds(50),
         Timeout = TimeSpan.FromSeconds(20),
