@@ -102,6 +102,21 @@ public sealed class PgVectorKnowledgeBaseOptions
     [Range(1, 1_000_000)]
     public int WriteBatchChunks { get; set; } = 2000;
 
+    /// <summary>Gets or sets the fewest chunks an upsert must write to take the bulk path: the HNSW index is dropped, the chunks are
+    /// copied without maintaining the graph row by row, and the index is built once afterwards (with <see cref="IndexBuildMemoryMegabytes"/>
+    /// and the parallel maintenance workers the server allows). Each write group stays one transaction, so readers still see a
+    /// document's old or new chunks; while the index is rebuilt, searches rank exactly (slower, still correct).</summary>
+    /// <value>The default is 10,000. 0 turns the bulk path off. An upsert also takes it only when it adds at least a quarter of the
+    /// rows the table already has: rebuilding a large graph for a small addition costs more than inserting into it.</value>
+    [Range(0, int.MaxValue)]
+    public int BulkLoadMinChunks { get; set; } = 10_000;
+
+    /// <summary>Gets or sets <c>maintenance_work_mem</c> for building the HNSW index after a bulk load, in megabytes. The graph should fit:
+    /// about 1.7 KB per chunk at 384 dimensions and m = 16; a build that overflows it is several times slower.</summary>
+    /// <value>The default is 1,024 (1 GB, enough for about 500,000 chunks of 384 dimensions). 64–65,536.</value>
+    [Range(64, 65_536)]
+    public int IndexBuildMemoryMegabytes { get; set; } = 1024;
+
     /// <summary>Gets or sets a value indicating whether the schema is created or upgraded on first use. Turn it off when the host runs
     /// the SQL of <see cref="PgVectorKnowledgeBase.CreateSchemaScript"/> with its own migrations.</summary>
     /// <value>The default is <see langword="true"/>.</value>
