@@ -66,6 +66,18 @@ internal sealed class PgVectorChunkStore : IChunkStore
         }).ConfigureAwait(false);
     }
 
+    public async Task BeginWritesAsync(int chunks, CancellationToken cancellationToken)
+    {
+        var minimum = _schema.Options.BulkLoadMinChunks;
+        if (minimum == 0 || chunks < minimum)
+        {
+            return; // Small incremental upserts keep the row-by-row path: the graph stays, and so do fast searches.
+        }
+
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await _errors.RunAsync(_dataSource, "preparing a bulk load", () => _writer.BeginBulkLoadAsync(chunks, cancellationToken)).ConfigureAwait(false);
+    }
+
     public async Task ReplaceDocumentsAsync(IReadOnlyList<DocumentWrite> documents, CancellationToken cancellationToken)
     {
         await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -74,6 +86,14 @@ internal sealed class PgVectorChunkStore : IChunkStore
 
     public async Task IngestedAsync(IngestResult result, int chunksWritten, CancellationToken cancellationToken)
     {
+        // After a bulk load, and after a load that failed or crashed before its build (the next upsert repairs it): the index is
+        // missing, so build it once, now. A cheap catalogue lookup when it is there.
+        await _errors.RunAsync(_dataSource, "building the HNSW index", () => _writer.EnsureGraphIndexAsync(cancellationToken)).ConfigureAwait(false);
+        if (chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
+        {
+            Search.ForgetEstimates();
+        }
+
         if (chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
         {
             // Fresh statistics after a bulk load, so the next query is planned for the table as it now is.

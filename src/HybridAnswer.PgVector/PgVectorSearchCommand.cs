@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,38 +13,135 @@ namespace HybridAnswer.PgVector;
 /// </summary>
 internal sealed class PgVectorSearchCommand
 {
+    /// <summary>A filter passing at least this share of rows is broad: the plain index scan over-fetches by 1/share and is done.</summary>
+    public const double BroadShare = 0.5;
+
+    /// <summary>How long a filter's row count is trusted. A count is one GIN bitmap scan (a few ms at 100,000 rows, once per filter
+    /// per minute); the share it gives only picks a plan, and a stale one still returns correct rows (the exact fallback stays).</summary>
+    public static readonly TimeSpan EstimateLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>Cached counts kept per table; past this the cache starts over (hosts with unbounded filter values).</summary>
+    private const int MaxCachedEstimates = 4096;
+
     private static readonly string MinWeight = RetrievalConstants.MinFusionWeight.ToString("0.0##", CultureInfo.InvariantCulture);
 
     private readonly PgVectorSchema _schema;
-    private readonly string[] _sql = new string[6];
+    private readonly string[] _sql = new string[12];
+    private readonly ConcurrentDictionary<(string Tenant, string Filter), Estimate> _estimates = new();
+    private readonly TimeProvider _time;
 
-    public PgVectorSearchCommand(PgVectorSchema schema) => _schema = schema;
-
-    /// <summary>Gets the statement for a ranking and whether a metadata filter applies (cached: six variants per table).</summary>
-    public string Sql(RetrievalKind kind, bool hasFilter) => _sql[((int)kind * 2) + (hasFilter ? 1 : 0)] ??= Sql(_schema, kind, hasFilter);
-
-    /// <summary>The settings of one search: a raised ef_search only for selective searches (a filter or a tenant), iterative scans where the server has them.</summary>
-    public IReadOnlyList<string> Settings(RetrievalRequest request, RetrievalKind kind, bool iterativeScan)
+    public PgVectorSearchCommand(PgVectorSchema schema, TimeProvider? time = null)
     {
-        var options = _schema.Options;
-        var selective = request.Filter.Count > 0 || request.TenantId is not null;
-        var efSearch = Math.Clamp(Math.Max(selective ? options.FilteredEfSearch : options.EfSearch, Candidates(request, kind)), 1, PgVectorConstants.MaxEfSearch);
+        _schema = schema;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>How the vector ranking reads the table.</summary>
+    public enum Regime
+    {
+        /// <summary>No filter, no tenant: the HNSW index with the unfiltered ef_search.</summary>
+        Unfiltered,
+
+        /// <summary>The filter passes most rows: the HNSW index, ef_search and candidates over-fetched by 1/share, nothing more.</summary>
+        Broad,
+
+        /// <summary>The filter passes a middle share: the iterative HNSW scan keeps walking the graph until enough rows pass.</summary>
+        Iterative,
+
+        /// <summary>The filter passes few rows: read just those (GIN bitmap or tenant key) and rank them exactly; no graph at all.</summary>
+        Exact,
+    }
+
+    /// <summary>Gets the statement for a ranking, whether a metadata filter applies and whether the vector ranking is exact (cached: twelve variants per table).</summary>
+    public string Sql(RetrievalKind kind, bool hasFilter, bool exact = false) =>
+        _sql[((int)kind * 4) + (hasFilter ? 1 : 0) + (exact ? 2 : 0)] ??= Sql(_schema, kind, hasFilter, exact);
+
+    /// <summary>Chooses the regime from the filter's (cached) share of rows; the count runs on <paramref name="connection"/> only on a cache miss.</summary>
+    public async Task<SearchPlan> PlanAsync(NpgsqlConnection connection, RetrievalRequest request, RetrievalKind kind, CancellationToken cancellationToken)
+    {
+        if (kind == RetrievalKind.Keyword || (request.Filter.Count == 0 && request.TenantId is null))
+        {
+            return new SearchPlan(Regime.Unfiltered, -1, 1.0);
+        }
+
+        var key = (PgVectorJson.Tenant(request.TenantId), request.Filter.Count > 0 ? PgVectorJson.Serialize(request.Filter) : "{}");
+        var now = _time.GetTimestamp();
+        if (!_estimates.TryGetValue(key, out var estimate) || _time.GetElapsedTime(estimate.Timestamp, now) > EstimateLifetime)
+        {
+            estimate = await CountAsync(connection, key.Item1, key.Item2, now, cancellationToken).ConfigureAwait(false);
+            if (_estimates.Count >= MaxCachedEstimates)
+            {
+                _estimates.Clear();
+            }
+
+            _estimates[key] = estimate;
+        }
+
+        return Choose(estimate.Rows, estimate.Share);
+    }
+
+    /// <summary>Forgets every cached count (after a bulk load, so the next query is planned for the table as it now is).</summary>
+    public void ForgetEstimates() => _estimates.Clear();
+
+    /// <summary>The regime for a filter passing <paramref name="rows"/> rows, <paramref name="share"/> of the table.</summary>
+    public SearchPlan Choose(long rows, double share) =>
+        rows <= _schema.Options.ExactSearchMaxRows ? new SearchPlan(Regime.Exact, rows, share)
+        : share >= BroadShare ? new SearchPlan(Regime.Broad, rows, share)
+        : new SearchPlan(Regime.Iterative, rows, share);
+
+    /// <summary>The settings of one search: ef_search sized for the regime (a broad filter pays only its 1/share over-fetch), iterative scans where the server has them.</summary>
+    public IReadOnlyList<string> Settings(RetrievalRequest request, RetrievalKind kind, bool iterativeScan, SearchPlan plan)
+    {
         var settings = new List<string>
         {
-            string.Create(CultureInfo.InvariantCulture, $"SET LOCAL hnsw.ef_search = {efSearch}"),
-
             // The exact-scan fallback is planned with parallel workers, and PostgreSQL starts them even when the fallback's
             // one-time filter skips it: measured ~40 ms of a 66 ms query at 100,000 chunks. A top-K search is small work; run it in one process.
             "SET LOCAL max_parallel_workers_per_gather = 0",
         };
+        if (plan.Regime == Regime.Exact)
+        {
+            // Few eligible rows: read them through the GIN (or tenant) index and rank them exactly. A jsonb containment estimate
+            // can be far off (the planner sees whole documents, not keys), so a sequential scan of every row is ruled out here.
+            settings.Add("SET LOCAL enable_seqscan = off");
+            return settings;
+        }
+
+        if (plan.Regime != Regime.Unfiltered)
+        {
+            // The graph regimes were chosen from the counted share; the planner's own jsonb estimate would otherwise pick a GIN
+            // bitmap and sort 10,000 rows at a 10 % filter (32 ms against 6 ms). The filter of the index CTE is written so no index
+            // can serve it, and this rules out the sequential scan, so the HNSW order is the plan. The fallback keeps its GIN.
+            settings.Add("SET LOCAL enable_seqscan = off");
+        }
+
+        settings.Add(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL hnsw.ef_search = {EfSearch(request, kind, iterativeScan, plan)}"));
         if (iterativeScan)
         {
-            // relaxed_order: pgvector keeps scanning the graph until LIMIT rows pass the filter; the CTE re-sorts exactly.
+            // relaxed_order: pgvector keeps scanning the graph until LIMIT rows pass the filter; the CTE re-sorts exactly. A broad
+            // filter fills LIMIT from the first pass, so the setting costs it nothing; it is the guarantee of k rows.
             settings.Add("SET LOCAL hnsw.iterative_scan = relaxed_order");
-            settings.Add(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL hnsw.max_scan_tuples = {options.MaxScanTuples}"));
+            settings.Add(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL hnsw.max_scan_tuples = {_schema.Options.MaxScanTuples}"));
         }
 
         return settings;
+    }
+
+    /// <summary>The ef_search of a regime: the unfiltered one (at least the candidates), divided by the share a broad filter passes;
+    /// <see cref="PgVectorKnowledgeBaseOptions.FilteredEfSearch"/> only where the server has no iterative scan to keep going.</summary>
+    public int EfSearch(RetrievalRequest request, RetrievalKind kind, bool iterativeScan, SearchPlan plan)
+    {
+        var options = _schema.Options;
+        double efSearch = Math.Max(options.EfSearch, Candidates(request, kind, new SearchPlan(Regime.Unfiltered, -1, 1.0)));
+        if (plan.Regime == Regime.Broad)
+        {
+            efSearch /= Math.Max(plan.Share, BroadShare);
+        }
+        else if (plan.Regime == Regime.Iterative && !iterativeScan)
+        {
+            efSearch = Math.Max(efSearch, options.FilteredEfSearch);
+        }
+
+        return Math.Clamp((int)Math.Ceiling(efSearch), 1, PgVectorConstants.MaxEfSearch);
     }
 
     /// <summary>Runs the search on a connection of <paramref name="dataSource"/>.</summary>
@@ -71,24 +169,66 @@ internal sealed class PgVectorSearchCommand
         return results;
     }
 
-    /// <summary>EXPLAIN (ANALYZE, BUFFERS) of exactly the statement and settings <see cref="ExecuteAsync"/> runs; the plan's lines.</summary>
+    /// <summary>EXPLAIN (ANALYZE, BUFFERS) of exactly the statement and settings <see cref="ExecuteAsync"/> runs; the plan's lines, the regime first.</summary>
     public async Task<IReadOnlyList<string>> ExplainAsync(NpgsqlDataSource dataSource, RetrievalRequest request, float[] query, RetrievalKind kind, bool iterativeScan, CancellationToken cancellationToken)
     {
         var lines = new List<string>();
-        await RunAsync(dataSource, request, query, kind, iterativeScan, explain: true, reader => lines.Add(reader.GetString(0)), cancellationToken).ConfigureAwait(false);
+        await RunAsync(dataSource, request, query, kind, iterativeScan, explain: true, reader => lines.Add(reader.GetString(0)), cancellationToken, lines).ConfigureAwait(false);
         return lines;
     }
 
-    private static int Candidates(RetrievalRequest request, RetrievalKind kind) =>
+    private static int Candidates(RetrievalRequest request, RetrievalKind kind, SearchPlan plan)
+    {
         // Keyword ranking is exact, so it needs no more than top-K on its own; the approximate index gains recall from the over-fetch.
-        kind == RetrievalKind.Keyword ? request.TopK : RetrievalConstants.Candidates(request.TopK);
+        if (kind == RetrievalKind.Keyword)
+        {
+            return request.TopK;
+        }
 
-    private async Task RunAsync(NpgsqlDataSource dataSource, RetrievalRequest request, float[] query, RetrievalKind kind, bool iterativeScan, bool explain, Action<NpgsqlDataReader> read, CancellationToken cancellationToken)
+        var candidates = RetrievalConstants.Candidates(request.TopK);
+
+        // A broad filter drops 1 - share of what the index returns: ask for that much more, so the fallback never has to run.
+        return plan.Regime == Regime.Broad
+            ? Math.Min((int)Math.Ceiling(candidates / Math.Max(plan.Share, BroadShare)), RetrievalConstants.MaxCandidates)
+            : candidates;
+    }
+
+    private async Task<Estimate> CountAsync(NpgsqlConnection connection, string tenant, string filter, long now, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(CountSql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = filter, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var rows = reader.GetInt64(0);
+
+                // reltuples is -1 before the first ANALYZE; the count itself is then the best lower bound of the table.
+                var total = Math.Max(reader.GetDouble(1), rows);
+                return new Estimate(rows, total <= 0 ? 1.0 : rows / total, now);
+            }
+        }
+    }
+
+    private string CountSql => $"""
+        SELECT count(*), (SELECT reltuples::float8 FROM pg_class WHERE oid = '{_schema.Table}'::regclass)
+        FROM {_schema.Table} c
+        WHERE c.tenant_id = $1 AND c.metadata @> $2
+        """;
+
+    private async Task RunAsync(NpgsqlDataSource dataSource, RetrievalRequest request, float[] query, RetrievalKind kind, bool iterativeScan, bool explain, Action<NpgsqlDataReader> read, CancellationToken cancellationToken, List<string>? explainLines = null)
     {
         var hasFilter = request.Filter.Count > 0;
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            // A cached count costs nothing; a miss is one extra round trip on this connection, once per filter per EstimateLifetime.
+            var plan = await PlanAsync(connection, request, kind, cancellationToken).ConfigureAwait(false);
+            explainLines?.Add(string.Create(CultureInfo.InvariantCulture, $"-- regime {plan.Regime}: {plan.EligibleRows} eligible rows, share {plan.Share:0.####}"));
+
             // SET LOCAL needs a transaction; Npgsql sends BEGIN with the batch, so the query is still one round trip (plus COMMIT).
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
@@ -96,17 +236,18 @@ internal sealed class PgVectorSearchCommand
                 var batch = new NpgsqlBatch(connection, transaction);
                 await using (batch.ConfigureAwait(false))
                 {
-                    foreach (var setting in Settings(request, kind, iterativeScan))
+                    foreach (var setting in Settings(request, kind, iterativeScan, plan))
                     {
+                        explainLines?.Add("-- " + setting);
                         batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
                     }
 
-                    var search = new NpgsqlBatchCommand((explain ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " : string.Empty) + Sql(kind, hasFilter));
+                    var search = new NpgsqlBatchCommand((explain ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " : string.Empty) + Sql(kind, hasFilter, plan.Regime == Regime.Exact));
                     search.Parameters.Add(new NpgsqlParameter<Vector> { TypedValue = new Vector(query), DataTypeName = "vector" });
                     search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(request.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
                     search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hasFilter ? PgVectorJson.Serialize(request.Filter) : "{}", NpgsqlDbType = NpgsqlDbType.Jsonb });
                     search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Query, NpgsqlDbType = NpgsqlDbType.Text });
-                    search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Candidates(request, kind), NpgsqlDbType = NpgsqlDbType.Integer });
+                    search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Candidates(request, kind, plan), NpgsqlDbType = NpgsqlDbType.Integer });
                     search.Parameters.Add(new NpgsqlParameter<double> { TypedValue = request.MinScore ?? -2.0, NpgsqlDbType = NpgsqlDbType.Double });
                     search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _schema.Options.RrfK, NpgsqlDbType = NpgsqlDbType.Integer });
                     search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = request.TopK, NpgsqlDbType = NpgsqlDbType.Integer });
@@ -127,6 +268,11 @@ internal sealed class PgVectorSearchCommand
         }
     }
 
+    /// <summary>The regime chosen for one search and the count it was chosen from (-1 when no count was needed).</summary>
+    public readonly record struct SearchPlan(Regime Regime, long EligibleRows, double Share);
+
+    private readonly record struct Estimate(long Rows, double Share, long Timestamp);
+
     /// <summary>
     /// Builds the retrieval query. Parameters: $1 query vector, $2 tenant, $3 metadata filter (jsonb), $4 query text,
     /// $5 candidates per ranking, $6 score floor, $7 RRF k, $8 top-K.
@@ -140,15 +286,37 @@ internal sealed class PgVectorSearchCommand
     /// in-memory knowledge base does, so that a chunk one list ranks first by a wide margin (an exact product code) is not
     /// outranked by chunks both lists rank in the middle.
     /// </remarks>
-    private static string Sql(PgVectorSchema schema, RetrievalKind kind, bool hasFilter)
+    private static string Sql(PgVectorSchema schema, RetrievalKind kind, bool hasFilter, bool exact)
     {
         var filter = hasFilter ? " AND c.metadata @> $3" : string.Empty;
+
+        // The same condition, but not indexable: the graph CTE must walk the HNSW order, not a bitmap of the GIN index.
+        var graphFilter = hasFilter ? " AND (c.metadata @> $3) IS TRUE" : string.Empty;
         var similarity = Similarity("c.embedding");
-        var vector = $"""
+        var ranked = $"""
+            vector_ranked AS (
+                SELECT v.tenant_id, v.document_id, v.ordinal, v.similarity,
+                       row_number() OVER (ORDER BY v.similarity DESC, v.document_id, v.ordinal) AS rank,
+                       greatest({MinWeight}, coalesce(greatest(v.similarity, 0) / nullif(max(greatest(v.similarity, 0)) OVER (), 0), 1.0)) AS weight
+            """;
+
+        // The exact regime: few eligible rows, read through the filter's index and ranked by an expression the HNSW index cannot serve.
+        var vector = exact ? $"""
+            {ranked}
+                FROM (
+                    SELECT c.tenant_id, c.document_id, c.ordinal, {similarity} AS similarity
+                    FROM {schema.Table} c
+                    WHERE c.tenant_id = $2{filter}
+                    ORDER BY (c.embedding {schema.DistanceOperator} $1) + 0, c.document_id, c.ordinal
+                    LIMIT $5
+                ) v
+                WHERE v.similarity >= $6
+            )
+            """ : $"""
             vector_index AS MATERIALIZED (
                 SELECT c.tenant_id, c.document_id, c.ordinal, {similarity} AS similarity
                 FROM {schema.Table} c
-                WHERE c.tenant_id = $2{filter}
+                WHERE c.tenant_id = $2{graphFilter}
                 ORDER BY c.embedding {schema.DistanceOperator} $1
                 LIMIT $5
             ),
@@ -159,10 +327,7 @@ internal sealed class PgVectorSearchCommand
                 ORDER BY (c.embedding {schema.DistanceOperator} $1) + 0, c.document_id, c.ordinal
                 LIMIT $5
             ),
-            vector_ranked AS (
-                SELECT v.tenant_id, v.document_id, v.ordinal, v.similarity,
-                       row_number() OVER (ORDER BY v.similarity DESC, v.document_id, v.ordinal) AS rank,
-                       greatest({MinWeight}, coalesce(greatest(v.similarity, 0) / nullif(max(greatest(v.similarity, 0)) OVER (), 0), 1.0)) AS weight
+            {ranked}
                 FROM (
                     SELECT * FROM vector_index WHERE (SELECT count(*) FROM vector_index) >= $5
                     UNION ALL

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -43,6 +44,76 @@ internal sealed class PgVectorWriter
         }
     }
 
+    /// <summary>
+    /// Starts the bulk path when <paramref name="chunks"/> is at least a quarter of the table: drops the HNSW index so the COPYs that
+    /// follow do not insert into the graph row by row; <see cref="EnsureGraphIndexAsync"/> builds it once at the end. Returns whether it did.
+    /// </summary>
+    public async Task<bool> BeginBulkLoadAsync(int chunks, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = new NpgsqlCommand($"SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = '{_schema.Table}'::regclass", connection);
+            await using (rows.ConfigureAwait(false))
+            {
+                var existing = (double)(await rows.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                if (chunks * 4.0 < existing)
+                {
+                    return false;
+                }
+            }
+
+            var drop = new NpgsqlCommand($"DROP INDEX IF EXISTS {GraphIndex}", connection);
+            await using (drop.ConfigureAwait(false))
+            {
+                await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Builds the HNSW index when it is missing (after a bulk load, or to repair one that failed), with the memory and the
+    /// parallel maintenance workers the server allows. Returns whether it built one.</summary>
+    public async Task<bool> EnsureGraphIndexAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var exists = new NpgsqlCommand($"SELECT to_regclass('{GraphIndex}') IS NOT NULL", connection);
+            await using (exists.ConfigureAwait(false))
+            {
+                if ((bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                {
+                    return false;
+                }
+            }
+
+            var options = _schema.Options;
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // One transaction: a build that fails or is cancelled leaves no half index, just none (the next upsert builds it).
+                var build = new NpgsqlCommand(string.Create(CultureInfo.InvariantCulture, $"""
+                    SET LOCAL maintenance_work_mem = '{options.IndexBuildMemoryMegabytes}MB';
+                    SELECT set_config('max_parallel_maintenance_workers', current_setting('max_parallel_workers'), true);
+                    CREATE INDEX IF NOT EXISTS {GraphIndexName} ON {_schema.Table}
+                        USING hnsw (embedding {_schema.OperatorClass}) WITH (m = {options.HnswM}, ef_construction = {options.HnswEfConstruction});
+                    """), connection, transaction)
+                {
+                    CommandTimeout = 0, // minutes at millions of rows; cancellation still works
+                };
+                await using (build.ConfigureAwait(false))
+                {
+                    await build.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+    }
+
     public async Task<int> DeleteAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -58,6 +129,11 @@ internal sealed class PgVectorWriter
             }
         }
     }
+
+    /// <summary>Gets the quoted name of the HNSW index (as migration 1 names it), unqualified: CREATE INDEX puts it in the table's schema.</summary>
+    private string GraphIndexName => "\"" + _schema.Options.Table + "_embedding_hnsw\"";
+
+    private string GraphIndex => _schema.SchemaName + "." + GraphIndexName;
 
     private async Task<int> CopyAsync(NpgsqlConnection connection, IReadOnlyList<DocumentWrite> documents, CancellationToken cancellationToken)
     {

@@ -88,7 +88,7 @@ internal sealed class InMemoryChunkStore : IChunkStore
             return [];
         }
 
-        var eligible = Eligibility(snapshot, request);
+        var eligible = snapshot.EligibleRows(request.TenantId, request.Filter);
         var minScore = request.MinScore ?? double.NegativeInfinity;
         var kind = _options.RetrievalKind;
         var candidates = kind == RetrievalKind.Hybrid ? RetrievalConstants.Candidates(request.TopK) : request.TopK;
@@ -99,7 +99,7 @@ internal sealed class InMemoryChunkStore : IChunkStore
         {
             var scores = snapshot.Bm25.Score(TextAnalyzer.Terms(request.Query));
             keyword = [.. scores
-                .Where(s => eligible is null || eligible(s.Key))
+                .Where(s => eligible is null || Array.BinarySearch(eligible, s.Key) >= 0)
                 .Where(s => query is null ? KeywordScore(s.Value) >= minScore : snapshot.Cosine(s.Key, query) >= minScore)
                 .OrderByDescending(s => s.Value).ThenBy(s => s.Key)
                 .Take(candidates)
@@ -118,36 +118,4 @@ internal sealed class InMemoryChunkStore : IChunkStore
 
     // BM25 is unbounded; squash it into 0–1 so MinScore means something for keyword-only retrieval.
     private static double KeywordScore(double bm25) => bm25 / (bm25 + 5.0);
-
-    private static Func<int, bool>? Eligibility(InMemorySnapshot snapshot, RetrievalRequest request)
-    {
-        var tenant = request.TenantId;
-        var filter = request.Filter;
-        if (filter.Count == 0 && !snapshot.HasTenants && tenant is null)
-        {
-            return null;
-        }
-
-        // Copied once per query: enumerating the IReadOnlyDictionary per chunk boxed an enumerator for every chunk.
-        var pairs = filter.ToArray();
-        return chunk =>
-        {
-            var stored = snapshot.Chunks[chunk];
-            if (stored.Key.TenantId != tenant)
-            {
-                return false;
-            }
-
-            var metadata = stored.Document.Metadata;
-            foreach (var (key, value) in pairs)
-            {
-                if (!metadata.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        };
-    }
 }

@@ -8,7 +8,11 @@ internal sealed class InMemorySnapshot
 {
     public static readonly InMemorySnapshot Empty = new([], 0);
 
+    // A metadata key never contains NUL (KnowledgeText checks), so this key cannot clash with one.
+    private const string TenantKey = "\0tenant";
+
     private readonly float[] _matrix;
+    private readonly Dictionary<(string Key, string Value), int[]> _postings;
 
     private InMemorySnapshot(StoredChunk[] chunks, int dimensions)
     {
@@ -20,6 +24,18 @@ internal sealed class InMemorySnapshot
             chunks[i].Vector.CopyTo(_matrix, i * dimensions);
         }
 
+        // The inverted index of metadata values and tenants: a filtered search scans only the rows in it, never tests every row.
+        var postings = new Dictionary<(string, string), List<int>>();
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            Add(postings, (TenantKey, chunks[i].Key.TenantId ?? string.Empty), i);
+            foreach (var (key, value) in chunks[i].Document.Metadata)
+            {
+                Add(postings, (key, value), i);
+            }
+        }
+
+        _postings = postings.ToDictionary(p => p.Key, p => p.Value.ToArray());
         Documents = chunks.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.First().ContentHash);
         HasTenants = Documents.Keys.Any(k => k.TenantId is not null);
         Bm25 = new Bm25Index([.. chunks.Select(c => c.Terms)]);
@@ -45,23 +61,55 @@ internal sealed class InMemorySnapshot
 
     public float Cosine(int chunk, float[] query) => TensorPrimitives.Dot(_matrix.AsSpan(chunk * Dimensions, Dimensions), query);
 
-    /// <summary>The exact top-k by cosine among the eligible chunks at or above the floor, best first.</summary>
-    public List<(int Item, double Score)> TopByCosine(float[] query, int k, Func<int, bool>? eligible, double minScore)
+    /// <summary>
+    /// The rows a tenant and filter allow, ascending; <see langword="null"/> when every row is eligible. An intersection of the
+    /// posting lists, smallest first, so its cost follows the rarest condition, not the table.
+    /// </summary>
+    public int[]? EligibleRows(string? tenantId, IReadOnlyDictionary<string, string> filter)
     {
-        // A bounded min-heap keeps the k best; the filter is applied before ranking, so a selective
-        // filter still yields k results whenever k chunks match it.
+        if (filter.Count == 0 && !HasTenants && tenantId is null)
+        {
+            return null;
+        }
+
+        var lists = new List<int[]>(filter.Count + 1);
+        foreach (var condition in filter.Select(f => (f.Key, f.Value)).Prepend((TenantKey, tenantId ?? string.Empty)))
+        {
+            if (!_postings.TryGetValue(condition, out var rows))
+            {
+                return [];
+            }
+
+            lists.Add(rows);
+        }
+
+        lists.Sort((a, b) => a.Length.CompareTo(b.Length));
+        var result = lists[0];
+        for (var l = 1; l < lists.Count && result.Length > 0; l++)
+        {
+            result = Intersect(result, lists[l]);
+        }
+
+        return result;
+    }
+
+    /// <summary>The exact top-k by cosine among the eligible rows (all when <paramref name="rows"/> is null) at or above the floor, best first.</summary>
+    public List<(int Item, double Score)> TopByCosine(float[] query, int k, int[]? rows, double minScore)
+    {
+        // A bounded min-heap keeps the k best; only eligible rows are read, so a selective filter costs less than none
+        // and still yields k results whenever k chunks match it. The heap's worst score is kept in a local: the common
+        // case (a row that does not make the top k) is one dot product and one compare, so the loop runs at memory bandwidth.
         var heap = new PriorityQueue<int, float>(k + 1);
         var matrix = _matrix.AsSpan();
         var d = Dimensions;
-        for (var i = 0; i < Chunks.Length; i++)
+        var floor = (float)Math.Max(minScore, float.MinValue);
+        var threshold = float.NegativeInfinity;
+        var count = rows?.Length ?? Chunks.Length;
+        for (var r = 0; r < count; r++)
         {
-            if (eligible is not null && !eligible(i))
-            {
-                continue;
-            }
-
+            var i = rows is null ? r : rows[r];
             var score = TensorPrimitives.Dot(matrix.Slice(i * d, d), query);
-            if (score < minScore)
+            if (score <= threshold || score < floor)
             {
                 continue;
             }
@@ -69,10 +117,15 @@ internal sealed class InMemorySnapshot
             if (heap.Count < k)
             {
                 heap.Enqueue(i, score);
+                if (heap.Count == k)
+                {
+                    heap.TryPeek(out _, out threshold);
+                }
             }
-            else if (heap.TryPeek(out _, out var worst) && score > worst)
+            else
             {
                 heap.DequeueEnqueue(i, score);
+                heap.TryPeek(out _, out threshold);
             }
         }
 
@@ -84,6 +137,41 @@ internal sealed class InMemorySnapshot
 
         result.Reverse();
         return result;
+    }
+
+    private static void Add(Dictionary<(string, string), List<int>> postings, (string, string) key, int row)
+    {
+        if (!postings.TryGetValue(key, out var rows))
+        {
+            postings[key] = rows = [];
+        }
+
+        rows.Add(row);
+    }
+
+    private static int[] Intersect(int[] small, int[] large)
+    {
+        var result = new List<int>(small.Length);
+        int i = 0, j = 0;
+        while (i < small.Length && j < large.Length)
+        {
+            if (small[i] == large[j])
+            {
+                result.Add(small[i]);
+                i++;
+                j++;
+            }
+            else if (small[i] < large[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return [.. result];
     }
 
     /// <summary>One stored chunk with what search needs of it.</summary>

@@ -20,6 +20,10 @@ internal interface IChunkStore
     /// <summary>Returns the content hash of each given document that is stored; absent keys are not stored.</summary>
     Task<IReadOnlyDictionary<DocumentKey, string>> ReadContentHashesAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken);
 
+    /// <summary>Called once per upsert before its first <see cref="ReplaceDocumentsAsync"/>, with how many chunks it will write (a store may
+    /// choose a bulk path for a large load, e.g. build its vector index once afterwards instead of row by row).</summary>
+    Task BeginWritesAsync(int chunks, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Atomically replaces all chunks of each document with the given ones: a reader sees every document's old or new version, never a mix.</summary>
     Task ReplaceDocumentsAsync(IReadOnlyList<DocumentWrite> documents, CancellationToken cancellationToken);
 

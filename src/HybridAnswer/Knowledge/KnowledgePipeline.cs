@@ -75,6 +75,11 @@ internal sealed class KnowledgePipeline
 
         var written = 0;
         var dimensions = _store.Dimensions;
+        if (changed.Count > 0)
+        {
+            await _store.BeginWritesAsync(changed.Sum(c => c.Chunks.Count), cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var group in WriteGroups(changed))
         {
             // Embed before the store is touched: a failing or slow embedding model then holds no locks and leaves the stored

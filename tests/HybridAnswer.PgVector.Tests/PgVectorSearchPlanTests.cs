@@ -1,0 +1,118 @@
+using Npgsql;
+
+namespace HybridAnswer.PgVector.Tests;
+
+/// <summary>The selectivity-aware search plan: each filter share gets its regime, and every regime returns k matching rows.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
+{
+    private const int Rows = 3000;
+    private const int Dimensions = 16;
+
+    private static readonly PgVectorKnowledgeBaseOptions Options = new()
+    {
+        Table = "plan_chunks",
+        RetrievalKind = RetrievalKind.Vector,
+        ExactSearchMaxRows = 100,
+        EmbeddingBatchSize = 1000,
+        WriteBatchChunks = 5000,
+    };
+
+    [Theory]
+    [InlineData(null, null, "Unfiltered", Rows)]
+    [InlineData("status", "published", "Broad", 2700)] // 90 %
+    [InlineData("segment", "s3", "Iterative", 300)] // 10 %
+    [InlineData("tag", "rare", "Exact", 30)] // 1 %, under ExactSearchMaxRows
+    public async Task SearchAsync_FilterShare_ChoosesRegimeAndReturnsTopKMatchingRows(string? key, string? value, string regime, int eligible)
+    {
+        var (dataSource, knowledgeBase) = await CorpusAsync();
+        var filter = key is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [key] = value! };
+        for (var q = 0; q < 5; q++)
+        {
+            var query = TestEmbedder.RandomVector(Dimensions, 10_000 + q);
+            var request = new RetrievalRequest("anything") { TopK = 10, Filter = filter };
+            var plan = await knowledgeBase.ExplainAsync(request, query, RetrievalKind.Vector, dataSource, default);
+            Assert.StartsWith($"-- regime {regime}: {(key is null ? -1 : eligible)} eligible rows", plan[0], StringComparison.Ordinal);
+
+            var results = await knowledgeBase.SearchAsync(request, query, RetrievalKind.Vector, default);
+            Assert.Equal(10, results.Count);
+            Assert.All(results, r => Assert.True(key is null || r.Metadata[key] == value));
+            if (regime == "Exact")
+            {
+                // Ranked exactly: the true top 10 in order, and the graph is not read at all.
+                var exact = Enumerable.Range(0, Rows).Where(i => Metadata(i)[key!] == value)
+                    .OrderByDescending(i => Dot(query, Vector(i))).Take(10).Select(i => $"doc{i}").ToList();
+                Assert.Equal(exact, results.Select(r => r.DocumentId).ToList());
+                Assert.DoesNotContain(plan, line => line.Contains("embedding_hnsw", StringComparison.Ordinal));
+            }
+            else
+            {
+                Assert.Contains(plan, line => line.Contains("plan_chunks_embedding_hnsw", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Settings_BroadFilter_PaysOnlyItsOverFetchNotTheFilteredEfSearch()
+    {
+        var (dataSource, knowledgeBase) = await CorpusAsync();
+        var request = new RetrievalRequest("anything") { TopK = 5, Filter = new Dictionary<string, string> { ["status"] = "published" } };
+        var plan = await knowledgeBase.ExplainAsync(request, TestEmbedder.RandomVector(Dimensions, 1), RetrievalKind.Vector, dataSource, default);
+
+        // ef_search 40 (the unfiltered value) over the 0.9 share: 45, not the 200 of FilteredEfSearch; LIMIT 45 candidates, not 40 + an exact fallback.
+        Assert.Contains("-- SET LOCAL hnsw.ef_search = 45", plan);
+        Assert.DoesNotContain(plan, line => line.Contains("ef_search = 200", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Choose_ByRowsAndShare_ExactThenIterativeThenBroad()
+    {
+        var command = new PgVectorSearchCommand(new PgVectorSchema(new PgVectorKnowledgeBaseOptions { ExactSearchMaxRows = 3000 }, 384));
+        Assert.Equal(PgVectorSearchCommand.Regime.Exact, command.Choose(100, 0.001).Regime);
+        Assert.Equal(PgVectorSearchCommand.Regime.Exact, command.Choose(3000, 0.03).Regime);
+        Assert.Equal(PgVectorSearchCommand.Regime.Iterative, command.Choose(3001, 0.03).Regime);
+        Assert.Equal(PgVectorSearchCommand.Regime.Iterative, command.Choose(10_000, 0.1).Regime);
+        Assert.Equal(PgVectorSearchCommand.Regime.Broad, command.Choose(90_000, 0.9).Regime);
+    }
+
+    private static Dictionary<string, string> Metadata(int i) => new()
+    {
+        ["status"] = i % 10 != 0 ? "published" : "draft",
+        ["segment"] = "s" + (i % 10),
+        ["tag"] = i % 100 == 7 ? "rare" : "common",
+    };
+
+    private static float[] Vector(int i) => TestEmbedder.RandomVector(Dimensions, i);
+
+    private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
+
+    private async Task<(NpgsqlDataSource, PgVectorKnowledgeBase)> CorpusAsync()
+    {
+        await Corpus.Lock.WaitAsync();
+        try
+        {
+            if (Corpus.Value is null)
+            {
+                var dataSource = await postgres.CreateDatabaseAsync();
+                var byText = Enumerable.Range(0, Rows).ToDictionary(i => $"Document {i}\nBody {i}.", Vector);
+                var knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), Options);
+                await knowledgeBase.UpsertAsync(Enumerable.Range(0, Rows).Select(i => new KnowledgeDocument($"doc{i}", $"Document {i}", $"Body {i}.") { Metadata = Metadata(i) }));
+                Corpus.Value = (dataSource, knowledgeBase);
+            }
+
+            Corpus.Value.Value.Item1.Clear();
+            return Corpus.Value.Value;
+        }
+        finally
+        {
+            Corpus.Lock.Release();
+        }
+    }
+
+    private static class Corpus
+    {
+        public static readonly SemaphoreSlim Lock = new(1, 1);
+
+        public static (NpgsqlDataSource, PgVectorKnowledgeBase)? Value { get; set; }
+    }
+}
