@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # THE test command: builds the solution and runs every test project against a
-# throwaway PostgreSQL 15 + pgvector cluster.
+# throwaway PostgreSQL 15 + pgvector cluster and a streaming standby of it.
 #
 #   bash scripts/test.sh [extra dotnet test arguments]
 #   e.g. bash scripts/test.sh --filter "FullyQualifiedName~PgVector"
@@ -22,6 +22,8 @@ source scripts/pg.sh
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 pg_start_for_script
+# A streaming standby of that cluster for the replica tests; pg_stop (on exit) removes it too.
+pg_start_standby
 
 status=0
 log="$(mktemp)"
