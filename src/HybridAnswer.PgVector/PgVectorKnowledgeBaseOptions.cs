@@ -89,6 +89,14 @@ public sealed class PgVectorKnowledgeBaseOptions
     /// <value>The default is <see langword="false"/>.</value>
     public bool MultiTenant { get; set; }
 
+    /// <summary>Gets or sets the number of hash partitions of the chunks table by tenant (declarative partitioning, an HNSW index per
+    /// partition): a tenant's search then walks one small graph instead of filtering a large one, and one tenant's bulk load
+    /// rebuilds nothing of the others'. Applied by schema version 2, when the table is created or first migrated to it; an existing
+    /// table is converted in that migration (its rows copied, in one transaction). Meant for <see cref="MultiTenant"/> knowledge bases.</summary>
+    /// <value>The default is <see langword="null"/>: one table. 2–1,024; see docs/scaling.md for when partitioning pays.</value>
+    [Range(2, 1024)]
+    public int? TenantPartitions { get; set; }
+
     /// <summary>Gets or sets the constant k of reciprocal rank fusion, weight / (k + rank).</summary>
     /// <value>The default is 10, as in memory: each list holds only max(4 × top-K, 40) candidates, and a small k lets a chunk
     /// that one list ranks first compete with chunks both lists rank in the middle. The original RRF paper used 60 for long lists.</value>
