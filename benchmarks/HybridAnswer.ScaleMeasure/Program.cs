@@ -19,6 +19,13 @@ var arguments = args.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(a => a[0]
 int Arg(string name, int value) => arguments.GetValueOrDefault(name, value);
 var primaryString = Environment.GetEnvironmentVariable("HYBRIDANSWER_TEST_CONNECTION") ?? throw new InvalidOperationException("HYBRIDANSWER_TEST_CONNECTION is not set (scripts/pg.sh).");
 var standbyString = Environment.GetEnvironmentVariable("HYBRIDANSWER_TEST_STANDBY_CONNECTION");
+if (Arg("sync", 0) == 1)
+{
+    // The test cluster runs with synchronous_commit = off (commits return before the WAL is flushed, and the walsender only sends
+    // flushed WAL, so the standby trails by up to wal_writer_delay x 2); sync=1 commits as a production primary does.
+    primaryString = new NpgsqlConnectionStringBuilder(primaryString) { Options = "-c synchronous_commit=on" }.ConnectionString;
+}
+
 
 NpgsqlDataSource Source(string connectionString)
 {
