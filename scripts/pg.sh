@@ -4,7 +4,8 @@
 # Source this file, then:
 #   ensure_pgvector   install the pgvector extension for PostgreSQL $PG_MAJOR if missing
 #   pg_start          start a throwaway cluster and export HYBRIDANSWER_TEST_* variables
-#   pg_stop           stop that cluster and delete its directory (safe to call twice)
+#   pg_stop           stop that cluster (and its standby) and delete its directory (safe to call twice)
+#   pg_start_standby  add a streaming standby of that cluster on a second loopback port (pg_basebackup -R)
 #
 # Target machine: Debian bookworm with the PostgreSQL 15 server binaries, usually
 # running as root. Nothing here touches the system cluster (if any): the throwaway
@@ -200,7 +201,79 @@ EOF
   _pg_log "PostgreSQL $PG_MAJOR on 127.0.0.1:$port (data $PG_DATA) ready in $((SECONDS - started)) s"
 }
 
+# Clones the running cluster into a hot standby that streams from it, on its own loopback port, and exports:
+#   HYBRIDANSWER_TEST_STANDBY_CONNECTION  connection string of the standby (same database)
+#   HYBRIDANSWER_TEST_STANDBY_PGDATA      its data directory (fault tests stop and start it)
+#   HYBRIDANSWER_TEST_STANDBY_PGLOG       its server log
+# The standby lives inside the primary's temp dir, so pg_stop removes both.
+pg_start_standby() {
+  local started=$SECONDS
+  if [[ -z ${PG_TMP:-} || -z ${HYBRIDANSWER_TEST_CONNECTION:-} ]]; then
+    _pg_log "pg_start_standby needs a running cluster (pg_start)"
+    return 1
+  fi
+  local primary_port
+  primary_port="$(sed -nE 's/.*Port=([0-9]+).*/\1/p' <<<"$HYBRIDANSWER_TEST_CONNECTION")"
+  PG_STANDBY_DATA="$PG_TMP/standby"
+  # Set before the clone so pg_stop cleans up whatever a failed start left behind.
+  export PG_STANDBY_DATA
+
+  # -R writes primary_conninfo and standby.signal; -X stream copies the WAL written meanwhile;
+  # --checkpoint=fast so the clone does not wait for a scheduled checkpoint.
+  _pg_quiet _pg_as_owner "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
+    -D "$PG_STANDBY_DATA" -R -X stream --checkpoint=fast --no-sync
+
+  # Reconnect quickly after a primary restart (the default retry interval is 5 s) and report
+  # replay progress every second so pg_stat_replication on the primary is current.
+  printf '%s\n' '' '# --- throwaway streaming standby (scripts/pg.sh) ---' 'hot_standby = on' \
+    "wal_retrieve_retry_interval = '500ms'" "wal_receiver_status_interval = '1s'" \
+    | _pg_as_owner tee -a "$PG_STANDBY_DATA/postgresql.conf" >/dev/null
+
+  local attempt port=""
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    port=$((20000 + RANDOM % 40000))
+    [[ $port != "$primary_port" ]] || continue
+    _pg_port_is_free "$port" || continue
+    _pg_as_owner sed -i -E '/^port = [0-9]+$/d' "$PG_STANDBY_DATA/postgresql.conf"
+    echo "port = $port" | _pg_as_owner tee -a "$PG_STANDBY_DATA/postgresql.conf" >/dev/null
+    if _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_STANDBY_DATA" -l "$PG_TMP/standby.log" -w -t 60 start >/dev/null 2>&1; then
+      break
+    fi
+    port=""
+  done
+  if [[ -z $port ]]; then
+    _pg_log "could not start the standby; server log:"
+    tail -n 40 "$PG_TMP/standby.log" >&2 || true
+    return 1
+  fi
+
+  # Ready means streaming and caught up with the primary, not only accepting connections.
+  local psql=("$PG_BIN/psql" -X -q -At -h 127.0.0.1 -U postgres -d postgres)
+  local target i caught_up=""
+  target="$("${psql[@]}" -p "$primary_port" -c 'SELECT pg_current_wal_insert_lsn()')"
+  for ((i = 0; i < 300; i++)); do
+    caught_up="$("${psql[@]}" -p "$port" -c "SELECT pg_is_in_recovery() AND pg_last_wal_replay_lsn() >= '$target'" 2>/dev/null || true)"
+    [[ $caught_up == t ]] && break
+    sleep 0.1
+  done
+  if [[ $caught_up != t ]]; then
+    _pg_log "the standby on port $port did not catch up with the primary within 30 s; its log:"
+    tail -n 40 "$PG_TMP/standby.log" >&2 || true
+    return 1
+  fi
+
+  export HYBRIDANSWER_TEST_STANDBY_CONNECTION="Host=127.0.0.1;Port=$port;Username=postgres;Database=$PG_TEST_DATABASE"
+  export HYBRIDANSWER_TEST_STANDBY_PGDATA="$PG_STANDBY_DATA"
+  export HYBRIDANSWER_TEST_STANDBY_PGLOG="$PG_TMP/standby.log"
+  _pg_log "streaming standby on 127.0.0.1:$port (data $PG_STANDBY_DATA) ready in $((SECONDS - started)) s"
+}
+
 pg_stop() {
+  # The standby first, so it does not spend the primary's shutdown retrying its connection.
+  if [[ -n ${PG_STANDBY_DATA:-} && -f "$PG_STANDBY_DATA/postmaster.pid" ]]; then
+    _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_STANDBY_DATA" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  unset PG_STANDBY_DATA
   if [[ -n ${PG_DATA:-} && -f "$PG_DATA/postmaster.pid" ]]; then
     # Immediate mode: nothing in a throwaway cluster is worth a clean checkpoint.
     _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # THE test command: builds the solution and runs every test project against a
-# throwaway PostgreSQL 15 + pgvector cluster.
+# throwaway PostgreSQL 15 + pgvector cluster and a streaming standby of it.
 #
 #   bash scripts/test.sh [extra dotnet test arguments]
 #   e.g. bash scripts/test.sh --filter "FullyQualifiedName~PgVector"
@@ -36,6 +36,8 @@ if [[ "$unit" -eq 1 ]]; then
   test_targets=(tests/HybridAnswer.Tests/HybridAnswer.Tests.csproj)
 else
   pg_start_for_script
+  # A streaming standby of that cluster for the replica tests; pg_stop (on exit) removes it too.
+  pg_start_standby
   test_targets=(HybridAnswer.sln)
 fi
 

@@ -11,13 +11,22 @@ internal sealed class KnowledgeSourceOptions
 {
     public const string ConnectionOptionName = "--connection";
 
+    /// <summary>The read replica option of <c>ask</c> and <c>eval</c>: searches read there, see <see cref="PgVector.PgVectorKnowledgeBaseOptions.ReadConnectionString"/>.</summary>
+    public const string ReadConnectionOptionName = "--read-connection";
+
     private readonly Option<DirectoryInfo> _docs = CommonOptions.Docs();
     private readonly Option<string?> _connection = Connection();
+
+    private readonly Option<string?> _readConnection = new(ReadConnectionOptionName)
+    {
+        Description = "PostgreSQL connection string of a read replica (a streaming standby) of --connection: searches read there, the schema check stays on the primary.",
+    };
 
     public void AddTo(Command command)
     {
         command.Options.Add(_docs);
         command.Options.Add(_connection);
+        command.Options.Add(_readConnection);
     }
 
     /// <summary>Creates the <c>--connection</c> option, shared by <c>ask</c>, <c>ingest</c> and <c>migrate</c>.</summary>
@@ -41,9 +50,20 @@ internal sealed class KnowledgeSourceOptions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(parse);
+        var readConnectionString = ReadConnectionString(parse);
         if (ConnectionString(parse) is { } connectionString)
         {
-            builder.UsePgVector(connectionString);
+            builder.UsePgVector(connectionString, options =>
+            {
+                if (readConnectionString is not null)
+                {
+                    options.ReadConnectionString = readConnectionString;
+                }
+            });
+        }
+        else if (readConnectionString is not null)
+        {
+            throw new CliUsageException($"{ReadConnectionOptionName} needs {ConnectionOptionName} (the primary it replicates).");
         }
     }
 
@@ -58,6 +78,11 @@ internal sealed class KnowledgeSourceOptions
         var documents = await CommonOptions.LoadDocumentsAsync(parse.GetValue(_docs)!, cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<IKnowledgeBase>().UpsertAsync(documents, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string? ReadConnectionString(ParseResult parse) =>
+        parse.CommandResult.Command.Options.Any(o => o.Name == ReadConnectionOptionName) && parse.GetValue<string?>(ReadConnectionOptionName) is { } value
+            ? (string.IsNullOrWhiteSpace(value) ? throw new CliUsageException($"{ReadConnectionOptionName} must not be empty.") : value)
+            : null;
 
     private static string? ConnectionString(ParseResult parse) =>
         parse.CommandResult.Command.Options.Any(o => o.Name == ConnectionOptionName) && parse.GetValue<string?>(ConnectionOptionName) is { Length: > 0 } value ? value : null;

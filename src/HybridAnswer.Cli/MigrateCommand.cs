@@ -27,22 +27,41 @@ internal static class MigrateCommand
             },
         };
 
+        var partitions = new Option<int?>("--tenant-partitions")
+        {
+            Description = "Hash-partition the chunks table by tenant into N partitions, 2-1024, each with its own HNSW index (schema version 2; converts an existing table).",
+            Validators =
+            {
+                result =>
+                {
+                    if (result.GetValueOrDefault<int?>() is { } n && (n < 2 || n > 1024))
+                    {
+                        result.AddError($"--tenant-partitions must be between 2 and 1024 (was {n}).");
+                    }
+                },
+            },
+        };
+
         var command = new Command("migrate", "Create or upgrade the PostgreSQL + pgvector schema (idempotent, safe to run concurrently), or print it with --print-sql.")
         {
-            connection, printSql, dimensions,
+            connection, printSql, dimensions, partitions,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var dims = parse.GetValue(dimensions) ?? HashingEmbeddingGenerator.DefaultDimensions;
             if (parse.GetValue(printSql))
             {
-                await output.WriteAsync(PgVectorKnowledgeBase.CreateSchemaScript(new PgVectorKnowledgeBaseOptions { Dimensions = dims })).ConfigureAwait(false);
+                await output.WriteAsync(PgVectorKnowledgeBase.CreateSchemaScript(new PgVectorKnowledgeBaseOptions { Dimensions = dims, TenantPartitions = parse.GetValue(partitions) })).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
             var connectionString = parse.GetValue(connection) ?? throw new CliUsageException("migrate needs --connection (or --print-sql to print the SQL).");
             var services = new ServiceCollection();
-            services.AddHybridAnswering().UsePgVector(connectionString, o => o.Dimensions = dims);
+            services.AddHybridAnswering().UsePgVector(connectionString, o =>
+            {
+                o.Dimensions = dims;
+                o.TenantPartitions = parse.GetValue(partitions) ?? o.TenantPartitions;
+            });
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             var knowledgeBase = (PgVectorKnowledgeBase)provider.GetRequiredService<IKnowledgeBase>();
             var version = await knowledgeBase.MigrateAsync(cancellationToken).ConfigureAwait(false);

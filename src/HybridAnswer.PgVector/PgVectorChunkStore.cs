@@ -16,6 +16,7 @@ internal sealed class PgVectorChunkStore : IChunkStore
     private readonly PgVectorMigrator _migrator;
     private readonly PgVectorWriter _writer;
     private readonly PgVectorErrors _errors;
+    private readonly PgVectorReadConsistency _consistency;
     private readonly ILogger _logger;
 
     public PgVectorChunkStore(NpgsqlDataSource dataSource, NpgsqlDataSource readDataSource, PgVectorSchema schema, ILogger logger)
@@ -28,6 +29,7 @@ internal sealed class PgVectorChunkStore : IChunkStore
         _migrator = new PgVectorMigrator(dataSource, readDataSource, schema, _errors, logger);
         _writer = new PgVectorWriter(dataSource, schema);
         Search = new PgVectorSearchCommand(schema);
+        _consistency = new PgVectorReadConsistency(dataSource, readDataSource, schema.Options, schema.DisplayName, logger);
     }
 
     public PgVectorMigrator Migrator => _migrator;
@@ -110,6 +112,9 @@ internal sealed class PgVectorChunkStore : IChunkStore
         PgVectorLog.Ingested(_logger, _schema.DisplayName, result.Added, result.Updated, result.Unchanged, chunksWritten);
     }
 
+    public Task<string?> ReadCommitPositionAsync(CancellationToken cancellationToken) =>
+        _errors.RunAsync(_dataSource, "reading the commit position", async () => (string?)await _consistency.ReadCommitPositionAsync(cancellationToken).ConfigureAwait(false));
+
     public async Task<int> DeleteDocumentsAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {
         await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -163,19 +168,32 @@ internal sealed class PgVectorChunkStore : IChunkStore
 
         // Keyword-only SQL still binds $1 (the score expression names it); a zero vector scores 0.
         var query = queryVector ?? new float[_schema.Dimensions];
+        var source = _readDataSource;
         try
         {
-            return await SearchOnceAsync(request, query, kind, cancellationToken).ConfigureAwait(false);
+            // The replica, or the primary when the replica has not replayed the commit position the request must see (read-your-writes).
+            source = await _errors.RunAsync(_readDataSource, "waiting for the read replica", () => _consistency.ChooseAsync(request, cancellationToken)).ConfigureAwait(false);
+            return await SearchOnceAsync(source, request, query, kind, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException e) when (PgVectorErrors.IsBrokenConnection(e.InnerException) && !cancellationToken.IsCancellationRequested)
         {
             // A search is a read and safe to repeat: after the pool was reset, one more try on a fresh connection hides the dead
-            // connections a restart or failover left in the pool. A server that is really down fails this try too.
-            return await SearchOnceAsync(request, query, kind, cancellationToken).ConfigureAwait(false);
+            // connections a restart or failover left in the pool. A replica that is down hands the retry to the primary, so answers
+            // survive a standby outage; a primary that is really down fails this try too.
+            var fallback = _consistency.Fallback(source);
+            if (!ReferenceEquals(fallback, source))
+            {
+                PgVectorLog.ReplicaUnreachable(_logger, _schema.DisplayName, e.InnerException!);
+            }
+
+            return await SearchOnceAsync(fallback, request, query, kind, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>One search with a query vector the caller already has and a ranking of its choice (benchmarks, tests).</summary>
     public Task<IReadOnlyList<RetrievedChunk>> SearchOnceAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken) =>
-        _errors.RunAsync(_readDataSource, "retrieving", () => Search.ExecuteAsync(_readDataSource, request, query, kind, _migrator.IterativeScan, cancellationToken));
+        SearchOnceAsync(_readDataSource, request, query, kind, cancellationToken);
+
+    private Task<IReadOnlyList<RetrievedChunk>> SearchOnceAsync(NpgsqlDataSource source, RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken) =>
+        _errors.RunAsync(source, "retrieving", () => Search.ExecuteAsync(source, request, query, kind, _migrator.IterativeScan, cancellationToken));
 }

@@ -20,6 +20,18 @@ public sealed class PgVectorKnowledgeBaseOptions
     /// <value>The default is <see langword="null"/>: retrieval uses the primary (or a standby of a multi-host connection string).</value>
     public string? ReadConnectionString { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether every search waits until the replica serving it has replayed this instance's
+    /// latest ingest (read-your-writes within a process). Across processes pass <see cref="IngestResult.CommitPosition"/> as
+    /// <see cref="RetrievalRequest.MinCommitPosition"/> instead. Without a replica nothing waits.</summary>
+    /// <value>The default is <see langword="false"/>: a replica answers as it is, typically milliseconds behind the primary
+    /// (see docs/scaling.md), and a search right after an ingest may not see it.</value>
+    public bool ReadYourWrites { get; set; }
+
+    /// <summary>Gets or sets how long a search waits for a replica to replay a required commit position before it reads the primary.</summary>
+    /// <value>The default is 2 seconds. 0 (read the primary at once when the replica is behind) to 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ReplicaWaitTimeout { get; set; } = PgVectorReadConsistency.DefaultWaitTimeout;
+
     /// <summary>Gets or sets the schema of the chunks table.</summary>
     /// <value>The default is <c>public</c>. Letters, digits and underscores, at most 63 characters, not starting with a digit.</value>
     [Required(AllowEmptyStrings = false)]
@@ -85,6 +97,14 @@ public sealed class PgVectorKnowledgeBaseOptions
     /// <summary>Gets or sets a value indicating whether every document and every request must name a tenant.</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool MultiTenant { get; set; }
+
+    /// <summary>Gets or sets the number of hash partitions of the chunks table by tenant (declarative partitioning, an HNSW index per
+    /// partition): a tenant's search then walks one small graph instead of filtering a large one, and one tenant's bulk load
+    /// rebuilds nothing of the others'. Applied by schema version 2, when the table is created or first migrated to it; an existing
+    /// table is converted in that migration (its rows copied, in one transaction). Meant for <see cref="MultiTenant"/> knowledge bases.</summary>
+    /// <value>The default is <see langword="null"/>: one table. 2–1,024; see docs/scaling.md for when partitioning pays.</value>
+    [Range(2, 1024)]
+    public int? TenantPartitions { get; set; }
 
     /// <summary>Gets or sets the constant k of reciprocal rank fusion, weight / (k + rank).</summary>
     /// <value>The default is 10, as in memory: each list holds only max(4 × top-K, 40) candidates, and a small k lets a chunk

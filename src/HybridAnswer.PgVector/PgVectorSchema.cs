@@ -75,7 +75,54 @@ internal sealed class PgVectorSchema
             CREATE INDEX IF NOT EXISTS {Quote(Options.Table + "_metadata_gin")} ON {Table} USING gin (metadata jsonb_path_ops);
             CREATE INDEX IF NOT EXISTS {Quote(Options.Table + "_search_gin")} ON {Table} USING gin (search);
             """),
+        // Only with the option, so an unpartitioned table stays at version 1 and turning the option on later converts it on the
+        // next migration. (A future version 3 must keep this one ahead of it or convert on its own.)
+        .. (Options.TenantPartitions is { } partitions
+            ? new[] { new Migration(2, string.Create(CultureInfo.InvariantCulture, $"hash partitions by tenant ({partitions}), HNSW per partition"), TenantPartitionsSql(partitions)) }
+            : []),
     ];
+
+    /// <summary>
+    /// Version 2: with <see cref="PgVectorKnowledgeBaseOptions.TenantPartitions"/>, turns the chunks table into a table hash-partitioned
+    /// by tenant with the same columns, key and indexes (each index is created on every partition, HNSW included), and moves the
+    /// rows over. Idempotent (a partitioned table is left alone), so the printed script can run twice.
+    /// </summary>
+    private string TenantPartitionsSql(int partitions)
+    {
+        var table = Options.Table;
+        var old = Quote(table + "_unpartitioned");
+        var sql = new StringBuilder()
+            .AppendLine("DO $partition$")
+            .AppendLine("BEGIN")
+            .AppendLine(CultureInfo.InvariantCulture, $"    IF EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = '{Table}'::regclass) THEN")
+            .AppendLine("        RETURN;")
+            .AppendLine("    END IF;")
+            .AppendLine(CultureInfo.InvariantCulture, $"    ALTER TABLE {Table} RENAME TO {old};")
+            .AppendLine(CultureInfo.InvariantCulture, $"    ALTER TABLE {SchemaName}.{old} RENAME CONSTRAINT {Quote(table + "_pkey")} TO {Quote(table + "_unpartitioned_pkey")};");
+        foreach (var index in new[] { "_embedding_hnsw", "_metadata_gin", "_search_gin" })
+        {
+            sql.AppendLine(CultureInfo.InvariantCulture, $"    ALTER INDEX IF EXISTS {SchemaName}.{Quote(table + index)} RENAME TO {Quote(table + "_unpartitioned" + index)};");
+        }
+
+        // LIKE ... INCLUDING ALL copies columns, defaults, the generated tsvector and the storage settings; the key and the
+        // indexes are declared again below so they get the table's own names.
+        sql.AppendLine(CultureInfo.InvariantCulture, $"    CREATE TABLE {Table} (LIKE {SchemaName}.{old} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE, CONSTRAINT {Quote(table + "_pkey")} PRIMARY KEY (tenant_id, document_id, ordinal)) PARTITION BY HASH (tenant_id);");
+        for (var remainder = 0; remainder < partitions; remainder++)
+        {
+            sql.AppendLine(CultureInfo.InvariantCulture, $"    CREATE TABLE {SchemaName}.{Quote($"{table}_p{remainder}")} PARTITION OF {Table} FOR VALUES WITH (MODULUS {partitions}, REMAINDER {remainder});");
+        }
+
+        return sql
+            .AppendLine(CultureInfo.InvariantCulture, $"    CREATE INDEX {Quote(table + "_embedding_hnsw")} ON {Table} USING hnsw (embedding {OperatorClass}) WITH (m = {Options.HnswM}, ef_construction = {Options.HnswEfConstruction});")
+            .AppendLine(CultureInfo.InvariantCulture, $"    CREATE INDEX {Quote(table + "_metadata_gin")} ON {Table} USING gin (metadata jsonb_path_ops);")
+            .AppendLine(CultureInfo.InvariantCulture, $"    CREATE INDEX {Quote(table + "_search_gin")} ON {Table} USING gin (search);")
+            .AppendLine(CultureInfo.InvariantCulture, $"    INSERT INTO {Table} (tenant_id, document_id, ordinal, title, content, metadata, source_uri, content_hash, embedding, updated_at)")
+            .AppendLine(CultureInfo.InvariantCulture, $"        SELECT tenant_id, document_id, ordinal, title, content, metadata, source_uri, content_hash, embedding, updated_at FROM {SchemaName}.{old};")
+            .AppendLine(CultureInfo.InvariantCulture, $"    DROP TABLE {SchemaName}.{old};")
+            .AppendLine("END")
+            .AppendLine("$partition$;")
+            .ToString();
+    }
 
     public int LatestVersion => Migrations[^1].Version;
 

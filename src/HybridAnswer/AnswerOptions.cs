@@ -20,4 +20,7 @@ public sealed record AnswerOptions
 
     /// <summary>Gets the tenant whose knowledge may be searched; required when the knowledge base is multi-tenant.</summary>
     public string? TenantId { get; init; }
+
+    /// <summary>Gets a commit position (<see cref="IngestResult.CommitPosition"/>) the retrieval must see; see <see cref="RetrievalRequest.MinCommitPosition"/>.</summary>
+    public string? MinCommitPosition { get; init; }
 }

@@ -65,7 +65,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         }
 
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(16), options);
-        Assert.Equal(new IngestResult { Added = 3, Updated = 0, Unchanged = 0, Deleted = 0 }, await knowledgeBase.UpsertAsync(Manuals));
+        Assert.Equal(new IngestResult { Added = 3, Updated = 0, Unchanged = 0, Deleted = 0 }, (await knowledgeBase.UpsertAsync(Manuals)).Counts());
         Assert.Equal(3, await knowledgeBase.CountAsync());
     }
 
@@ -86,11 +86,11 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         var embedder = TestEmbedder.Hashing();
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, embedder);
 
-        Assert.Equal(new IngestResult { Added = 3, Updated = 0, Unchanged = 0, Deleted = 0 }, await knowledgeBase.UpsertAsync(Manuals));
+        Assert.Equal(new IngestResult { Added = 3, Updated = 0, Unchanged = 0, Deleted = 0 }, (await knowledgeBase.UpsertAsync(Manuals)).Counts());
         var calls = embedder.Calls;
         var versions = await RowVersionsAsync(dataSource);
 
-        Assert.Equal(new IngestResult { Added = 0, Updated = 0, Unchanged = 3, Deleted = 0 }, await knowledgeBase.UpsertAsync(Manuals));
+        Assert.Equal(new IngestResult { Added = 0, Updated = 0, Unchanged = 3, Deleted = 0 }, (await knowledgeBase.UpsertAsync(Manuals)).Counts());
         Assert.Equal(calls, embedder.Calls);
         Assert.Equal(versions, await RowVersionsAsync(dataSource)); // same xmin: no row was rewritten
     }
@@ -108,7 +108,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
 
         var result = await knowledgeBase.UpsertAsync([new KnowledgeDocument("kettle", "Kettle", "Short now."), Manuals[1]]);
 
-        Assert.Equal(new IngestResult { Added = 0, Updated = 1, Unchanged = 1, Deleted = 0 }, result);
+        Assert.Equal(new IngestResult { Added = 0, Updated = 1, Unchanged = 1, Deleted = 0 }, result.Counts());
         Assert.Equal(1, await ChunkCountAsync(dataSource, "kettle"));
         Assert.Equal(inputs + 1, embedder.Inputs);
     }
@@ -128,7 +128,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
 
         Assert.Equal(before, await ContentsAsync(dataSource));
         embedder.FailOnCall = null;
-        Assert.Equal(new IngestResult { Added = 0, Updated = 3, Unchanged = 0, Deleted = 0 }, await knowledgeBase.UpsertAsync(changed));
+        Assert.Equal(new IngestResult { Added = 0, Updated = 3, Unchanged = 0, Deleted = 0 }, (await knowledgeBase.UpsertAsync(changed)).Counts());
         Assert.All((await ContentsAsync(dataSource)).Values, c => Assert.EndsWith("Version 2.", c, StringComparison.Ordinal));
     }
 
@@ -408,7 +408,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => knowledgeBase.UpsertAsync(Manuals));
         Assert.Contains("connection broke", error.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<NpgsqlException>(error.InnerException);
-        Assert.Equal(new IngestResult { Added = 0, Updated = 0, Unchanged = 3, Deleted = 0 }, await knowledgeBase.UpsertAsync(Manuals));
+        Assert.Equal(new IngestResult { Added = 0, Updated = 0, Unchanged = 3, Deleted = 0 }, (await knowledgeBase.UpsertAsync(Manuals)).Counts());
     }
 
     [Fact]

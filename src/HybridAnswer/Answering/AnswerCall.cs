@@ -13,6 +13,9 @@ internal sealed record AnswerCall(
     /// <summary>Gets whether this call retrieves (see <see cref="AnswerModeExtensions"/>).</summary>
     public bool Retrieves => Mode.Retrieves;
 
+    /// <summary>Gets the commit position retrieval must see (read-your-writes on replicas).</summary>
+    public string? MinCommitPosition { get; init; }
+
     /// <summary>Validates the question and the overrides and merges them with the defaults; throws before anything is sent.</summary>
     /// <exception cref="ArgumentException">The question is empty, whitespace or too long, or an option is out of range.</exception>
     public static AnswerCall Resolve(string question, AnswerOptions? options, HybridAnsweringOptions defaults)
@@ -57,10 +60,10 @@ internal sealed record AnswerCall(
             filter[key] = value ?? throw new ArgumentException($"AnswerOptions.Filter['{key}'] is null.", nameof(options));
         }
 
-        return new AnswerCall(question.Trim(), mode, topK, minScore, filter, options?.CustomerId, options?.TenantId);
+        return new AnswerCall(question.Trim(), mode, topK, minScore, filter, options?.CustomerId, options?.TenantId) { MinCommitPosition = options?.MinCommitPosition };
     }
 
     /// <summary>The request sent down the retrieval pipeline.</summary>
     public RetrievalRequest ToRetrievalRequest() =>
-        new(Question) { TopK = TopK, Filter = Filter, MinScore = MinScore, TenantId = TenantId };
+        new(Question) { TopK = TopK, Filter = Filter, MinScore = MinScore, TenantId = TenantId, MinCommitPosition = MinCommitPosition };
 }

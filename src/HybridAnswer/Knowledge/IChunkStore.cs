@@ -30,6 +30,9 @@ internal interface IChunkStore
     /// <summary>Called once per upsert after every write, with the number of chunks written (a store may refresh statistics after a bulk load).</summary>
     Task IngestedAsync(IngestResult result, int chunksWritten, CancellationToken cancellationToken);
 
+    /// <summary>Returns the store's commit position after the writes so far (see <see cref="IngestResult.CommitPosition"/>); <see langword="null"/> when every write is visible at once.</summary>
+    Task<string?> ReadCommitPositionAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>Deletes the documents and all their chunks; returns how many documents existed.</summary>
     Task<int> DeleteDocumentsAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken);
 

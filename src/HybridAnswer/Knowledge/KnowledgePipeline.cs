@@ -90,7 +90,15 @@ internal sealed class KnowledgePipeline
             written += writes.Sum(w => w.Chunks.Count);
         }
 
-        var result = new IngestResult { Added = added, Updated = updated, Unchanged = unchanged, Deleted = 0 };
+        // Read even when nothing changed: an unchanged document may have been written moments ago by another process.
+        var result = new IngestResult
+        {
+            Added = added,
+            Updated = updated,
+            Unchanged = unchanged,
+            Deleted = 0,
+            CommitPosition = await _store.ReadCommitPositionAsync(cancellationToken).ConfigureAwait(false),
+        };
         await _store.IngestedAsync(result, written, cancellationToken).ConfigureAwait(false);
         return result;
     }

@@ -47,4 +47,11 @@ public sealed record RetrievalRequest
 
     /// <summary>Gets the tenant whose chunks may be returned; <see langword="null"/> in a single-tenant knowledge base.</summary>
     public string? TenantId { get; init; }
+
+    /// <summary>
+    /// Gets a commit position the search must see (an <see cref="IngestResult.CommitPosition"/>): a store that reads from replicas
+    /// waits, bounded, until the replica serving the search has replayed it, and otherwise reads the primary (read-your-writes).
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: the replica answers as it is, possibly a little behind the primary.</value>
+    public string? MinCommitPosition { get; init; }
 }

@@ -1,0 +1,275 @@
+// Scale-out measurements for docs/scaling.md: replication lag of a streaming standby, read QPS per server under a bounded load,
+// HNSW build time and sizes, and tenant-scoped search on a partitioned vs an unpartitioned table. Not a CI test.
+//
+//   bash benchmarks/run-scale.sh lag|qps|hnsw|partitions [key=value ...]
+//
+// Uses $HYBRIDANSWER_TEST_CONNECTION (primary) and $HYBRIDANSWER_TEST_STANDBY_CONNECTION (standby) from scripts/pg.sh; creates and
+// drops tables scale_* there.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using HybridAnswer;
+using HybridAnswer.PgVector;
+using Microsoft.Extensions.AI;
+using Npgsql;
+using Pgvector.Npgsql;
+
+var mode = args.Length > 0 ? args[0] : throw new ArgumentException("mode: lag | qps | hnsw | partitions");
+var arguments = args.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(a => a[0], a => int.Parse(a[1], CultureInfo.InvariantCulture));
+int Arg(string name, int value) => arguments.GetValueOrDefault(name, value);
+var primaryString = Environment.GetEnvironmentVariable("HYBRIDANSWER_TEST_CONNECTION") ?? throw new InvalidOperationException("HYBRIDANSWER_TEST_CONNECTION is not set (scripts/pg.sh).");
+var standbyString = Environment.GetEnvironmentVariable("HYBRIDANSWER_TEST_STANDBY_CONNECTION");
+if (Arg("sync", 0) == 1)
+{
+    // The test cluster runs with synchronous_commit = off (commits return before the WAL is flushed, and the walsender only sends
+    // flushed WAL, so the standby trails by up to wal_writer_delay x 2); sync=1 commits as a production primary does.
+    primaryString = new NpgsqlConnectionStringBuilder(primaryString) { Options = "-c synchronous_commit=on" }.ConnectionString;
+}
+
+
+NpgsqlDataSource Source(string connectionString)
+{
+    var builder = new NpgsqlDataSourceBuilder(connectionString);
+    builder.ConnectionStringBuilder.MaxPoolSize = 64;
+    builder.UseVector();
+    return builder.Build();
+}
+
+await using var primary = Source(primaryString);
+await using var standby = standbyString is null ? null : Source(standbyString);
+Console.WriteLine($"scale measure {mode}: {Environment.ProcessorCount} CPUs, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, {string.Join(' ', args.Skip(1))}");
+
+switch (mode)
+{
+    case "lag":
+        await LagAsync(Arg("ingests", 200), Arg("dims", 384));
+        break;
+    case "qps":
+        await QpsAsync(Arg("chunks", 20_000), Arg("dims", 384), Arg("seconds", 5));
+        break;
+    case "hnsw":
+        await HnswAsync(Arg("chunks", 100_000), Arg("dims", 384));
+        break;
+    case "partitions":
+        await PartitionsAsync(Arg("tenants", 100), Arg("perTenant", 2000), Arg("dims", 384), Arg("partitions", 16), Arg("queries", 200));
+        break;
+    default:
+        throw new ArgumentException($"unknown mode {mode}");
+}
+
+// Time from an ingest's return to the standby having replayed its commit position, per ingest of one small document.
+async Task LagAsync(int ingests, int dims)
+{
+    ArgumentNullException.ThrowIfNull(standby);
+    var kb = new PgVectorKnowledgeBase(primary, new RandomEmbedder(dims), new() { Table = "scale_lag", Dimensions = dims }, readDataSource: standby);
+    await Execute(primary, "DROP TABLE IF EXISTS scale_lag, scale_lag_schema_version");
+    await kb.MigrateAsync();
+    await Task.Delay(500);
+    var lags = new List<double>();
+    await using var connection = await standby.OpenConnectionAsync();
+    for (var i = 0; i < ingests; i++)
+    {
+        var result = await kb.UpsertAsync([new KnowledgeDocument($"d{i}", "Lag", $"Document {i} about topic {i % 50}.")]);
+        var watch = Stopwatch.StartNew();
+        await using var command = new NpgsqlCommand("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", connection) { Parameters = { new() { Value = result.CommitPosition! } } };
+        while (!(bool)(await command.ExecuteScalarAsync())!)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException("standby did not replay within 30 s");
+            }
+        }
+
+        lags.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    Report("replication lag (ingest returned -> standby replayed)", lags);
+    await Execute(primary, "DROP TABLE IF EXISTS scale_lag, scale_lag_schema_version");
+}
+
+// Closed-loop load: C concurrent searchers for S seconds each against the standby and the primary; QPS and latency.
+async Task QpsAsync(int chunks, int dims, int seconds)
+{
+    var embedder = new RandomEmbedder(dims);
+    var options = new PgVectorKnowledgeBaseOptions { Table = "scale_qps", Dimensions = dims, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 };
+    await Execute(primary, "DROP TABLE IF EXISTS scale_qps, scale_qps_schema_version");
+    var loader = new PgVectorKnowledgeBase(primary, embedder, options);
+    await loader.MigrateAsync();
+    await loader.UpsertAsync(Documents(chunks, tenant: null));
+    await Execute(primary, "ANALYZE scale_qps");
+    await Task.Delay(2000); // let the standby replay the load
+    foreach (var (name, source) in new[] { ("standby", standby), ("primary", (NpgsqlDataSource?)primary) })
+    {
+        if (source is null)
+        {
+            continue;
+        }
+
+        var kb = new PgVectorKnowledgeBase(primary, embedder, options, readDataSource: source);
+        foreach (var concurrency in new[] { 1, 2, 4, 8 })
+        {
+            var latencies = new ConcurrentBag<double>();
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+            var total = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+            {
+                var q = worker * 100_000;
+                while (!stop.IsCancellationRequested)
+                {
+                    var watch = Stopwatch.StartNew();
+                    await kb.RetrieveAsync(new RetrievalRequest($"query {q} topic {q % 50}") { TopK = 5 });
+                    latencies.Add(watch.Elapsed.TotalMilliseconds);
+                    q++;
+                }
+            })));
+            Report($"{name}, hybrid top-5 over {chunks:N0} x {dims}d, {concurrency} concurrent: {latencies.Count / total.Elapsed.TotalSeconds:N0} QPS", [.. latencies]);
+        }
+    }
+
+    await Execute(primary, "DROP TABLE IF EXISTS scale_qps, scale_qps_schema_version");
+}
+
+// Bulk load without the index, then CREATE INDEX (pgvector's advice for bulk loads); table and index sizes.
+async Task HnswAsync(int chunks, int dims)
+{
+    var embedder = new RandomEmbedder(dims);
+    await Execute(primary, "DROP TABLE IF EXISTS scale_hnsw, scale_hnsw_schema_version");
+    var kb = new PgVectorKnowledgeBase(primary, embedder, new() { Table = "scale_hnsw", Dimensions = dims, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 });
+    await kb.MigrateAsync();
+    await Execute(primary, "DROP INDEX scale_hnsw_embedding_hnsw");
+    var watch = Stopwatch.StartNew();
+    await kb.UpsertAsync(Documents(chunks, tenant: null));
+    Console.WriteLine($"loaded {chunks:N0} chunks x {dims}d (COPY, no HNSW) in {watch.Elapsed.TotalSeconds:N1} s");
+    watch.Restart();
+    await Execute(primary, "SET maintenance_work_mem = '1GB'; CREATE INDEX scale_hnsw_embedding_hnsw ON scale_hnsw USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)");
+    var build = watch.Elapsed.TotalSeconds;
+    Console.WriteLine($"built HNSW (m 16, ef_construction 64, maintenance_work_mem 1GB, max_parallel_maintenance_workers {await Scalar(primary, "SHOW max_parallel_maintenance_workers")}) in {build:N1} s = {build / chunks * 1_000_000 / 60:N1} min per million (linear)");
+    Console.WriteLine($"sizes: table+toast {await Scalar(primary, "SELECT pg_size_pretty(pg_table_size('scale_hnsw'))")}, HNSW {await Scalar(primary, "SELECT pg_size_pretty(pg_relation_size('scale_hnsw_embedding_hnsw'))")} ({await Scalar(primary, $"SELECT round(pg_relation_size('scale_hnsw_embedding_hnsw')::numeric / {chunks}, 0)")} bytes/chunk), GIN text {await Scalar(primary, "SELECT pg_size_pretty(pg_relation_size('scale_hnsw_search_gin'))")}, vector column {await Scalar(primary, "SELECT round(avg(pg_column_size(embedding)), 0) FROM scale_hnsw")} bytes/row");
+    await Execute(primary, "DROP TABLE IF EXISTS scale_hnsw, scale_hnsw_schema_version");
+}
+
+// 100 tenants x 2,000 chunks, unpartitioned vs hash-partitioned: tenant-scoped top-5, alone and while another tenant ingests.
+async Task PartitionsAsync(int tenants, int perTenant, int dims, int partitions, int queries)
+{
+    var embedder = new RandomEmbedder(dims);
+    foreach (var (table, count) in new[] { ("scale_plain", (int?)null), ("scale_parted", partitions) })
+    {
+        await Execute(primary, $"DROP TABLE IF EXISTS {table}, {table}_schema_version CASCADE");
+        var options = new PgVectorKnowledgeBaseOptions { Table = table, Dimensions = dims, MultiTenant = true, TenantPartitions = count, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 };
+        var kb = new PgVectorKnowledgeBase(primary, embedder, options);
+        await kb.MigrateAsync();
+        await Execute(primary, $"DROP INDEX {table}_embedding_hnsw");
+        var watch = Stopwatch.StartNew();
+        for (var t = 0; t < tenants; t++)
+        {
+            await kb.UpsertAsync(Documents(perTenant, $"t{t}"));
+        }
+
+        var load = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        await Execute(primary, $"SET maintenance_work_mem = '1GB'; CREATE INDEX {table}_embedding_hnsw ON {table} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64); ANALYZE {table}");
+        var layout = count is null ? "unpartitioned" : $"{count} hash partitions";
+        Console.WriteLine($"{layout}: loaded {tenants * perTenant:N0} chunks in {load:N1} s, HNSW built in {watch.Elapsed.TotalSeconds:N1} s");
+
+        foreach (var kind in new[] { RetrievalKind.Vector, RetrievalKind.Hybrid })
+        {
+            var searcher = new PgVectorKnowledgeBase(primary, embedder, new() { Table = table, Dimensions = dims, MultiTenant = true, TenantPartitions = count, RetrievalKind = kind });
+            var latencies = new List<double>();
+            for (var q = 0; q < queries + 5; q++)
+            {
+                var w = Stopwatch.StartNew();
+                await searcher.RetrieveAsync(new RetrievalRequest($"query {q} topic {q % 50}") { TopK = 5, TenantId = $"t{q % tenants}" });
+                if (q >= 5)
+                {
+                    latencies.Add(w.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            Report($"{layout}, {kind} tenant-scoped top-5, idle", latencies);
+        }
+
+        // Another tenant re-ingests (new content each round) while tenant t1 is searched.
+        var busy = new List<double>();
+        using var stop = new CancellationTokenSource();
+        var rounds = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                rounds++;
+                await kb.UpsertAsync(Documents(200, "t0", $"round {rounds}"));
+            }
+        });
+        var hybrid = new PgVectorKnowledgeBase(primary, embedder, new() { Table = table, Dimensions = dims, MultiTenant = true, TenantPartitions = count });
+        for (var q = 0; q < queries; q++)
+        {
+            var w = Stopwatch.StartNew();
+            await hybrid.RetrieveAsync(new RetrievalRequest($"query {q} topic {q % 50}") { TopK = 5, TenantId = "t1" });
+            busy.Add(w.Elapsed.TotalMilliseconds);
+        }
+
+        await stop.CancelAsync();
+        await writer;
+        Report($"{layout}, Hybrid tenant-scoped top-5 while tenant t0 re-ingests 200 chunks per round ({rounds} rounds)", busy);
+        await Execute(primary, $"DROP TABLE IF EXISTS {table}, {table}_schema_version CASCADE");
+    }
+}
+
+IEnumerable<KnowledgeDocument> Documents(int count, string? tenant, string salt = "") => Enumerable.Range(0, count).Select(i =>
+    new KnowledgeDocument($"d{i}", $"Document {i}", $"Body of document {i} about topic {i % 50} with code XR-{i}. {salt}") { TenantId = tenant });
+
+static void Report(string name, IReadOnlyCollection<double> values)
+{
+    var sorted = values.Order().ToList();
+    Console.WriteLine($"{name}: n {sorted.Count}, p50 {sorted[sorted.Count / 2]:0.00} ms, p95 {sorted[(int)(sorted.Count * 0.95)]:0.00} ms, max {sorted[^1]:0.00} ms");
+}
+
+static async Task Execute(NpgsqlDataSource dataSource, string sql)
+{
+    await using var command = dataSource.CreateCommand(sql);
+    command.CommandTimeout = 0;
+    await command.ExecuteNonQueryAsync();
+}
+
+static async Task<string> Scalar(NpgsqlDataSource dataSource, string sql)
+{
+    await using var command = dataSource.CreateCommand(sql);
+    return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
+}
+
+/// <summary>Texts about "topic N" lie around one of 50 centroids plus per-text noise (as in HybridAnswer.PgVectorMeasure), so the
+/// graph has neighbourhoods like real embeddings; the measurement is about the database, not the model.</summary>
+internal sealed class RandomEmbedder(int dimensions) : IEmbeddingGenerator<string, Embedding<float>>
+{
+    public float[] Embed(string text)
+    {
+        var topic = System.Text.RegularExpressions.Regex.Match(text, @"topic (\d+)");
+        var centroid = Noise(topic.Success ? int.Parse(topic.Groups[1].Value, CultureInfo.InvariantCulture) : -1);
+        var noise = Noise(text.Aggregate(17, (h, c) => unchecked((h * 31) + c)));
+        var vector = centroid.Zip(noise, (c, n) => (0.6f * c) + (0.4f * n)).ToArray();
+        var norm = MathF.Sqrt(vector.Sum(x => x * x));
+        return [.. vector.Select(x => x / norm)];
+    }
+
+    private float[] Noise(int seed)
+    {
+        var random = new Random(seed);
+        var vector = new float[dimensions];
+        for (var i = 0; i < dimensions; i++)
+        {
+            vector[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        return vector;
+    }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(v => new Embedding<float>(Embed(v)))));
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("random", null, "random", dimensions) : null;
+
+    public void Dispose()
+    {
+    }
+}
