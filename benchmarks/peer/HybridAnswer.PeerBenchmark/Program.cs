@@ -24,15 +24,15 @@ var queryCount = arguments.GetValueOrDefault("queries", 100);
 var runPeer = arguments.GetValueOrDefault("peer", 1) == 1;
 var reuse = arguments.GetValueOrDefault("reuse", 0) == 1;
 var explain = arguments.GetValueOrDefault("explain", 1) == 1;
-const int Warmup = 5;
-const int TopK = 5;
+const int warmup = 5;
+const int topK = 5;
 var connectionString = Environment.GetEnvironmentVariable("HYBRIDANSWER_TEST_CONNECTION")
     ?? throw new InvalidOperationException("Set HYBRIDANSWER_TEST_CONNECTION (benchmarks/peer/run.sh does).");
 var peerScript = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "node", "peer.mjs");
 peerScript = Environment.GetEnvironmentVariable("PEER_SCRIPT") ?? Path.GetFullPath(peerScript);
 
 // ---- data: deterministic, 64 clusters, filters with known shares ----
-var data = Corpus.Generate(chunks, dims, queryCount + Warmup);
+var data = Corpus.Generate(chunks, dims, queryCount + warmup);
 Filter[] filters =
 [
     new("none", null, null, 1.0),
@@ -41,7 +41,7 @@ Filter[] filters =
     new("tag=rare", "tag", "rare", 0.01),
     new("flag=on", "flag", "on", 0.001),
 ];
-Console.WriteLine($"peer benchmark: {chunks:N0} chunks x {dims} dims, {queryCount} timed queries per filter (+{Warmup} warm-up), top-{TopK}; {Environment.ProcessorCount} CPUs; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"peer benchmark: {chunks:N0} chunks x {dims} dims, {queryCount} timed queries per filter (+{warmup} warm-up), top-{topK}; {Environment.ProcessorCount} CPUs; load average {File.ReadAllText("/proc/loadavg").Trim()}");
 
 var builder = new NpgsqlDataSourceBuilder(connectionString);
 builder.UseVector();
@@ -87,7 +87,7 @@ await ExecuteAsync("ANALYZE peer_ours");
 var exact = filters.Select(f =>
 {
     var eligible = Enumerable.Range(0, chunks).Where(i => f.Key is null || Corpus.Metadata(i)[f.Key] == f.Value).ToArray();
-    return data.Queries.Select(q => data.ExactTop(q, TopK, eligible)).ToArray();
+    return data.Queries.Select(q => data.ExactTop(q, topK, eligible)).ToArray();
 }).ToArray();
 
 // ---- queries, alternating ----
@@ -105,7 +105,7 @@ for (var q = 0; q < data.Queries.Length; q++)
             }
 
             var (ms, ids) = side == 0 ? await OursAsync(q, filters[f]) : peer!.Query(q, filters[f]);
-            if (q >= Warmup)
+            if (q >= warmup)
             {
                 results[f][side].Add(ms, ids, exact[f][q]);
             }
@@ -146,10 +146,10 @@ if (explain)
 {
     foreach (var filter in filters)
     {
-        var request = Request(Warmup, filter);
+        var request = Request(warmup, filter);
         Console.WriteLine();
         Console.WriteLine($"EXPLAIN {filter.Name}:");
-        foreach (var line in await ours.ExplainAsync(request, data.Queries[Warmup], RetrievalKind.Vector, dataSource, default))
+        foreach (var line in await ours.ExplainAsync(request, data.Queries[warmup], RetrievalKind.Vector, dataSource, default))
         {
             Console.WriteLine("    " + line);
         }
@@ -161,7 +161,7 @@ return;
 
 RetrievalRequest Request(int q, Filter filter) => new($"query {q.ToString(CultureInfo.InvariantCulture)}")
 {
-    TopK = TopK,
+    TopK = topK,
     Filter = filter.Key is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [filter.Key] = filter.Value! },
 };
 

@@ -34,9 +34,9 @@ public sealed class MiniLMEmbeddingGeneratorTests : IClassFixture<MiniLMEmbeddin
     public async Task GenerateAsync_ShortTextBatchedWithLongOne_SameVectorAsAlone()
     {
         // Dynamic padding: a text padded to a longer neighbour in its batch must embed exactly as it does alone.
-        const string Short = "Refunds take five days.";
-        var alone = (await _embedder.GenerateAsync([Short]))[0].Vector.ToArray();
-        var batched = await _embedder.GenerateAsync([string.Join(' ', Enumerable.Repeat("Orders ship from the warehouse in Leeds every weekday.", 8)), Short]);
+        const string shortText = "Refunds take five days.";
+        var alone = (await _embedder.GenerateAsync([shortText]))[0].Vector.ToArray();
+        var batched = await _embedder.GenerateAsync([string.Join(' ', Enumerable.Repeat("Orders ship from the warehouse in Leeds every weekday.", 8)), shortText]);
 
         Assert.Equal(alone.Length, batched[1].Vector.Length);
         Assert.True(TensorPrimitives.CosineSimilarity(alone, batched[1].Vector.Span) > 0.9999f);
