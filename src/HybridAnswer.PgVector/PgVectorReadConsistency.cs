@@ -140,9 +140,9 @@ internal sealed class PgVectorReadConsistency
 // The log messages of read consistency (event ids 16xx, apart from the others in PgVectorLog.cs).
 internal static partial class PgVectorLog
 {
-    [LoggerMessage(1601, LogLevel.Information, "The read replica of {Table} had not replayed commit position {Position} within {TimeoutMs} ms; the search reads the primary.")]
+    [LoggerMessage(2010, LogLevel.Information, "The read replica of {Table} had not replayed commit position {Position} within {TimeoutMs} ms; the search reads the primary.")]
     public static partial void ReplicaBehind(ILogger logger, string table, string position, double timeoutMs);
 
-    [LoggerMessage(1602, LogLevel.Warning, "The read replica of {Table} could not be reached; the search retries on the primary.")]
+    [LoggerMessage(2011, LogLevel.Warning, "The read replica of {Table} could not be reached; the search retries on the primary.")]
     public static partial void ReplicaUnreachable(ILogger logger, string table, Exception exception);
 }

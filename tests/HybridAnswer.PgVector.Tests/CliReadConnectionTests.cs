@@ -34,7 +34,7 @@ public sealed class CliReadConnectionTests(PostgresFixture postgres)
             string fromStandby, fromPrimary;
             try
             {
-                Assert.Equal(0, (await RunAsync("ingest", "--docs", policies.FullName, "--connection", primary, "--prune")).Code);
+                Assert.Equal(0, (await RunAsync("ingest", "--docs", policies.FullName, "--connection", primary, "--prune", "--force")).Code);
                 var (code, output, error) = await RunAsync("ask", Question, "--connection", primary, "--read-connection", standby, "--json");
                 Assert.True(code == 0, error);
                 fromStandby = output;

@@ -90,8 +90,8 @@ public sealed class HostileContentPgVectorTests(PostgresFixture postgres) : IDis
         var heading = new KnowledgeDocument("hours", "Holiday opening hours", "# Holiday opening hours\n\n## Christmas");
         var edited = new KnowledgeDocument("meta", "Meta", "Returns text.") { Metadata = new Dictionary<string, string> { ["a=b"] = "c" } };
 
-        Assert.Equal(new IngestResult { Added = 2 }, await kb.UpsertAsync([heading, edited]));
-        Assert.Equal(new IngestResult { Unchanged = 1, Updated = 1 }, await kb.UpsertAsync([heading, edited with { Metadata = new Dictionary<string, string> { ["a"] = "b=c" } }]));
+        Assert.Equal(new IngestResult { Added = 2 }, (await kb.UpsertAsync([heading, edited])).Counts());
+        Assert.Equal(new IngestResult { Unchanged = 1, Updated = 1 }, (await kb.UpsertAsync([heading, edited with { Metadata = new Dictionary<string, string> { ["a"] = "b=c" } }])).Counts());
         Assert.Equal(2L, await kb.CountAsync());
 
         // A hash written by the previous version (plain hex) compares as changed once, then as unchanged.
@@ -100,8 +100,8 @@ public sealed class HostileContentPgVectorTests(PostgresFixture postgres) : IDis
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
-        Assert.Equal(new IngestResult { Updated = 1 }, await kb.UpsertAsync([heading]));
-        Assert.Equal(new IngestResult { Unchanged = 1 }, await kb.UpsertAsync([heading]));
+        Assert.Equal(new IngestResult { Updated = 1 }, (await kb.UpsertAsync([heading])).Counts());
+        Assert.Equal(new IngestResult { Unchanged = 1 }, (await kb.UpsertAsync([heading])).Counts());
         var hit = Assert.Single(await kb.RetrieveAsync(new RetrievalRequest("holiday opening hours") { MinScore = -1, TopK = 1 }));
         Assert.Equal("hours", hit.DocumentId);
     }

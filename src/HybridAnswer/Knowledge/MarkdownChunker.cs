@@ -251,7 +251,24 @@ internal sealed class MarkdownChunker
 
     private static List<Section> Sections(string content)
     {
-        var document = Markdown.Parse(content, Pipeline);
+        MarkdownDocument document;
+        try
+        {
+            document = Markdown.Parse(content, Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            // Markdig refuses input nested past its depth limit (hostile or generated text, not documentation): such a document
+            // is chunked as plain paragraphs rather than rejected, so one odd file never stops an ingest.
+            var plain = new Section([], null);
+            foreach (var paragraph in content.Split(["\r\n\r\n", "\n\n"], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                plain.Blocks.Add(new Block(BlockKind.Prose, paragraph, []));
+            }
+
+            return [plain];
+        }
+
         var sections = new List<Section>();
         var headings = new List<(int Level, string Text)>();
         var current = new Section([], null);
