@@ -59,7 +59,7 @@ public class PgVectorIngestBenchmarks
         _dataSource.Dispose();
     }
 
-    [Benchmark(Description = "initial bulk load with COPY into an empty table, then CREATE INDEX hnsw")]
+    [Benchmark(Description = "initial load through UpsertAsync into an empty table (the library's bulk path: COPY, one HNSW build)")]
     [Throughput("chunks", nameof(Chunks))]
     public void BulkLoad() => PgVectorFixture.BulkLoad(_dataSource, _bulk, BulkTable, _documents);
 
