@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Pgvector.Npgsql;
 
 namespace HybridAnswer.PgVector.Tests;
 
@@ -14,7 +15,9 @@ public sealed class PgVectorTimeoutTests(PostgresFixture postgres)
         var setup = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(32));
         await setup.UpsertAsync([new KnowledgeDocument("kettle", "EK-17 kettle", "The kettle boils 1.7 litres in four minutes.")]);
 
-        await using var impatient = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(postgres.PrimaryConnectionString(dataSource)) { CommandTimeout = 2 }.ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(postgres.PrimaryConnectionString(dataSource)) { CommandTimeout = 2 }.ConnectionString);
+        builder.UseVector();
+        await using var impatient = builder.Build();
         var knowledgeBase = new PgVectorKnowledgeBase(impatient, TestEmbedder.Hashing(32));
         await knowledgeBase.MigrateAsync();
 
