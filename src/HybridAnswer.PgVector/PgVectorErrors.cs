@@ -7,9 +7,19 @@ namespace HybridAnswer.PgVector;
 /// next call opens fresh connections instead of finding the dead ones a server restart left behind.</summary>
 internal sealed class PgVectorErrors(string table, ILogger logger)
 {
-    /// <summary>Whether the failure is a lost or refused connection (class 08, or an administrator shutdown 57P), as opposed to an error the server reported about the statement.</summary>
+    /// <summary>
+    /// Whether the failure is a lost or refused connection (class 08, an administrator shutdown 57P, or an I/O failure), as opposed
+    /// to an error the server reported about the statement. A command timeout is not one: the server is there, the statement was
+    /// slow or waited for a lock, and repeating it would only wait as long again.
+    /// </summary>
     public static bool IsBrokenConnection(Exception? exception) =>
-        exception is NpgsqlException e && (e is not PostgresException || e.SqlState!.StartsWith("08", StringComparison.Ordinal) || e.SqlState.StartsWith("57P", StringComparison.Ordinal));
+        exception is NpgsqlException e && !IsTimeout(e)
+        && (e is not PostgresException || e.SqlState!.StartsWith("08", StringComparison.Ordinal) || e.SqlState.StartsWith("57P", StringComparison.Ordinal));
+
+    /// <summary>Whether the command timed out (Npgsql's timeout, or the server cancelling it on Npgsql's request: 57014).</summary>
+    public static bool IsTimeout(Exception? exception) =>
+        exception is TimeoutException || exception?.InnerException is TimeoutException
+        || exception is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } || exception is NpgsqlException { InnerException: TimeoutException };
 
     public async Task<T> RunAsync<T>(NpgsqlDataSource dataSource, string operation, Func<Task<T>> body)
     {
@@ -20,6 +30,13 @@ internal sealed class PgVectorErrors(string table, ILogger logger)
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
             throw new InvalidOperationException($"PostgreSQL error while {operation} on {table}: {e.MessageText}. Run 'hybrid-answer migrate' or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.", e);
+        }
+        catch (NpgsqlException e) when (IsTimeout(e))
+        {
+            // Not retried and the pool is kept: the connection was fine (Npgsql drops that one connection itself if it broke).
+            throw new InvalidOperationException(
+                $"PostgreSQL timed out while {operation} on {table} (a long lock wait behind another writer, or a slow statement; the command " +
+                $"timeout is {new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).CommandTimeout} s): {e.Message.TrimEnd('.')}", e);
         }
         catch (NpgsqlException e) when (IsBrokenConnection(e))
         {
