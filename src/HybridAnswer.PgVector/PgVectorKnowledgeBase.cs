@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,7 +28,8 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
     /// <param name="readDataSource">Where retrieval reads, e.g. a read replica; <see langword="null"/> reads from <paramref name="dataSource"/>.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    /// <exception cref="ArgumentException">The dimensions are neither set nor reported by the embedding generator.</exception>
+    /// <exception cref="ArgumentException">The dimensions are neither set nor reported by the embedding generator, or the generator reports
+    /// more than the HNSW index takes (2,000 with <see cref="PgVectorStorage.Float32"/>, 4,000 with <see cref="PgVectorStorage.Float16"/>).</exception>
     public PgVectorKnowledgeBase(
         NpgsqlDataSource dataSource,
         IEmbeddingGenerator<string, Embedding<float>> embedder,
@@ -57,6 +59,16 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
             ?? throw new ArgumentException(
                 $"The embedding dimensions are unknown: set {PgVectorKnowledgeBaseOptions.SectionName}:{nameof(PgVectorKnowledgeBaseOptions.Dimensions)} (the embedding generator does not report them).",
                 nameof(options));
+        if (dimensions > PgVectorSchema.MaxDimensions(settings.VectorStorage))
+        {
+            // Only reported dimensions get here: an option over the limit failed validation above.
+            throw new ArgumentException(
+                settings.VectorStorage == PgVectorStorage.Float16
+                    ? string.Create(CultureInfo.InvariantCulture, $"The embedding generator's DefaultModelDimensions is {dimensions}, more than the {PgVectorSchema.MaxHalfvecDimensions:N0} dimensions pgvector's HNSW index takes on halfvec: use an embedding model with fewer dimensions (or one that can shorten them).")
+                    : PgVectorSchema.TooManyDimensions("The embedding generator's DefaultModelDimensions", dimensions),
+                nameof(embedder));
+        }
+
         _schema = new PgVectorSchema(settings, dimensions);
         _store = new PgVectorChunkStore(dataSource, readDataSource ?? dataSource, _schema, logger ?? NullLogger.Instance);
         _pipeline = new KnowledgePipeline(_store, embedder, chunking, settings.MultiTenant, settings.EmbeddingBatchSize);

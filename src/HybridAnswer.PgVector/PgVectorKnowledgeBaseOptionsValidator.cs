@@ -27,6 +27,12 @@ internal sealed partial class PgVectorKnowledgeBaseOptionsValidator : IValidateO
         }
 
         OptionsValidation.Enum(options.Distance, Section, nameof(options.Distance), failures);
+        OptionsValidation.Enum(options.VectorStorage, Section, nameof(options.VectorStorage), failures);
+        if (options.Dimensions is { } dimensions && options.VectorStorage == PgVectorStorage.Float32 && dimensions > PgVectorSchema.MaxVectorDimensions)
+        {
+            failures.Add(PgVectorSchema.TooManyDimensions(OptionsValidation.Key(Section, nameof(options.Dimensions)), dimensions));
+        }
+
         OptionsValidation.Enum(options.RetrievalKind, Section, nameof(options.RetrievalKind), failures);
         return OptionsValidation.Result(failures);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -102,6 +101,13 @@ internal sealed class PgVectorMigrator
                     from = (int)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
                 }
 
+                if (from > 0)
+                {
+                    // Before any migration runs on it: converting a table of the other storage (or dimensions) would fail half-way with
+                    // an operator-class error, or build an index of the wrong kind.
+                    await CheckEmbeddingTypeAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+
                 to = from;
                 foreach (var migration in _schema.Migrations.Where(m => m.Version > from))
                 {
@@ -165,7 +171,12 @@ internal sealed class PgVectorMigrator
         var extension = await ExtensionVersionAsync(connection, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The pgvector extension is not installed in database '{connection.Database}': run 'hybrid-answer migrate' or 'CREATE EXTENSION vector;'.");
         IterativeScan = Version.TryParse(extension.Split('-')[0], out var version) && version >= PgVectorConstants.IterativeScanVersion;
+        await CheckEmbeddingTypeAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Fails unless the embedding column is what the options ask for: the same dimensions and the same storage (vector or halfvec).</summary>
+    private async Task CheckEmbeddingTypeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         var command = new NpgsqlCommand(_schema.EmbeddingTypeSql, connection);
         await using (command.ConfigureAwait(false))
         {
@@ -177,12 +188,16 @@ internal sealed class PgVectorMigrator
                 throw new InvalidOperationException($"The table {_schema.DisplayName} does not exist: run 'hybrid-answer migrate' (or the script of --print-sql), or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.");
             }
 
-            var expected = string.Create(CultureInfo.InvariantCulture, $"vector({_schema.Dimensions})");
+            var expected = _schema.ColumnType;
             if (type != expected)
             {
+                var otherStorage = !type.StartsWith(_schema.VectorType + "(", StringComparison.Ordinal);
                 throw new InvalidOperationException(
                     $"The table {_schema.DisplayName} stores {type} embeddings, but this knowledge base is configured for {expected} " +
-                    "(the Dimensions option or the embedding model). Use the embedding model the table was built with, or another table.");
+                    (otherStorage
+                        ? $"(the {nameof(PgVectorKnowledgeBaseOptions.VectorStorage)} option is {_schema.Options.VectorStorage}). A table keeps the storage it was created with: " +
+                          $"set {nameof(PgVectorKnowledgeBaseOptions.VectorStorage)} to match it, or use another table (or re-ingest into a new one)."
+                        : "(the Dimensions option or the embedding model). Use the embedding model the table was built with, or another table."));
             }
         }
     }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Text;
+using Pgvector;
 
 namespace HybridAnswer.PgVector;
 
@@ -10,6 +12,12 @@ namespace HybridAnswer.PgVector;
 /// </summary>
 internal sealed class PgVectorSchema
 {
+    /// <summary>The most dimensions pgvector's HNSW index takes on <c>vector</c>.</summary>
+    public const int MaxVectorDimensions = 2000;
+
+    /// <summary>The most dimensions pgvector's HNSW index takes on <c>halfvec</c>.</summary>
+    public const int MaxHalfvecDimensions = 4000;
+
     private const string EmptyJson = "'{}'";
 
     public PgVectorSchema(PgVectorKnowledgeBaseOptions options, int dimensions)
@@ -17,24 +25,35 @@ internal sealed class PgVectorSchema
         ArgumentNullException.ThrowIfNull(options);
         PgVectorKnowledgeBaseOptionsValidator.ThrowIfInvalid(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(dimensions, 2000);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dimensions, MaxDimensions(options.VectorStorage));
         Options = options;
         Dimensions = dimensions;
+        VectorType = options.VectorStorage == PgVectorStorage.Float16 ? "halfvec" : "vector";
+        ColumnType = string.Create(CultureInfo.InvariantCulture, $"{VectorType}({dimensions})");
         SchemaName = Quote(options.Schema);
         Table = $"{SchemaName}.{Quote(options.Table)}";
         VersionTable = $"{SchemaName}.{Quote(options.Table + "_schema_version")}";
         TextConfig = options.TextSearchConfiguration;
         (DistanceOperator, OperatorClass) = options.Distance switch
         {
-            PgVectorDistance.InnerProduct => ("<#>", "vector_ip_ops"),
-            PgVectorDistance.L2 => ("<->", "vector_l2_ops"),
-            _ => ("<=>", "vector_cosine_ops"),
+            PgVectorDistance.InnerProduct => ("<#>", VectorType + "_ip_ops"),
+            PgVectorDistance.L2 => ("<->", VectorType + "_l2_ops"),
+            _ => ("<=>", VectorType + "_cosine_ops"),
         };
     }
 
     public PgVectorKnowledgeBaseOptions Options { get; }
 
     public int Dimensions { get; }
+
+    /// <summary>Gets the pgvector type of the embeddings and of query vectors: <c>vector</c> or <c>halfvec</c>.</summary>
+    public string VectorType { get; }
+
+    /// <summary>Gets the embedding column's type with its dimensions, as <c>format_type</c> shows it: <c>vector(384)</c>, <c>halfvec(384)</c>.</summary>
+    public string ColumnType { get; }
+
+    /// <summary>Gets whether embeddings are stored as half-precision floats (<c>halfvec</c>).</summary>
+    public bool HalfPrecision => Options.VectorStorage == PgVectorStorage.Float16;
 
     public string SchemaName { get; }
 
@@ -65,7 +84,7 @@ internal sealed class PgVectorSchema
                 metadata     jsonb       NOT NULL DEFAULT {EmptyJson},
                 source_uri   text,
                 content_hash text        NOT NULL,
-                embedding    vector({Dimensions.ToString(CultureInfo.InvariantCulture)}) NOT NULL,
+                embedding    {ColumnType} NOT NULL,
                 search       tsvector    GENERATED ALWAYS AS (to_tsvector('{TextConfig}'::regconfig, title || E'\n' || content)) STORED,
                 updated_at   timestamptz NOT NULL DEFAULT now(),
                 CONSTRAINT {Quote(Options.Table + "_pkey")} PRIMARY KEY (tenant_id, document_id, ordinal)
@@ -143,7 +162,7 @@ internal sealed class PgVectorSchema
     public string Script()
     {
         var script = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"-- HybridAnswer pgvector knowledge base {DisplayName}, schema version {LatestVersion}, vector({Dimensions}).")
+            .AppendLine(CultureInfo.InvariantCulture, $"-- HybridAnswer pgvector knowledge base {DisplayName}, schema version {LatestVersion}, {ColumnType}.")
             .AppendLine("-- Idempotent: safe to run again. Needs pgvector 0.8.0 or later (https://github.com/pgvector/pgvector#installation).")
             .AppendLine("BEGIN;")
             .AppendLine(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({PgVectorConstants.MigrationLockKey});")
@@ -194,6 +213,24 @@ internal sealed class PgVectorSchema
     public string ListDocumentIdsSql => $"SELECT document_id FROM {Table} WHERE tenant_id = $1 AND ordinal = 0";
 
     public string CountSql => $"SELECT count(*) FROM {Table} WHERE tenant_id = $1 AND ordinal = 0";
+
+    /// <summary>A vector for a <c>halfvec</c> column or parameter: each float rounded to the nearest half (as PostgreSQL's own cast from vector does).</summary>
+    public static HalfVector ToHalfVector(float[] vector)
+    {
+        var half = new Half[vector.Length];
+        TensorPrimitives.ConvertToHalf(vector, half);
+        return new HalfVector(half);
+    }
+
+    /// <summary>The most dimensions the HNSW index takes with <paramref name="storage"/>.</summary>
+    public static int MaxDimensions(PgVectorStorage storage) => storage == PgVectorStorage.Float16 ? MaxHalfvecDimensions : MaxVectorDimensions;
+
+    /// <summary>The message for <paramref name="dimensions"/> (described by <paramref name="what"/>) over the float32 limit.</summary>
+    public static string TooManyDimensions(string what, int dimensions) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{what} is {dimensions}, more than the {MaxVectorDimensions:N0} dimensions pgvector's HNSW index takes on vector (float32): set " +
+        $"{PgVectorKnowledgeBaseOptions.SectionName}:{nameof(PgVectorKnowledgeBaseOptions.VectorStorage)} to {nameof(PgVectorStorage.Float16)} " +
+        $"(halfvec, up to {MaxHalfvecDimensions:N0} dimensions), or use an embedding model with fewer dimensions.");
 
     private static string Quote(string identifier) => "\"" + identifier + "\"";
 

@@ -243,7 +243,9 @@ internal sealed class PgVectorSearchCommand
                     }
 
                     var search = new NpgsqlBatchCommand((explain ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " : string.Empty) + Sql(kind, hasFilter, plan.Regime == Regime.Exact));
-                    search.Parameters.Add(new NpgsqlParameter<Vector> { TypedValue = new Vector(query), DataTypeName = "vector" });
+                    search.Parameters.Add(_schema.HalfPrecision
+                        ? new NpgsqlParameter<HalfVector> { TypedValue = PgVectorSchema.ToHalfVector(query), DataTypeName = "halfvec" }
+                        : new NpgsqlParameter<Vector> { TypedValue = new Vector(query), DataTypeName = "vector" });
                     search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(request.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
                     search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hasFilter ? PgVectorJson.Serialize(request.Filter) : "{}", NpgsqlDbType = NpgsqlDbType.Jsonb });
                     search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Query, NpgsqlDbType = NpgsqlDbType.Text });

@@ -166,7 +166,15 @@ internal sealed class PgVectorWriter
                     }
 
                     await importer.WriteAsync(write.ContentHash, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(new Vector(chunk.Vector), "vector", cancellationToken).ConfigureAwait(false);
+                    if (_schema.HalfPrecision)
+                    {
+                        await importer.WriteAsync(PgVectorSchema.ToHalfVector(chunk.Vector), "halfvec", cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await importer.WriteAsync(new Vector(chunk.Vector), "vector", cancellationToken).ConfigureAwait(false);
+                    }
+
                     rows++;
                 }
             }

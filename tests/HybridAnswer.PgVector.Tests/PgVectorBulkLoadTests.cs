@@ -8,11 +8,15 @@ public sealed class PgVectorBulkLoadTests(PostgresFixture postgres)
 {
     private const int Dimensions = 16;
 
-    [Fact]
-    public async Task Upsert_LargeLoad_BuildsIndexOnceAfterCopyAndSmallUpsertKeepsIt()
+    [Theory]
+    [InlineData(PgVectorStorage.Float32, "vector_cosine_ops")]
+    [InlineData(PgVectorStorage.Float16, "halfvec_cosine_ops")]
+    public async Task Upsert_LargeLoad_BuildsIndexOnceAfterCopyAndSmallUpsertKeepsIt(PgVectorStorage storage, string operatorClass)
     {
         await using var dataSource = await postgres.CreateDatabaseAsync();
-        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(Dimensions), Options());
+        var options = Options();
+        options.VectorStorage = storage;
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(Dimensions), options);
         await knowledgeBase.MigrateAsync();
         var migrated = await IndexOidAsync(dataSource);
 
@@ -23,6 +27,10 @@ public sealed class PgVectorBulkLoadTests(PostgresFixture postgres)
         Assert.NotNull(built);
         Assert.NotEqual(migrated, built);
         Assert.Equal(600L, await knowledgeBase.CountAsync());
+        await using (var index = dataSource.CreateCommand("SELECT indexdef FROM pg_indexes WHERE indexname = 'hybridanswer_chunks_embedding_hnsw'"))
+        {
+            Assert.Contains($"USING hnsw (embedding {operatorClass})", (string)(await index.ExecuteScalarAsync())!, StringComparison.Ordinal);
+        }
 
         // 50 changed documents are below BulkLoadMinChunks: the row-by-row path, the same index.
         await knowledgeBase.UpsertAsync(Documents(50, "v2"));

@@ -54,6 +54,58 @@ public sealed class PgVectorKnowledgeBaseOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_Float32Over2000Dimensions_SaysFloat16TakesUpTo4000()
+    {
+        var failure = Assert.Single(Failures(new PgVectorKnowledgeBaseOptions { Dimensions = 3072 }));
+
+        Assert.Equal(
+            "HybridAnswering:PgVector:Dimensions is 3072, more than the 2,000 dimensions pgvector's HNSW index takes on vector (float32): set " +
+            "HybridAnswering:PgVector:VectorStorage to Float16 (halfvec, up to 4,000 dimensions), or use an embedding model with fewer dimensions.",
+            failure);
+    }
+
+    [Theory]
+    [InlineData(PgVectorStorage.Float32, 2000, null)]
+    [InlineData(PgVectorStorage.Float16, 3072, null)]
+    [InlineData(PgVectorStorage.Float16, 4000, null)]
+    [InlineData(PgVectorStorage.Float16, 4001, "HybridAnswering:PgVector:Dimensions must be between 1 and 4000 (was 4001).")]
+    [InlineData((PgVectorStorage)7, 16, "HybridAnswering:PgVector:VectorStorage must be one of Float32, Float16 (was 7).")]
+    public void Validate_DimensionsAndStorage_LimitOfEachStorage(PgVectorStorage storage, int dimensions, string? expected)
+    {
+        var failures = Failures(new PgVectorKnowledgeBaseOptions { VectorStorage = storage, Dimensions = dimensions });
+
+        Assert.Equal(expected is null ? Array.Empty<string>() : new[] { expected }, failures);
+    }
+
+    [Fact]
+    public void Constructor_EmbedderReportsMoreDimensionsThanFloat32Takes_ArgumentExceptionNamingTheOption()
+    {
+        using var dataSource = Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1");
+
+        var error = Assert.Throws<ArgumentException>(() => new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(3072)));
+
+        Assert.Equal("embedder", error.ParamName);
+        Assert.StartsWith("The embedding generator's DefaultModelDimensions is 3072, more than the 2,000", error.Message, StringComparison.Ordinal);
+        Assert.Contains("VectorStorage to Float16", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3072, new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(3072), new() { VectorStorage = PgVectorStorage.Float16 }).Dimensions);
+    }
+
+    [Theory]
+    [InlineData(PgVectorStorage.Float32, PgVectorDistance.Cosine, "vector(16)", "vector_cosine_ops")]
+    [InlineData(PgVectorStorage.Float32, PgVectorDistance.InnerProduct, "vector(16)", "vector_ip_ops")]
+    [InlineData(PgVectorStorage.Float16, PgVectorDistance.Cosine, "halfvec(16)", "halfvec_cosine_ops")]
+    [InlineData(PgVectorStorage.Float16, PgVectorDistance.InnerProduct, "halfvec(16)", "halfvec_ip_ops")]
+    [InlineData(PgVectorStorage.Float16, PgVectorDistance.L2, "halfvec(16)", "halfvec_l2_ops")]
+    public void CreateSchemaScript_Storage_ColumnTypeAndOperatorClass(PgVectorStorage storage, PgVectorDistance distance, string column, string operatorClass)
+    {
+        var script = PgVectorKnowledgeBase.CreateSchemaScript(new PgVectorKnowledgeBaseOptions { Dimensions = 16, VectorStorage = storage, Distance = distance, TenantPartitions = 2 });
+
+        Assert.Contains($"embedding    {column} NOT NULL", script, StringComparison.Ordinal);
+        Assert.Equal(2, script.Split($"USING hnsw (embedding {operatorClass})").Length - 1); // version 1 and the partitioned table of version 2
+        Assert.DoesNotContain(storage == PgVectorStorage.Float16 ? "vector_" : "halfvec", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UsePgVector_InvalidOptions_StartupFailureNamesTheConfigurationKey()
     {
         var services = new ServiceCollection();

@@ -194,12 +194,14 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         Assert.Equal(0, await ChunkCountAsync(dataSource, "kettle"));
     }
 
-    [Fact]
-    public async Task RetrieveAsync_Filter_ReturnsOnlyMatchingDocumentsWithCosineScores()
+    [Theory]
+    [InlineData(PgVectorStorage.Float32, 4)]
+    [InlineData(PgVectorStorage.Float16, 2)] // half precision: the cosine to about three decimals
+    public async Task RetrieveAsync_Filter_ReturnsOnlyMatchingDocumentsWithCosineScores(PgVectorStorage storage, int precision)
     {
         await using var dataSource = await postgres.CreateDatabaseAsync();
         var embedder = TestEmbedder.Hashing();
-        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, embedder, new() { RetrievalKind = RetrievalKind.Vector });
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, embedder, new() { RetrievalKind = RetrievalKind.Vector, VectorStorage = storage });
         await knowledgeBase.UpsertAsync(Manuals);
 
         var results = await knowledgeBase.RetrieveAsync(new RetrievalRequest("air fryer basket litres") { Filter = new Dictionary<string, string> { ["status"] = "published" } });
@@ -212,7 +214,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         {
             var document = Manuals.Single(d => d.Id == result.DocumentId);
             var expected = Dot(query, new HashingEmbeddingGenerator(64).Embed(document.Title + "\n" + result.Content));
-            Assert.Equal(expected, result.Score, 4);
+            Assert.Equal(expected, result.Score, precision);
         }
     }
 
@@ -334,8 +336,10 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         Assert.Equal(0, await knowledgeBase.CountAsync("globex"));
     }
 
-    [Fact]
-    public async Task RetrieveAsync_Hybrid_FindsExactProductCodeThatVectorAloneRanksLow()
+    [Theory]
+    [InlineData(PgVectorStorage.Float32)]
+    [InlineData(PgVectorStorage.Float16)]
+    public async Task RetrieveAsync_Hybrid_FindsExactProductCodeThatVectorAloneRanksLow(PgVectorStorage storage)
     {
         await using var dataSource = await postgres.CreateDatabaseAsync();
         // Vectors carry topic only: every warranty text embeds near the query, the product-code page does not.
@@ -347,8 +351,8 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
             .Select(i => new KnowledgeDocument($"warranty-{i}", $"Warranty note {i}", $"Our warranty covers appliance {i} for {i + 1} years against defects."))
             .Append(new KnowledgeDocument("xr-7731", "Spare parts", "Part XR-7731 is the replacement lid; its warranty is six months."))
             .ToList();
-        var vector = new PgVectorKnowledgeBase(dataSource, embedder, new() { RetrievalKind = RetrievalKind.Vector });
-        var hybrid = new PgVectorKnowledgeBase(dataSource, embedder, new() { RetrievalKind = RetrievalKind.Hybrid });
+        var vector = new PgVectorKnowledgeBase(dataSource, embedder, new() { RetrievalKind = RetrievalKind.Vector, VectorStorage = storage });
+        var hybrid = new PgVectorKnowledgeBase(dataSource, embedder, new() { RetrievalKind = RetrievalKind.Hybrid, VectorStorage = storage });
         await hybrid.UpsertAsync(documents);
 
         var request = new RetrievalRequest("warranty XR-7731") { TopK = 5 };

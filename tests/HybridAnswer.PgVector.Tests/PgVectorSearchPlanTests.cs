@@ -9,9 +9,10 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
     private const int Rows = 3000;
     private const int Dimensions = 16;
 
-    private static readonly PgVectorKnowledgeBaseOptions Options = new()
+    private static PgVectorKnowledgeBaseOptions Options(PgVectorStorage storage) => new()
     {
         Table = "plan_chunks",
+        VectorStorage = storage,
         RetrievalKind = RetrievalKind.Vector,
         ExactSearchMaxRows = 100,
         EmbeddingBatchSize = 1000,
@@ -19,13 +20,17 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
     };
 
     [Theory]
-    [InlineData(null, null, "Unfiltered", Rows)]
-    [InlineData("status", "published", "Broad", 2700)] // 90 %
-    [InlineData("segment", "s3", "Iterative", 300)] // 10 %
-    [InlineData("tag", "rare", "Exact", 30)] // 1 %, under ExactSearchMaxRows
-    public async Task SearchAsync_FilterShare_ChoosesRegimeAndReturnsTopKMatchingRows(string? key, string? value, string regime, int eligible)
+    [InlineData(null, null, "Unfiltered", Rows, PgVectorStorage.Float32)]
+    [InlineData("status", "published", "Broad", 2700, PgVectorStorage.Float32)] // 90 %
+    [InlineData("segment", "s3", "Iterative", 300, PgVectorStorage.Float32)] // 10 %
+    [InlineData("tag", "rare", "Exact", 30, PgVectorStorage.Float32)] // 1 %, under ExactSearchMaxRows
+    [InlineData(null, null, "Unfiltered", Rows, PgVectorStorage.Float16)]
+    [InlineData("status", "published", "Broad", 2700, PgVectorStorage.Float16)]
+    [InlineData("segment", "s3", "Iterative", 300, PgVectorStorage.Float16)]
+    [InlineData("tag", "rare", "Exact", 30, PgVectorStorage.Float16)]
+    public async Task SearchAsync_FilterShare_ChoosesRegimeAndReturnsTopKMatchingRows(string? key, string? value, string regime, int eligible, PgVectorStorage storage)
     {
-        var (dataSource, knowledgeBase) = await CorpusAsync();
+        var (dataSource, knowledgeBase) = await CorpusAsync(storage);
         var filter = key is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [key] = value! };
         for (var q = 0; q < 5; q++)
         {
@@ -39,9 +44,9 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
             Assert.All(results, r => Assert.True(key is null || r.Metadata[key] == value));
             if (regime == "Exact")
             {
-                // Ranked exactly: the true top 10 in order, and the graph is not read at all.
+                // Ranked exactly: the true top 10 in order (of the stored precision), and the graph is not read at all.
                 var exact = Enumerable.Range(0, Rows).Where(i => Metadata(i)[key!] == value)
-                    .OrderByDescending(i => Dot(query, Vector(i))).Take(10).Select(i => $"doc{i}").ToList();
+                    .OrderByDescending(i => Dot(Stored(query, storage), Stored(Vector(i), storage))).Take(10).Select(i => $"doc{i}").ToList();
                 Assert.Equal(exact, results.Select(r => r.DocumentId).ToList());
                 Assert.DoesNotContain(plan, line => line.Contains("embedding_hnsw", StringComparison.Ordinal));
             }
@@ -55,7 +60,7 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
     [Fact]
     public async Task Settings_BroadFilter_PaysOnlyItsOverFetchNotTheFilteredEfSearch()
     {
-        var (dataSource, knowledgeBase) = await CorpusAsync();
+        var (dataSource, knowledgeBase) = await CorpusAsync(PgVectorStorage.Float32);
         var request = new RetrievalRequest("anything") { TopK = 5, Filter = new Dictionary<string, string> { ["status"] = "published" } };
         var plan = await knowledgeBase.ExplainAsync(request, TestEmbedder.RandomVector(Dimensions, 1), RetrievalKind.Vector, dataSource, default);
 
@@ -86,22 +91,27 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
 
     private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
 
-    private async Task<(NpgsqlDataSource, PgVectorKnowledgeBase)> CorpusAsync()
+    /// <summary>The vector as the table holds it: halfvec rounds every element to the nearest half-precision float.</summary>
+    private static float[] Stored(float[] vector, PgVectorStorage storage) =>
+        storage == PgVectorStorage.Float16 ? [.. vector.Select(x => (float)(Half)x)] : vector;
+
+    private async Task<(NpgsqlDataSource, PgVectorKnowledgeBase)> CorpusAsync(PgVectorStorage storage)
     {
         await Corpus.Lock.WaitAsync();
         try
         {
-            if (Corpus.Value is null)
+            if (!Corpus.Values.TryGetValue(storage, out var corpus))
             {
                 var dataSource = await postgres.CreateDatabaseAsync();
                 var byText = Enumerable.Range(0, Rows).ToDictionary(i => $"Document {i}\nBody {i}.", Vector);
-                var knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), Options);
+                var knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), Options(storage));
                 await knowledgeBase.UpsertAsync(Enumerable.Range(0, Rows).Select(i => new KnowledgeDocument($"doc{i}", $"Document {i}", $"Body {i}.") { Metadata = Metadata(i) }));
-                Corpus.Value = (dataSource, knowledgeBase);
+                corpus = (dataSource, knowledgeBase);
+                Corpus.Values[storage] = corpus;
             }
 
-            Corpus.Value.Value.Item1.Clear();
-            return Corpus.Value.Value;
+            corpus.Item1.Clear();
+            return corpus;
         }
         finally
         {
@@ -113,6 +123,6 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
     {
         public static readonly SemaphoreSlim Lock = new(1, 1);
 
-        public static (NpgsqlDataSource, PgVectorKnowledgeBase)? Value { get; set; }
+        public static Dictionary<PgVectorStorage, (NpgsqlDataSource, PgVectorKnowledgeBase)> Values { get; } = [];
     }
 }
