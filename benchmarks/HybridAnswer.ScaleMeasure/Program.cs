@@ -1,7 +1,8 @@
 // Scale-out measurements for docs/scaling.md: replication lag of a streaming standby, read QPS per server under a bounded load,
-// HNSW build time and sizes, and tenant-scoped search on a partitioned vs an unpartitioned table. Not a CI test.
+// HNSW build time and sizes, tenant-scoped search on a partitioned vs an unpartitioned table, and float32 (vector) vs float16
+// (halfvec) storage side by side. Not a CI test.
 //
-//   bash benchmarks/run-scale.sh lag|qps|hnsw|partitions [key=value ...]
+//   bash benchmarks/run-scale.sh lag|qps|hnsw|partitions|storage [key=value ...]   (hnsw and qps also take halfvec=1)
 //
 // Uses $HYBRIDANSWER_TEST_CONNECTION (primary) and $HYBRIDANSWER_TEST_STANDBY_CONNECTION (standby) from scripts/pg.sh; creates and
 // drops tables scale_* there.
@@ -14,9 +15,10 @@ using Microsoft.Extensions.AI;
 using Npgsql;
 using Pgvector.Npgsql;
 
-var mode = args.Length > 0 ? args[0] : throw new ArgumentException("mode: lag | qps | hnsw | partitions");
+var mode = args.Length > 0 ? args[0] : throw new ArgumentException("mode: lag | qps | hnsw | partitions | storage");
 var arguments = args.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(a => a[0], a => int.Parse(a[1], CultureInfo.InvariantCulture));
 int Arg(string name, int value) => arguments.GetValueOrDefault(name, value);
+var storage = Arg("halfvec", 0) == 1 ? PgVectorStorage.Float16 : PgVectorStorage.Float32;
 var primaryString = Environment.GetEnvironmentVariable("HYBRIDANSWER_TEST_CONNECTION") ?? throw new InvalidOperationException("HYBRIDANSWER_TEST_CONNECTION is not set (scripts/pg.sh).");
 var standbyString = Environment.GetEnvironmentVariable("HYBRIDANSWER_TEST_STANDBY_CONNECTION");
 if (Arg("sync", 0) == 1)
@@ -49,6 +51,9 @@ switch (mode)
         break;
     case "hnsw":
         await HnswAsync(Arg("chunks", 100_000), Arg("dims", 384));
+        break;
+    case "storage":
+        await StorageAsync(Arg("chunks", 100_000), Arg("dims", 384), Arg("queries", 200));
         break;
     case "partitions":
         await PartitionsAsync(Arg("tenants", 100), Arg("perTenant", 2000), Arg("dims", 384), Arg("partitions", 16), Arg("queries", 200));
@@ -91,7 +96,7 @@ async Task LagAsync(int ingests, int dims)
 async Task QpsAsync(int chunks, int dims, int seconds)
 {
     var embedder = new RandomEmbedder(dims);
-    var options = new PgVectorKnowledgeBaseOptions { Table = "scale_qps", Dimensions = dims, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 };
+    var options = new PgVectorKnowledgeBaseOptions { Table = "scale_qps", Dimensions = dims, VectorStorage = storage, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 };
     await Execute(primary, "DROP TABLE IF EXISTS scale_qps, scale_qps_schema_version");
     var loader = new PgVectorKnowledgeBase(primary, embedder, options);
     await loader.MigrateAsync();
@@ -122,7 +127,7 @@ async Task QpsAsync(int chunks, int dims, int seconds)
                     q++;
                 }
             })));
-            Report($"{name}, hybrid top-5 over {chunks:N0} x {dims}d, {concurrency} concurrent: {latencies.Count / total.Elapsed.TotalSeconds:N0} QPS", [.. latencies]);
+            Report($"{name}, hybrid top-5 over {chunks:N0} x {dims}d {storage}, {concurrency} concurrent: {latencies.Count / total.Elapsed.TotalSeconds:N0} QPS", [.. latencies]);
         }
     }
 
@@ -134,14 +139,15 @@ async Task HnswAsync(int chunks, int dims)
 {
     var embedder = new RandomEmbedder(dims);
     await Execute(primary, "DROP TABLE IF EXISTS scale_hnsw, scale_hnsw_schema_version");
-    var kb = new PgVectorKnowledgeBase(primary, embedder, new() { Table = "scale_hnsw", Dimensions = dims, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 });
+    var kb = new PgVectorKnowledgeBase(primary, embedder, new() { Table = "scale_hnsw", Dimensions = dims, VectorStorage = storage, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 });
     await kb.MigrateAsync();
     await Execute(primary, "DROP INDEX scale_hnsw_embedding_hnsw");
     var watch = Stopwatch.StartNew();
     await kb.UpsertAsync(Documents(chunks, tenant: null));
-    Console.WriteLine($"loaded {chunks:N0} chunks x {dims}d (COPY, no HNSW) in {watch.Elapsed.TotalSeconds:N1} s");
+    Console.WriteLine($"loaded {chunks:N0} chunks x {dims}d {storage} (COPY, no HNSW) in {watch.Elapsed.TotalSeconds:N1} s");
     watch.Restart();
-    await Execute(primary, "SET maintenance_work_mem = '1GB'; CREATE INDEX scale_hnsw_embedding_hnsw ON scale_hnsw USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)");
+    var operatorClass = storage == PgVectorStorage.Float16 ? "halfvec_cosine_ops" : "vector_cosine_ops";
+    await Execute(primary, $"SET maintenance_work_mem = '1GB'; CREATE INDEX scale_hnsw_embedding_hnsw ON scale_hnsw USING hnsw (embedding {operatorClass}) WITH (m = 16, ef_construction = 64)");
     var build = watch.Elapsed.TotalSeconds;
     Console.WriteLine($"built HNSW (m 16, ef_construction 64, maintenance_work_mem 1GB, max_parallel_maintenance_workers {await Scalar(primary, "SHOW max_parallel_maintenance_workers")}) in {build:N1} s = {build / chunks * 1_000_000 / 60:N1} min per million (linear)");
     Console.WriteLine($"sizes: table+toast {await Scalar(primary, "SELECT pg_size_pretty(pg_table_size('scale_hnsw'))")}, HNSW {await Scalar(primary, "SELECT pg_size_pretty(pg_relation_size('scale_hnsw_embedding_hnsw'))")} ({await Scalar(primary, $"SELECT round(pg_relation_size('scale_hnsw_embedding_hnsw')::numeric / {chunks}, 0)")} bytes/chunk), GIN text {await Scalar(primary, "SELECT pg_size_pretty(pg_relation_size('scale_hnsw_search_gin'))")}, vector column {await Scalar(primary, "SELECT round(avg(pg_column_size(embedding)), 0) FROM scale_hnsw")} bytes/row");
@@ -213,6 +219,127 @@ async Task PartitionsAsync(int tenants, int perTenant, int dims, int partitions,
         Report($"{layout}, Hybrid tenant-scoped top-5 while tenant t0 re-ingests 200 chunks per round ({rounds} rounds)", busy);
         await Execute(primary, $"DROP TABLE IF EXISTS {table}, {table}_schema_version CASCADE");
     }
+}
+
+// Float32 (vector) and float16 (halfvec) tables of the same chunks, loaded through UpsertAsync (the bulk path at 10,000 chunks and
+// more); sizes, then the same queries against both, alternating: p50/p95 per regime and recall@5 against an exact float32 scan.
+async Task StorageAsync(int chunks, int dims, int queries)
+{
+    var embedder = new RandomEmbedder(dims);
+    var storages = new[] { PgVectorStorage.Float32, PgVectorStorage.Float16 };
+    string Table(PgVectorStorage s) => s == PgVectorStorage.Float16 ? "scale_float16" : "scale_float32";
+    PgVectorKnowledgeBaseOptions Options(PgVectorStorage s, RetrievalKind kind) =>
+        new() { Table = Table(s), Dimensions = dims, VectorStorage = s, RetrievalKind = kind, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 };
+
+    // 10 % of chunks per segment, independent of the topic (the vector neighbourhood).
+    var documents = Enumerable.Range(0, chunks).Select(i => new KnowledgeDocument($"d{i}", $"Document {i}", $"Body of document {i} about topic {i % 50} with code XR-{i}.")
+    {
+        Metadata = new Dictionary<string, string> { ["segment"] = $"s{(i / 7) % 10}" },
+    }).ToList();
+    var sizes = new Dictionary<PgVectorStorage, (long Total, long Table, long Index)>();
+    foreach (var s in storages)
+    {
+        await Execute(primary, $"DROP TABLE IF EXISTS {Table(s)}, {Table(s)}_schema_version");
+        var loader = new PgVectorKnowledgeBase(primary, embedder, Options(s, RetrievalKind.Hybrid));
+        await loader.MigrateAsync();
+        var watch = Stopwatch.StartNew();
+        await loader.UpsertAsync(documents);
+        var load = watch.Elapsed.TotalSeconds;
+        await Execute(primary, $"VACUUM ANALYZE {Table(s)}");
+        sizes[s] = (long.Parse(await Scalar(primary, $"SELECT pg_total_relation_size('{Table(s)}')"), CultureInfo.InvariantCulture),
+            long.Parse(await Scalar(primary, $"SELECT pg_table_size('{Table(s)}')"), CultureInfo.InvariantCulture),
+            long.Parse(await Scalar(primary, $"SELECT pg_relation_size('{Table(s)}_embedding_hnsw')"), CultureInfo.InvariantCulture));
+        Console.WriteLine(
+            $"{s}: UpsertAsync of {chunks:N0} chunks x {dims}d (index included) in {load:N1} s = {chunks / load:N0} chunks/s; " +
+            $"pg_total_relation_size {sizes[s].Total / 1048576.0:N1} MB (table+toast {sizes[s].Table / 1048576.0:N1} MB, HNSW {sizes[s].Index / 1048576.0:N1} MB = " +
+            $"{sizes[s].Index / (double)chunks:N0} bytes/chunk), embedding {await Scalar(primary, $"SELECT round(avg(pg_column_size(embedding)), 0) FROM {Table(s)}")} bytes/row");
+    }
+
+    Console.WriteLine($"float16/float32 sizes: total {sizes[PgVectorStorage.Float16].Total / (double)sizes[PgVectorStorage.Float32].Total:0.00}, " +
+        $"table {sizes[PgVectorStorage.Float16].Table / (double)sizes[PgVectorStorage.Float32].Table:0.00}, HNSW {sizes[PgVectorStorage.Float16].Index / (double)sizes[PgVectorStorage.Float32].Index:0.00}");
+
+    var regimes = new (string Name, RetrievalKind Kind, string? Segment)[] { ("vector", RetrievalKind.Vector, null), ("vector, segment filter 10%", RetrievalKind.Vector, "s3"), ("hybrid", RetrievalKind.Hybrid, null) };
+    var searchers = storages.ToDictionary(s => s, s => regimes.Select(r => new PgVectorKnowledgeBase(primary, embedder, Options(s, r.Kind))).ToArray());
+    var latencies = storages.ToDictionary(s => s, _ => regimes.Select(_ => new List<double>()).ToArray());
+    var found = storages.ToDictionary(s => s, _ => new int[regimes.Length]);
+    var expected = new int[regimes.Length];
+    for (var q = -5; q < queries; q++)
+    {
+        var text = $"query {q + 5} topic {(q + 5) % 50}";
+        for (var r = 0; r < regimes.Length; r++)
+        {
+            var request = new RetrievalRequest(text) { TopK = 5 };
+            if (regimes[r].Segment is { } segment)
+            {
+                request = request with { Filter = new Dictionary<string, string> { ["segment"] = segment } };
+            }
+
+            var exact = regimes[r].Kind == RetrievalKind.Vector && q >= 0 ? await ExactTop5Async(Table(PgVectorStorage.Float32), embedder.Embed(text), regimes[r].Segment) : null;
+            expected[r] += exact?.Count ?? 0;
+
+            // Alternate which storage goes first, so neither always finds the other's pages freshly cached.
+            foreach (var s in q % 2 == 0 ? storages : Enumerable.Reverse(storages))
+            {
+                var watch = Stopwatch.StartNew();
+                var results = await searchers[s][r].RetrieveAsync(request);
+                if (q < 0)
+                {
+                    continue; // warm-up
+                }
+
+                latencies[s][r].Add(watch.Elapsed.TotalMilliseconds);
+                found[s][r] += exact is null ? 0 : results.Count(c => exact.Contains(c.DocumentId));
+            }
+        }
+    }
+
+    for (var r = 0; r < regimes.Length; r++)
+    {
+        foreach (var s in storages)
+        {
+            var recall = expected[r] == 0 ? "n/a" : (found[s][r] / (double)expected[r]).ToString("0.000", CultureInfo.InvariantCulture);
+            Report($"{s}, {regimes[r].Name} top-5 over {chunks:N0} x {dims}d, recall@5 vs exact float32 {recall}", latencies[s][r]);
+        }
+
+        var p50 = storages.Select(s => latencies[s][r].Order().ElementAt(latencies[s][r].Count / 2)).ToArray();
+        Console.WriteLine($"  {regimes[r].Name}: float16/float32 p50 {p50[1] / p50[0]:0.00}");
+    }
+
+    foreach (var s in storages)
+    {
+        await Execute(primary, $"DROP TABLE IF EXISTS {Table(s)}, {Table(s)}_schema_version");
+    }
+}
+
+// The true top 5 by cosine distance over every (filtered) row of the float32 table: no index, float32 arithmetic.
+async Task<HashSet<string>> ExactTop5Async(string table, float[] query, string? segment)
+{
+    await using var connection = await primary.OpenConnectionAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    await using (var off = new NpgsqlCommand("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off", connection, transaction))
+    {
+        await off.ExecuteNonQueryAsync();
+    }
+
+    var where = segment is null ? string.Empty : "WHERE metadata @> jsonb_build_object('segment', $2::text)";
+    await using var command = new NpgsqlCommand($"SELECT document_id FROM {table} {where} ORDER BY embedding <=> $1 LIMIT 5", connection, transaction);
+    command.Parameters.AddWithValue(new Pgvector.Vector(query));
+    if (segment is not null)
+    {
+        command.Parameters.AddWithValue(segment);
+    }
+
+    var ids = new HashSet<string>();
+    await using (var reader = await command.ExecuteReaderAsync())
+    {
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+    }
+
+    await transaction.CommitAsync();
+    return ids;
 }
 
 IEnumerable<KnowledgeDocument> Documents(int count, string? tenant, string salt = "") => Enumerable.Range(0, count).Select(i =>
