@@ -106,7 +106,7 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
     /// <param name="cancellationToken">Cancels the migration; nothing is applied then.</param>
     /// <returns>The schema version now in place.</returns>
     /// <exception cref="InvalidOperationException">pgvector is not installed on the server, the user may not create it, the server is
-    /// unreachable, or the existing table stores embeddings of other dimensions.</exception>
+    /// unreachable, or the existing table stores embeddings of other dimensions or of the other <see cref="PgVectorKnowledgeBaseOptions.VectorStorage"/>.</exception>
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => _store.Migrator.MigrateAsync(cancellationToken);
 
     /// <inheritdoc />
