@@ -13,6 +13,7 @@ internal static class AskCommand
         var knowledge = new KnowledgeSourceOptions();
         var models = new ModelOptions();
         var embedder = new EmbedderOptions();
+        var thresholds = new AnsweringThresholdOptions();
         var filter = CommonOptions.Filter();
         var topK = CommonOptions.TopK();
         var json = CommonOptions.Json();
@@ -22,6 +23,7 @@ internal static class AskCommand
         knowledge.AddTo(command);
         models.AddTo(command);
         embedder.AddTo(command);
+        thresholds.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var services = new ServiceCollection();
@@ -35,6 +37,7 @@ internal static class AskCommand
             KnowledgeSourceOptions.Register(builder, parse);
             models.Register(builder, parse);
             embedder.Register(builder, parse);
+            thresholds.Register(builder, parse);
 
             if (parse.GetValue(stream) && parse.GetValue(json))
             {

@@ -25,6 +25,7 @@ internal static class EvalCommand
         var knowledge = new KnowledgeSourceOptions();
         var models = new ModelOptions();
         var embedder = new EmbedderOptions();
+        var thresholds = new AnsweringThresholdOptions();
         var filter = CommonOptions.Filter();
         var topK = CommonOptions.TopK();
         var json = CommonOptions.Json();
@@ -41,6 +42,7 @@ internal static class EvalCommand
         knowledge.AddTo(command);
         models.AddTo(command);
         embedder.AddTo(command);
+        thresholds.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(questions)!;
@@ -60,6 +62,7 @@ internal static class EvalCommand
             KnowledgeSourceOptions.Register(builder, parse);
             models.Register(builder, parse);
             embedder.Register(builder, parse);
+            thresholds.Register(builder, parse);
 
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);

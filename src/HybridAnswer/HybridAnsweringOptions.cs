@@ -57,6 +57,9 @@ public sealed class HybridAnsweringOptions
     /// <summary>Gets how chat models are called: timeout, retries, fallback (section <c>HybridAnswering:Generation</c>).</summary>
     public GenerationOptions Generation { get; } = new();
 
+    /// <summary>Gets the support thresholds of the embedded extractive generator, used when no chat model is registered (section <c>HybridAnswering:Extractive</c>).</summary>
+    public ExtractiveGeneratorOptions Extractive { get; } = new();
+
     /// <summary>Gets the prices that <see cref="Answer.CostUsd"/> is computed from (section <c>HybridAnswering:Pricing</c>).</summary>
     public ModelPriceTable Pricing { get; } = new();
 }

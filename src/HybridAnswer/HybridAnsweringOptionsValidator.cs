@@ -13,6 +13,7 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
         OptionsValidation.Annotations(options.Chunking, HybridAnsweringOptions.SectionName + ":Chunking", failures);
         OptionsValidation.Annotations(options.Prompt, HybridAnsweringOptions.SectionName + ":Prompt", failures);
         OptionsValidation.Annotations(options.Generation, HybridAnsweringOptions.SectionName + ":Generation", failures);
+        OptionsValidation.Annotations(options.Extractive, HybridAnsweringOptions.SectionName + ":Extractive", failures);
         OptionsValidation.Annotations(options.Pricing, HybridAnsweringOptions.SectionName + ":Pricing", failures);
         foreach (var (model, price) in options.Pricing.Models)
         {

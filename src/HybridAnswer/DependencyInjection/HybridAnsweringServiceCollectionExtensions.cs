@@ -77,7 +77,10 @@ public static class HybridAnsweringServiceCollectionExtensions
         {
             // The knowledge base's embedder also ranks the sentences quoted, unless it is the lexical hashing one (no gain).
             var embedder = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
-            return new ExtractiveGenerator(embedder: embedder?.GetService<HashingEmbeddingGenerator>() is null ? embedder : null);
+            return new ExtractiveGenerator(
+                options.Extractive.MinQuestionCoverage,
+                embedder?.GetService<HashingEmbeddingGenerator>() is null ? embedder : null,
+                options.Extractive.MinSentenceSimilarity);
         }
 
         return new ChatClientGenerator(

@@ -14,6 +14,9 @@ namespace HybridAnswer.Evaluation;
 /// </summary>
 internal static class RefusalCalibrator
 {
+    private const string SentenceSimilarity = "sentence similarity";
+    private const string QuestionCoverage = "question coverage";
+
     public static async Task<RefusalCalibration> CalibrateAsync(
         IReadOnlyList<EvaluationQuestion> questions, IRetriever retriever, ExtractiveGenerator generator, EvaluationOptions options, CancellationToken cancellationToken)
     {
@@ -44,7 +47,7 @@ internal static class RefusalCalibrator
             MinScoreCurve = scoreCurve,
             SupportThreshold = supportThreshold,
             SupportCurve = supportCurve,
-            SupportKind = generator.UsesEmbeddings ? "sentence similarity" : "question coverage",
+            SupportKind = generator.UsesEmbeddings ? SentenceSimilarity : QuestionCoverage,
         };
     }
 
@@ -96,6 +99,11 @@ internal static class RefusalCalibrator
         Table(text, $"extractive support threshold ({calibration.SupportKind}), questions passing MinScore", calibration.SupportCurve, calibration.SupportThreshold);
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"recommended: MinScore {calibration.MinScore:0.000}, support threshold {calibration.SupportThreshold:0.000} ({calibration.SupportKind})");
+        var (flag, key) = calibration.SupportKind == SentenceSimilarity
+            ? ("--min-similarity", nameof(ExtractiveGeneratorOptions.MinSentenceSimilarity))
+            : ("--min-coverage", nameof(ExtractiveGeneratorOptions.MinQuestionCoverage));
+        text.AppendLine(CultureInfo.InvariantCulture, $"try it: --min-score {calibration.MinScore:0.000} {flag} {calibration.SupportThreshold:0.000}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"configure it: {HybridAnsweringOptions.SectionName}:{nameof(HybridAnsweringOptions.MinScore)} = {calibration.MinScore:0.000}, {HybridAnsweringOptions.SectionName}:Extractive:{key} = {calibration.SupportThreshold:0.000}");
         return text.ToString().TrimEnd();
     }
 

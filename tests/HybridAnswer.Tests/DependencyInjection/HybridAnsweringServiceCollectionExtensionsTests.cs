@@ -53,6 +53,27 @@ public sealed class HybridAnsweringServiceCollectionExtensionsTests
         Assert.Equal(RetrievalKind.Keyword, provider.GetRequiredService<IOptions<InMemoryKnowledgeBaseOptions>>().Value.RetrievalKind);
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("1", false)]
+    public async Task AddHybridAnswering_ExtractiveSection_SetsTheSupportThreshold(string? minCoverage, bool answered)
+    {
+        // "wombat" is not in the source: 3 of the 4 content words are covered, which the default threshold (0.6) accepts.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HybridAnswering:Extractive:MinQuestionCoverage"] = minCoverage,
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddHybridAnswering();
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([TestData.Doc("returns", "You can return items within 30 days of delivery.")]);
+
+        var answer = await provider.GetRequiredService<HybridAnswerer>().AnswerAsync("How many days to return items by wombat?");
+
+        Assert.Equal(answered, answer.Answered);
+        Assert.Equal(answered ? null : NoAnswerReason.InsufficientSupport, answer.NoAnswerReason);
+    }
+
     [Fact]
     public async Task AddHybridAnswering_InvalidOptions_FailValidationNamingTheOption()
     {

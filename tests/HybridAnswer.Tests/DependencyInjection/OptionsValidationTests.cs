@@ -25,4 +25,17 @@ public sealed class OptionsValidationTests
 
         Assert.Equal("HybridAnswering:MaximalMarginalRelevance:Lambda must be between 0 and 1 (was 1.5).", Assert.Single(result.Failures!));
     }
+
+    [Fact]
+    public void ExtractiveGeneratorOptions_OutOfRange_NamesTheConfigurationKey()
+    {
+        var options = new HybridAnsweringOptions();
+        options.Extractive.MinQuestionCoverage = 1.5;
+        options.Extractive.MinSentenceSimilarity = -2;
+
+        var failures = new HybridAnsweringOptionsValidator().Validate(Options.DefaultName, options).Failures ?? [];
+
+        Assert.Contains("HybridAnswering:Extractive:MinQuestionCoverage must be between 0 and 1 (was 1.5).", failures);
+        Assert.Contains("HybridAnswering:Extractive:MinSentenceSimilarity must be between -1 and 1 (was -2).", failures);
+    }
 }
