@@ -175,7 +175,7 @@ internal sealed class PgVectorChunkStore : IChunkStore
             source = await _errors.RunAsync(_readDataSource, "waiting for the read replica", () => _consistency.ChooseAsync(request, cancellationToken)).ConfigureAwait(false);
             return await SearchOnceAsync(source, request, query, kind, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e) when (PgVectorErrors.IsBrokenConnection(e.InnerException) && !cancellationToken.IsCancellationRequested)
+        catch (PgVectorStoreException e) when (PgVectorErrors.IsBrokenConnection(e.InnerException) && !cancellationToken.IsCancellationRequested)
         {
             // A search is a read and safe to repeat: after the pool was reset, one more try on a fresh connection hides the dead
             // connections a restart or failover left in the pool. A replica that is down hands the retry to the primary, so answers
