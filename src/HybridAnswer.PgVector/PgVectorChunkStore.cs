@@ -190,6 +190,21 @@ internal sealed class PgVectorChunkStore : IChunkStore
         }
     }
 
+    /// <summary>Gets whether searches read a replica (a read data source other than the primary).</summary>
+    public bool HasReplica => _consistency.HasReplica;
+
+    /// <summary>Connects to the read data source and reports whether the server it reached is a standby (in recovery).</summary>
+    /// <exception cref="PgVectorStoreException">It could not be reached.</exception>
+    public Task<bool> ReadReplicaInRecoveryAsync(CancellationToken cancellationToken) =>
+        _errors.RunAsync(_readDataSource, "checking the read replica", async () =>
+        {
+            var command = _readDataSource.CreateCommand("SELECT pg_is_in_recovery()");
+            await using (command.ConfigureAwait(false))
+            {
+                return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        });
+
     /// <summary>One search with a query vector the caller already has and a ranking of its choice (benchmarks, tests).</summary>
     public Task<IReadOnlyList<RetrievedChunk>> SearchOnceAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken) =>
         SearchOnceAsync(_readDataSource, request, query, kind, cancellationToken);

@@ -121,6 +121,15 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
         _pipeline.RetrieveAsync(request, cancellationToken);
 
+    /// <summary>Gets the chunk store (the health check inspects the schema and the replica through it).</summary>
+    internal PgVectorChunkStore Store => _store;
+
+    /// <summary>Gets the table, as messages name it.</summary>
+    internal string DisplayName => _schema.DisplayName;
+
+    /// <summary>Gets the options in effect.</summary>
+    internal PgVectorKnowledgeBaseOptions Options => _schema.Options;
+
     /// <summary>Runs the search for a query vector the caller already has (benchmarks, tests): the library's own statement and settings.</summary>
     internal async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken)
     {

@@ -80,6 +80,37 @@ internal sealed class PgVectorMigrator
         }
     }
 
+    /// <summary>
+    /// Checks the schema on the primary without changing anything (the health check): the extension, the table and its dimensions as
+    /// <see cref="EnsureReadyAsync"/> does with AutoMigrate off, and the version recorded, 0 when there is no version table.
+    /// </summary>
+    /// <exception cref="PgVectorStoreException">The server is unreachable, or the extension or the table is missing or does not fit.</exception>
+    public Task<(int Version, string Extension)> InspectAsync(CancellationToken cancellationToken) =>
+        _errors.RunAsync(_dataSource, CheckingSchema, async () =>
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                await CheckSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+                var extension = await ExtensionVersionAsync(connection, cancellationToken).ConfigureAwait(false) ?? string.Empty;
+                var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+                await using (exists.ConfigureAwait(false))
+                {
+                    exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema.VersionTable, NpgsqlDbType = NpgsqlDbType.Text });
+                    if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                    {
+                        return (0, extension);
+                    }
+                }
+
+                var current = new NpgsqlCommand(_schema.CurrentVersionSql, connection);
+                await using (current.ConfigureAwait(false))
+                {
+                    return ((int)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, extension);
+                }
+            }
+        });
+
     private async Task<int> MigrateCoreAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
