@@ -49,7 +49,7 @@ internal static class CliApp
             await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        catch (Exception e) when (e is AnswerGenerationException or InvalidDataException or IOException or InvalidOperationException or HttpRequestException or TimeoutException)
+        catch (Exception e) when (e is AnswerGenerationException or PgVector.PgVectorStoreException or InvalidDataException or IOException or InvalidOperationException or HttpRequestException or TimeoutException)
         {
             await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

@@ -45,7 +45,11 @@ internal sealed class KnowledgeSourceOptions
         },
     };
 
-    /// <summary>Registers the knowledge base the options choose: pgvector when <c>--connection</c> is given, in-memory otherwise.</summary>
+    /// <summary>
+    /// Registers the knowledge base the options choose: pgvector when <c>--connection</c> is given, in-memory otherwise. The commands
+    /// that use it (<c>ask</c>, <c>eval</c>) only read, and a read never does DDL: a database without the schema fails with a message
+    /// that says to run <c>migrate</c> or <c>ingest</c>, instead of getting empty tables and answering "I don't have that information".
+    /// </summary>
     public static void Register(HybridAnsweringBuilder builder, ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -55,6 +59,7 @@ internal sealed class KnowledgeSourceOptions
         {
             builder.UsePgVector(connectionString, options =>
             {
+                options.AutoMigrate = false;
                 if (readConnectionString is not null)
                 {
                     options.ReadConnectionString = readConnectionString;

@@ -175,7 +175,7 @@ internal sealed class PgVectorChunkStore : IChunkStore
             source = await _errors.RunAsync(_readDataSource, "waiting for the read replica", () => _consistency.ChooseAsync(request, cancellationToken)).ConfigureAwait(false);
             return await SearchOnceAsync(source, request, query, kind, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e) when (PgVectorErrors.IsBrokenConnection(e.InnerException) && !cancellationToken.IsCancellationRequested)
+        catch (PgVectorStoreException e) when (PgVectorErrors.IsBrokenConnection(e.InnerException) && !cancellationToken.IsCancellationRequested)
         {
             // A search is a read and safe to repeat: after the pool was reset, one more try on a fresh connection hides the dead
             // connections a restart or failover left in the pool. A replica that is down hands the retry to the primary, so answers
@@ -189,6 +189,21 @@ internal sealed class PgVectorChunkStore : IChunkStore
             return await SearchOnceAsync(fallback, request, query, kind, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Gets whether searches read a replica (a read data source other than the primary).</summary>
+    public bool HasReplica => _consistency.HasReplica;
+
+    /// <summary>Connects to the read data source and reports whether the server it reached is a standby (in recovery).</summary>
+    /// <exception cref="PgVectorStoreException">It could not be reached.</exception>
+    public Task<bool> ReadReplicaInRecoveryAsync(CancellationToken cancellationToken) =>
+        _errors.RunAsync(_readDataSource, "checking the read replica", async () =>
+        {
+            var command = _readDataSource.CreateCommand("SELECT pg_is_in_recovery()");
+            await using (command.ConfigureAwait(false))
+            {
+                return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        });
 
     /// <summary>One search with a query vector the caller already has and a ranking of its choice (benchmarks, tests).</summary>
     public Task<IReadOnlyList<RetrievedChunk>> SearchOnceAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken) =>

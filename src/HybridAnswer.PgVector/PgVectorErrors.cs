@@ -21,6 +21,25 @@ internal sealed class PgVectorErrors(string table, ILogger logger)
         exception is TimeoutException || exception?.InnerException is TimeoutException
         || exception is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } || exception is NpgsqlException { InnerException: TimeoutException };
 
+    /// <summary>
+    /// Whether the failure may go away by itself (see <see cref="PgVectorStoreException.IsTransient"/>): a lost or refused connection,
+    /// a timeout, or a server-reported state that says "not now" rather than "never": resources (class 53), shutdown or start-up
+    /// (57P01–57P03), serialization failures and deadlocks (40001, 40P01; a hot standby cancels a query that conflicts with
+    /// recovery with 40001), a lock not available (55P03). Npgsql's own <see cref="System.Data.Common.DbException.IsTransient"/> adds
+    /// the I/O failures it knows.
+    /// </summary>
+    public static bool IsTransient(Exception? exception) => exception switch
+    {
+        PostgresException e => e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+            or PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled
+            or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+            || e.SqlState.StartsWith("08", StringComparison.Ordinal) || e.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || e.IsTransient,
+        NpgsqlException e => IsTimeout(e) || IsBrokenConnection(e) || e.IsTransient,
+        TimeoutException => true,
+        _ => false,
+    };
+
     public async Task<T> RunAsync<T>(NpgsqlDataSource dataSource, string operation, Func<Task<T>> body)
     {
         try
@@ -29,27 +48,32 @@ internal sealed class PgVectorErrors(string table, ILogger logger)
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            throw new InvalidOperationException($"PostgreSQL error while {operation} on {table}: {e.MessageText}. Run 'hybrid-answer migrate' or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.", e);
+            throw new PgVectorStoreException(
+                $"PostgreSQL error while {operation} on {table}: {e.MessageText}. Run 'hybrid-answer migrate' or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.",
+                e, isTransient: false, operation);
         }
         catch (NpgsqlException e) when (IsTimeout(e))
         {
             // Not retried and the pool is kept: the connection was fine (Npgsql drops that one connection itself if it broke).
-            throw new InvalidOperationException(
+            throw new PgVectorStoreException(
                 $"PostgreSQL timed out while {operation} on {table} (a long lock wait behind another writer, or a slow statement; the command " +
-                $"timeout is {new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).CommandTimeout} s): {e.Message.TrimEnd('.')}", e);
+                $"timeout is {new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).CommandTimeout} s): {e.Message.TrimEnd('.')}",
+                e, isTransient: true, operation);
         }
         catch (NpgsqlException e) when (IsBrokenConnection(e))
         {
             dataSource.Clear();
             PgVectorLog.PoolCleared(logger, table, e);
             var host = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Host;
-            throw new InvalidOperationException(
+            throw new PgVectorStoreException(
                 $"PostgreSQL at '{host}' could not be reached or the connection broke while {operation} on {table} " +
-                $"(server restarted or unreachable?): {e.Message.TrimEnd('.')}. The connection pool was reset; the next call reconnects.", e);
+                $"(server restarted or unreachable?): {e.Message.TrimEnd('.')}. The connection pool was reset; the next call reconnects.",
+                e, isTransient: true, operation);
         }
-        catch (PostgresException e)
+        catch (NpgsqlException e)
         {
-            throw new InvalidOperationException($"PostgreSQL error while {operation} on {table}: {e.SqlState}: {e.MessageText}", e);
+            var state = e is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : e.Message.TrimEnd('.');
+            throw new PgVectorStoreException($"PostgreSQL error while {operation} on {table}: {state}", e, IsTransient(e), operation);
         }
     }
 

@@ -94,6 +94,23 @@ public static class PgVectorHybridAnsweringBuilderExtensions
         });
     }
 
+    /// <summary>
+    /// Creates or upgrades the schema while the host starts (an <c>IHostedLifecycleService</c> that runs before the other hosted
+    /// services, so before ASP.NET Core accepts requests), instead of on first use: the first request does not pay for the
+    /// migration, and a failure (no permission to create the extension or the table, server unreachable, a table of other
+    /// dimensions) stops the start with a <see cref="PgVectorStoreException"/> saying what to do. Idempotent, and safe with several
+    /// instances starting at once (one transaction under an advisory lock). Needs a Generic Host; a bare service provider never
+    /// starts hosted services.
+    /// </summary>
+    /// <param name="builder">The builder, after <c>UsePgVector(...)</c>.</param>
+    /// <returns>The builder.</returns>
+    public static HybridAnsweringBuilder MigratePgVectorOnStartup(this HybridAnsweringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, PgVectorMigrationHostedService>());
+        return builder;
+    }
+
     private static PgVectorKnowledgeBase Create(IServiceProvider services, NpgsqlDataSource write, NpgsqlDataSource? read, IReadOnlyList<NpgsqlDataSource> owned)
     {
         try

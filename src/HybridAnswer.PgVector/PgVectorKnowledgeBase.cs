@@ -12,6 +12,7 @@ namespace HybridAnswer.PgVector;
 /// loads with binary COPY; retrieval filters by parameterised <c>jsonb</c> containment, returns top-K under selective filters
 /// (iterative index scans, an exact scan as fallback) and fuses vector and full-text ranks by reciprocal rank fusion in one statement.
 /// Thread-safe; share one instance. Writes go to the primary data source, retrieval to the read data source when one is given.
+/// Every PostgreSQL failure is a <see cref="PgVectorStoreException"/> (transient or not).
 /// </summary>
 public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDisposable, IDisposable
 {
@@ -105,8 +106,8 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
     /// </summary>
     /// <param name="cancellationToken">Cancels the migration; nothing is applied then.</param>
     /// <returns>The schema version now in place.</returns>
-    /// <exception cref="InvalidOperationException">pgvector is not installed on the server, the user may not create it, the server is
-    /// unreachable, or the existing table stores embeddings of other dimensions or of the other <see cref="PgVectorKnowledgeBaseOptions.VectorStorage"/>.</exception>
+    /// <exception cref="PgVectorStoreException">pgvector is not installed on the server, the user may not create it, the existing table
+    /// stores embeddings of other dimensions or of the other <see cref="PgVectorKnowledgeBaseOptions.VectorStorage"/> (not transient); or the server is unreachable (transient).</exception>
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => _store.Migrator.MigrateAsync(cancellationToken);
 
     /// <inheritdoc />
@@ -127,9 +128,19 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The knowledge base is multi-tenant and the request names no tenant, or a filter key or value contains a NUL character.</exception>
-    /// <exception cref="InvalidOperationException">The query embedding has the wrong dimensions, or PostgreSQL failed (the message says how).</exception>
+    /// <exception cref="InvalidOperationException">The query embedding has the wrong dimensions.</exception>
+    /// <exception cref="PgVectorStoreException">PostgreSQL failed; <see cref="PgVectorStoreException.IsTransient"/> says whether a later try may succeed.</exception>
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
         _pipeline.RetrieveAsync(request, cancellationToken);
+
+    /// <summary>Gets the chunk store (the health check inspects the schema and the replica through it).</summary>
+    internal PgVectorChunkStore Store => _store;
+
+    /// <summary>Gets the table, as messages name it.</summary>
+    internal string DisplayName => _schema.DisplayName;
+
+    /// <summary>Gets the options in effect.</summary>
+    internal PgVectorKnowledgeBaseOptions Options => _schema.Options;
 
     /// <summary>Runs the search for a query vector the caller already has (benchmarks, tests): the library's own statement and settings.</summary>
     internal async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken)

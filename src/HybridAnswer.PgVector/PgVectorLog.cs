@@ -13,4 +13,7 @@ internal static partial class PgVectorLog
 
     [LoggerMessage(2002, LogLevel.Warning, "PostgreSQL connection failure on {Table}; the connection pool was cleared so the next call reconnects.")]
     public static partial void PoolCleared(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(2003, LogLevel.Information, "Schema of {Table} ready at version {Version} (migrated at start-up).")]
+    public static partial void SchemaReadyAtStartup(ILogger logger, string table, int version);
 }

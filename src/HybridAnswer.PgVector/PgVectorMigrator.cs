@@ -10,6 +10,9 @@ namespace HybridAnswer.PgVector;
 /// </summary>
 internal sealed class PgVectorMigrator
 {
+    private const string Migrating = "migrating";
+    private const string CheckingSchema = "checking the schema";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _readDataSource;
     private readonly PgVectorSchema _schema;
@@ -32,7 +35,7 @@ internal sealed class PgVectorMigrator
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
-        var version = await _errors.RunAsync(_dataSource, "migrating", () => MigrateCoreAsync(cancellationToken)).ConfigureAwait(false);
+        var version = await _errors.RunAsync(_dataSource, Migrating, () => MigrateCoreAsync(cancellationToken)).ConfigureAwait(false);
         _ready = true;
         return version;
     }
@@ -54,11 +57,11 @@ internal sealed class PgVectorMigrator
 
             if (_schema.Options.AutoMigrate)
             {
-                await _errors.RunAsync(_dataSource, "migrating", () => MigrateCoreAsync(cancellationToken)).ConfigureAwait(false);
+                await _errors.RunAsync(_dataSource, Migrating, () => MigrateCoreAsync(cancellationToken)).ConfigureAwait(false);
             }
             else
             {
-                await _errors.RunAsync(_dataSource, "checking the schema", async () =>
+                await _errors.RunAsync(_dataSource, CheckingSchema, async () =>
                 {
                     var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                     await using (connection.ConfigureAwait(false))
@@ -75,6 +78,37 @@ internal sealed class PgVectorMigrator
             _readyLock.Release();
         }
     }
+
+    /// <summary>
+    /// Checks the schema on the primary without changing anything (the health check): the extension, the table and its dimensions as
+    /// <see cref="EnsureReadyAsync"/> does with AutoMigrate off, and the version recorded, 0 when there is no version table.
+    /// </summary>
+    /// <exception cref="PgVectorStoreException">The server is unreachable, or the extension or the table is missing or does not fit.</exception>
+    public Task<(int Version, string Extension)> InspectAsync(CancellationToken cancellationToken) =>
+        _errors.RunAsync(_dataSource, CheckingSchema, async () =>
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                await CheckSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+                var extension = await ExtensionVersionAsync(connection, cancellationToken).ConfigureAwait(false) ?? string.Empty;
+                var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+                await using (exists.ConfigureAwait(false))
+                {
+                    exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema.VersionTable, NpgsqlDbType = NpgsqlDbType.Text });
+                    if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                    {
+                        return (0, extension);
+                    }
+                }
+
+                var current = new NpgsqlCommand(_schema.CurrentVersionSql, connection);
+                await using (current.ConfigureAwait(false))
+                {
+                    return ((int)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, extension);
+                }
+            }
+        });
 
     private async Task<int> MigrateCoreAsync(CancellationToken cancellationToken)
     {
@@ -154,22 +188,26 @@ internal sealed class PgVectorMigrator
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.FeatureNotSupported or PostgresErrorCodes.UndefinedFile)
         {
-            throw new InvalidOperationException(
+            throw new PgVectorStoreException(
                 $"The pgvector extension is not installed on the PostgreSQL server ({e.MessageText}). Install pgvector 0.8.0 or later on the server " +
-                "(Debian/Ubuntu: apt install postgresql-<major>-pgvector; others: https://github.com/pgvector/pgvector#installation), then run migrate again.", e);
+                "(Debian/Ubuntu: apt install postgresql-<major>-pgvector; others: https://github.com/pgvector/pgvector#installation), then run migrate again.",
+                e, isTransient: false, Migrating);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            throw new InvalidOperationException(
+            throw new PgVectorStoreException(
                 $"The database user may not create the pgvector extension ({e.MessageText}). Ask a database owner or superuser to run " +
-                $"'CREATE EXTENSION vector;' in database '{connection.Database}', then run migrate again.", e);
+                $"'CREATE EXTENSION vector;' in database '{connection.Database}', then run migrate again.",
+                e, isTransient: false, Migrating);
         }
     }
 
     private async Task CheckSchemaAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var extension = await ExtensionVersionAsync(connection, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The pgvector extension is not installed in database '{connection.Database}': run 'hybrid-answer migrate' or 'CREATE EXTENSION vector;'.");
+            ?? throw new PgVectorStoreException(
+                $"The pgvector extension is not installed in database '{connection.Database}': run 'hybrid-answer migrate' or 'CREATE EXTENSION vector;'.",
+                null, isTransient: false, CheckingSchema, PostgresErrorCodes.UndefinedObject);
         IterativeScan = Version.TryParse(extension.Split('-')[0], out var version) && version >= PgVectorConstants.IterativeScanVersion;
         await CheckEmbeddingTypeAsync(connection, cancellationToken).ConfigureAwait(false);
     }
@@ -185,19 +223,22 @@ internal sealed class PgVectorMigrator
             var type = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             if (type is null)
             {
-                throw new InvalidOperationException($"The table {_schema.DisplayName} does not exist: run 'hybrid-answer migrate' (or the script of --print-sql), or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.");
+                throw new PgVectorStoreException(
+                    $"The table {_schema.DisplayName} does not exist: run 'hybrid-answer migrate' (or the script of --print-sql), or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.",
+                    null, isTransient: false, CheckingSchema, PostgresErrorCodes.UndefinedTable);
             }
 
             var expected = _schema.ColumnType;
             if (type != expected)
             {
                 var otherStorage = !type.StartsWith(_schema.VectorType + "(", StringComparison.Ordinal);
-                throw new InvalidOperationException(
+                throw new PgVectorStoreException(
                     $"The table {_schema.DisplayName} stores {type} embeddings, but this knowledge base is configured for {expected} " +
                     (otherStorage
                         ? $"(the {nameof(PgVectorKnowledgeBaseOptions.VectorStorage)} option is {_schema.Options.VectorStorage}). A table keeps the storage it was created with: " +
                           $"set {nameof(PgVectorKnowledgeBaseOptions.VectorStorage)} to match it, or use another table (or re-ingest into a new one)."
-                        : "(the Dimensions option or the embedding model). Use the embedding model the table was built with, or another table."));
+                        : "(the Dimensions option or the embedding model). Use the embedding model the table was built with, or another table."),
+                    null, isTransient: false, CheckingSchema);
             }
         }
     }

@@ -16,9 +16,10 @@ public sealed class HybridAnswerer
     private readonly IRetriever _retriever;
     private readonly IGenerator _generator;
     private readonly ICustomerContextProvider? _customers;
-    private readonly HybridAnsweringOptions _options;
-    private readonly AnswerComposer _composer;
     private readonly ILogger _logger;
+
+    // The options one call uses, read once at its start: a configuration reload swaps the whole snapshot, never half of it.
+    private volatile Settings _settings;
 
     /// <summary>Initializes a new answerer.</summary>
     /// <param name="retriever">
@@ -42,15 +43,26 @@ public sealed class HybridAnswerer
         _generator = generator;
         _customers = customers;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _options = options.Value;
-        var validation = new HybridAnsweringOptionsValidator().Validate(Options.DefaultName, _options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(HybridAnsweringOptions), validation.Failures);
-        }
-
-        _composer = new AnswerComposer(_options);
+        _settings = Validate(options.Value);
         PromptTokenizer.WarmUp();
+    }
+
+    /// <summary>
+    /// The container's answerer: the options in effect follow <paramref name="options"/>, so a configuration reload changes the
+    /// next call's defaults (docs/configuration.md, "Reloading options", says which settings take effect and which need a restart).
+    /// </summary>
+    internal HybridAnswerer(IRetriever retriever, IGenerator generator, IOptionsMonitor<HybridAnsweringOptions> options, ICustomerContextProvider? customers, ILogger<HybridAnswerer>? logger)
+        : this(retriever, generator, Options.Create(options.CurrentValue), customers, logger)
+    {
+        // The monitor validates before it notifies (the validators registered with AddHybridAnswering): a change arrives valid.
+        // The subscription is not disposed: the monitor and this answerer are singletons of one container and end together.
+        _ = options.OnChange((changed, name) =>
+        {
+            if (name is null || name == Options.DefaultName)
+            {
+                _settings = Validate(changed);
+            }
+        });
     }
 
     /// <summary>Answers a question.</summary>
@@ -64,19 +76,20 @@ public sealed class HybridAnswerer
     public async Task<Answer> AnswerAsync(string question, AnswerOptions? options = null, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var call = AnswerCall.Resolve(question, options, _options);
+        var settings = _settings;
+        var call = AnswerCall.Resolve(question, options, settings.Options);
         using var telemetry = AnswerTelemetry.Start(call, _logger);
         try
         {
             var retrieval = await RetrieveAsync(call, telemetry, cancellationToken).ConfigureAwait(false);
-            if (await PrepareAsync(call, retrieval, telemetry, cancellationToken).ConfigureAwait(false) is not { } request)
+            if (await PrepareAsync(settings, call, retrieval, telemetry, cancellationToken).ConfigureAwait(false) is not { } request)
             {
-                return telemetry.Completed(Refusal(call, retrieval, started));
+                return telemetry.Completed(Refusal(settings, call, retrieval, started));
             }
 
             var generationStarted = Stopwatch.GetTimestamp();
             var generated = await telemetry.TraceGenerationAsync(() => _generator.GenerateAsync(request, cancellationToken)).ConfigureAwait(false);
-            return telemetry.Completed(Compose(call, retrieval, request, GeneratedText.From(generated), generationStarted, started));
+            return telemetry.Completed(Compose(settings, call, retrieval, request, GeneratedText.From(generated), generationStarted, started));
         }
         catch (Exception e)
         {
@@ -98,24 +111,36 @@ public sealed class HybridAnswerer
     public IAsyncEnumerable<AnswerUpdate> AnswerStreamingAsync(string question, AnswerOptions? options = null, CancellationToken cancellationToken = default)
     {
         // Validate eagerly, so bad input fails at the call and not at the first MoveNextAsync.
-        var call = AnswerCall.Resolve(question, options, _options);
-        return StreamAsync(call, cancellationToken);
+        var settings = _settings;
+        var call = AnswerCall.Resolve(question, options, settings.Options);
+        return StreamAsync(settings, call, cancellationToken);
     }
 
-    private async IAsyncEnumerable<AnswerUpdate> StreamAsync(AnswerCall call, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static Settings Validate(HybridAnsweringOptions options)
+    {
+        var validation = new HybridAnsweringOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(HybridAnsweringOptions), validation.Failures);
+        }
+
+        return new Settings(options, new AnswerComposer(options));
+    }
+
+    private async IAsyncEnumerable<AnswerUpdate> StreamAsync(Settings settings, AnswerCall call, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var telemetry = AnswerTelemetry.Start(call, _logger);
         try
         {
             var retrieval = await RetrieveAsync(call, telemetry, cancellationToken).ConfigureAwait(false);
-            var request = await PrepareAsync(call, retrieval, telemetry, cancellationToken).ConfigureAwait(false);
+            var request = await PrepareAsync(settings, call, retrieval, telemetry, cancellationToken).ConfigureAwait(false);
 
             // The prompt's sources, not the raw retrieval: duplicates are dropped when packing, and [n] counts what is left.
             yield return new AnswerUpdate { Sources = request?.Sources ?? retrieval.Sources };
             if (request is null)
             {
-                yield return new AnswerUpdate { Completed = telemetry.Completed(Refusal(call, retrieval, started)) };
+                yield return new AnswerUpdate { Completed = telemetry.Completed(Refusal(settings, call, retrieval, started)) };
                 yield break;
             }
 
@@ -130,7 +155,7 @@ public sealed class HybridAnswerer
                 }
             }
 
-            yield return new AnswerUpdate { Completed = telemetry.Completed(Compose(call, retrieval, request, generated.Build(), generationStarted, started)) };
+            yield return new AnswerUpdate { Completed = telemetry.Completed(Compose(settings, call, retrieval, request, generated.Build(), generationStarted, started)) };
         }
         finally
         {
@@ -150,7 +175,7 @@ public sealed class HybridAnswerer
     /// The request to generate, or <see langword="null"/> to refuse because a grounded mode has no source to ground in:
     /// nothing retrieved (then no customer lookup either), or nothing left after packing the sources into the token budget.
     /// </summary>
-    private async Task<GenerationRequest?> PrepareAsync(AnswerCall call, RetrievedSources retrieval, AnswerTelemetry telemetry, CancellationToken cancellationToken)
+    private async Task<GenerationRequest?> PrepareAsync(Settings settings, AnswerCall call, RetrievedSources retrieval, AnswerTelemetry telemetry, CancellationToken cancellationToken)
     {
         if (call.Retrieves && retrieval.Sources.Count == 0)
         {
@@ -167,22 +192,24 @@ public sealed class HybridAnswerer
             Mode = call.Mode,
             Sources = retrieval.Sources,
             Customer = customer,
-            NoAnswerText = _options.NoAnswerText,
-            MaxAnswerTokens = _options.Prompt.MaxAnswerTokens,
+            NoAnswerText = settings.Options.NoAnswerText,
+            MaxAnswerTokens = settings.Options.Prompt.MaxAnswerTokens,
         };
 
         // The sources are packed here, not in the generator, so that [n] means the same source to every generator and to the citation check.
-        request = request with { Sources = PromptBuilder.Pack(request, _options.Prompt) };
+        request = request with { Sources = PromptBuilder.Pack(request, settings.Options.Prompt) };
         telemetry.Stage = "generation";
         return call.Retrieves && request.Sources.Count == 0 ? null : request;
     }
 
-    private Answer Refusal(AnswerCall call, RetrievedSources retrieval, long started) =>
-        _composer.Refusal(call, NoAnswerReason.NoRelevantSources, retrieval.Sources, Timings(retrieval, TimeSpan.Zero, started));
+    private static Answer Refusal(Settings settings, AnswerCall call, RetrievedSources retrieval, long started) =>
+        settings.Composer.Refusal(call, NoAnswerReason.NoRelevantSources, retrieval.Sources, Timings(retrieval, TimeSpan.Zero, started));
 
-    private Answer Compose(AnswerCall call, RetrievedSources retrieval, GenerationRequest request, GeneratedText generated, long generationStarted, long started) =>
-        _composer.Compose(call, request.Sources, generated, Timings(retrieval, Stopwatch.GetElapsedTime(generationStarted), started));
+    private static Answer Compose(Settings settings, AnswerCall call, RetrievedSources retrieval, GenerationRequest request, GeneratedText generated, long generationStarted, long started) =>
+        settings.Composer.Compose(call, request.Sources, generated, Timings(retrieval, Stopwatch.GetElapsedTime(generationStarted), started));
 
     private static AnswerTimings Timings(RetrievedSources retrieval, TimeSpan generation, long started) =>
         new() { Retrieval = retrieval.Elapsed, Generation = generation, Total = Stopwatch.GetElapsedTime(started) };
+
+    private sealed record Settings(HybridAnsweringOptions Options, AnswerComposer Composer);
 }

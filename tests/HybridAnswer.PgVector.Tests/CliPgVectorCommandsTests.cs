@@ -77,6 +77,42 @@ public sealed class CliPgVectorCommandsTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Ask_DatabaseWithoutSchema_SaysSoAndCreatesNothing()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+
+        var (code, output, error) = await RunAsync("ask", "How much does the KB-450 blender jar hold?", "--connection", dataSource.ConnectionString);
+
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("public.hybridanswer_chunks does not exist: run 'hybrid-answer migrate'", error, StringComparison.Ordinal);
+        await using var tables = dataSource.CreateCommand("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+        Assert.Equal(0L, await tables.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Eval_DatabaseWithoutSchema_SaysSoAndCreatesNothing()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var questions = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(questions, "{\"question\": \"How much does the jar hold?\", \"expectedDocuments\": [\"products/kb-450-blender\"]}\n");
+
+            var (code, _, error) = await RunAsync("eval", "--questions", questions, "--connection", dataSource.ConnectionString);
+
+            Assert.Equal(1, code);
+            Assert.Contains("does not exist: run 'hybrid-answer migrate'", error, StringComparison.Ordinal);
+            await using var tables = dataSource.CreateCommand("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+            Assert.Equal(0L, await tables.ExecuteScalarAsync());
+        }
+        finally
+        {
+            File.Delete(questions);
+        }
+    }
+
+    [Fact]
     public async Task Ingest_WithoutConnection_UsageError()
     {
         var (code, _, error) = await RunAsync("ingest", "--docs", PgVectorHybridAnsweringBuilderExtensionsTests.SamplesDirectory());

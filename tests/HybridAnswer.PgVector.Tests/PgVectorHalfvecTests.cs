@@ -85,14 +85,15 @@ public sealed class PgVectorHalfvecTests(PostgresFixture postgres)
         await first.UpsertAsync([new KnowledgeDocument("kettle", "Kettle", "The kettle boils water.")]);
 
         var migrating = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(16), new() { VectorStorage = configured });
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => migrating.MigrateAsync());
+        var error = await Assert.ThrowsAsync<PgVectorStoreException>(() => migrating.MigrateAsync());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
 
         // Without AutoMigrate the first use checks the same, and a migration that would convert the table (partitions) does not start.
         var checking = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(16), new() { VectorStorage = configured, AutoMigrate = false });
-        Assert.Contains(message, (await Assert.ThrowsAsync<InvalidOperationException>(() => checking.CountAsync())).Message, StringComparison.Ordinal);
+        Assert.Contains(message, (await Assert.ThrowsAsync<PgVectorStoreException>(() => checking.CountAsync())).Message, StringComparison.Ordinal);
         var partitioning = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(16), new() { VectorStorage = configured, TenantPartitions = 2 });
-        Assert.Contains(message, (await Assert.ThrowsAsync<InvalidOperationException>(() => partitioning.MigrateAsync())).Message, StringComparison.Ordinal);
+        Assert.Contains(message, (await Assert.ThrowsAsync<PgVectorStoreException>(() => partitioning.MigrateAsync())).Message, StringComparison.Ordinal);
 
         Assert.Equal("r", await ScalarAsync<string>(dataSource, "SELECT relkind::text FROM pg_class WHERE relname = 'hybridanswer_chunks'"));
         Assert.Equal(1L, await first.CountAsync());

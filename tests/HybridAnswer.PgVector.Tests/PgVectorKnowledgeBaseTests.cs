@@ -75,7 +75,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         await using var dataSource = await postgres.CreateDatabaseAsync();
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(16), new() { AutoMigrate = false });
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => knowledgeBase.UpsertAsync(Manuals));
+        var error = await Assert.ThrowsAsync<PgVectorStoreException>(() => knowledgeBase.UpsertAsync(Manuals));
         Assert.Contains("public.hybridanswer_chunks does not exist", error.Message, StringComparison.Ordinal);
     }
 
@@ -175,7 +175,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         await using var dataSource = await postgres.CreateDatabaseAsync();
         await new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(16)).MigrateAsync();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(32)).MigrateAsync());
+        var error = await Assert.ThrowsAsync<PgVectorStoreException>(() => new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(32)).MigrateAsync());
 
         Assert.Contains("stores vector(16) embeddings, but this knowledge base is configured for vector(32)", error.Message, StringComparison.Ordinal);
     }
@@ -409,7 +409,8 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         await postgres.RestartServerAsync();
 
         // A write is not repeated behind the caller's back: it fails with a message that says what happened, and resets the pool.
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => knowledgeBase.UpsertAsync(Manuals));
+        var error = await Assert.ThrowsAsync<PgVectorStoreException>(() => knowledgeBase.UpsertAsync(Manuals));
+        Assert.True(error.IsTransient);
         Assert.Contains("connection broke", error.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<NpgsqlException>(error.InnerException);
         Assert.Equal(new IngestResult { Added = 0, Updated = 0, Unchanged = 3, Deleted = 0 }, (await knowledgeBase.UpsertAsync(Manuals)).Counts());
@@ -421,7 +422,7 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         await using var dataSource = new NpgsqlDataSourceBuilder("Host=127.0.0.1;Port=1;Username=postgres;Timeout=2").Build();
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing());
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => knowledgeBase.CountAsync());
+        var error = await Assert.ThrowsAsync<PgVectorStoreException>(() => knowledgeBase.CountAsync());
 
         Assert.Contains("PostgreSQL at '127.0.0.1' could not be reached", error.Message, StringComparison.Ordinal);
     }

@@ -29,11 +29,13 @@ public sealed class PgVectorTimeoutTests(PostgresFixture postgres)
         }
 
         var started = Stopwatch.GetTimestamp();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => knowledgeBase.RetrieveAsync(new RetrievalRequest("kettle")));
+        var error = await Assert.ThrowsAsync<PgVectorStoreException>(() => knowledgeBase.RetrieveAsync(new RetrievalRequest("kettle")));
         var elapsed = Stopwatch.GetElapsedTime(started);
         await transaction.RollbackAsync();
 
         Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        Assert.True(error.IsTransient);
+        Assert.Equal("retrieving", error.Operation);
         Assert.DoesNotContain("could not be reached", error.Message, StringComparison.Ordinal);
         Assert.True(elapsed < TimeSpan.FromSeconds(3.9), $"took {elapsed.TotalSeconds:0.0} s: the timed-out search was retried");
 

@@ -107,10 +107,10 @@ public sealed partial class ProductionResilienceTests(PostgresFixture postgres, 
         // The embedding model answers, then the database goes away before the write: the ingest must fail as a whole.
         var stopping = new StoppingEmbedder(TestEmbedder.Hashing(), () => postgres.StopServerAsync());
         var knowledgeBase = KnowledgeBase(dataSource, stopping);
-        InvalidOperationException error;
+        PgVectorStoreException error;
         try
         {
-            error = await Assert.ThrowsAsync<InvalidOperationException>(() => knowledgeBase.UpsertAsync(Enumerable.Range(0, Manuals).Select(m => Manual(m, 2))));
+            error = await Assert.ThrowsAsync<PgVectorStoreException>(() => knowledgeBase.UpsertAsync(Enumerable.Range(0, Manuals).Select(m => Manual(m, 2))));
         }
         finally
         {
@@ -119,6 +119,7 @@ public sealed partial class ProductionResilienceTests(PostgresFixture postgres, 
 
         output.WriteLine($"ingest with the server stopped: {error.Message}");
         Assert.IsAssignableFrom<NpgsqlException>(error.InnerException);
+        Assert.True(error.IsTransient);
         dataSource.Clear();
 
         // Previous version intact: every document, every chunk, revision 1 only.
@@ -174,7 +175,7 @@ public sealed partial class ProductionResilienceTests(PostgresFixture postgres, 
         output.WriteLine($"{errors.Count} asks failed during the restart: {string.Join(" | ", errors.Select(e => e.GetType().Name + ": " + e.Message).Distinct().Take(3))}");
         Assert.All(errors, e =>
         {
-            Assert.IsType<InvalidOperationException>(e);
+            Assert.True(Assert.IsType<PgVectorStoreException>(e).IsTransient);
             Assert.IsAssignableFrom<NpgsqlException>(e.InnerException);
         });
 

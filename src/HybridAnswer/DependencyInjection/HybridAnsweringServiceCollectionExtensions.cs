@@ -52,7 +52,7 @@ public static class HybridAnsweringServiceCollectionExtensions
         services.TryAddSingleton(sp => new HybridAnswerer(
             RetrieverPipeline.Create(sp.GetRequiredService<IRetriever>(), sp.GetServices<RetrieverDecorator>().Select(d => (Func<IRetriever, IRetriever>)(r => d.Decorate(sp, r)))),
             sp.GetRequiredService<IGenerator>(),
-            sp.GetRequiredService<IOptions<HybridAnsweringOptions>>(),
+            sp.GetRequiredService<IOptionsMonitor<HybridAnsweringOptions>>(),
             ScopedCustomerContextProvider.For(sp),
             sp.GetService<ILogger<HybridAnswerer>>()));
         return builder;
@@ -66,6 +66,8 @@ public static class HybridAnsweringServiceCollectionExtensions
         // TryAddEnumerable keys on the implementation type, so calling AddHybridAnswering twice binds once.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TOptions>, ConfigurationSectionSetup<TOptions>>(
             sp => new ConfigurationSectionSetup<TOptions>(sp, section)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<TOptions>, ConfigurationSectionChangeTokenSource<TOptions>>(
+            sp => new ConfigurationSectionChangeTokenSource<TOptions>(sp)));
     }
 
     private static IGenerator CreateGenerator(IServiceProvider services)

@@ -75,6 +75,40 @@ public sealed class HybridAnsweringServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddHybridAnswering_ConfigurationReloaded_NextAnswerUsesTheNewTopKMinScoreAndFilter()
+    {
+        var source = new Dictionary<string, string?> { ["HybridAnswering:TopK"] = "1" };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(source).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddHybridAnswering();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync(
+        [
+            TestData.Doc("returns", "You can return items within 30 days of delivery.", "published"),
+            TestData.Doc("refunds", "Refunds for returned items arrive within 5 days.", "published"),
+            TestData.Doc("draft", "Draft: returned items may be exchanged within 60 days.", "draft"),
+        ]);
+        var answerer = provider.GetRequiredService<HybridAnswerer>();
+        const string question = "How many days do I have to return items?";
+        Assert.Single((await answerer.AnswerAsync(question, new AnswerOptions { MinScore = -1 })).Sources);
+
+        // What an appsettings.json edit does in a running host: the provider's data changes and the configuration reloads.
+        configuration["HybridAnswering:TopK"] = "3";
+        configuration["HybridAnswering:MinScore"] = "-1";
+        configuration["HybridAnswering:DefaultFilter:status"] = "published";
+        configuration.Reload();
+
+        var answer = await answerer.AnswerAsync(question);
+        Assert.Equal(["refunds", "returns"], answer.Sources.Select(s => s.DocumentId).Order(StringComparer.Ordinal));
+        Assert.Same(answerer, provider.GetRequiredService<HybridAnswerer>());
+
+        // An invalid edit is refused by validation (the reload reports it) and the answerer keeps the last valid options.
+        configuration["HybridAnswering:TopK"] = "0";
+        Assert.ThrowsAny<Exception>(configuration.Reload);
+        Assert.Equal(2, (await answerer.AnswerAsync(question)).Sources.Count);
+    }
+
+    [Fact]
     public async Task AddHybridAnswering_InvalidOptions_FailValidationNamingTheOption()
     {
         var services = new ServiceCollection();

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace HybridAnswer.PgVector;
+
+/// <summary>
+/// The health of a PostgreSQL knowledge base, read-only: the primary answers, the <c>vector</c> extension and the table exist with
+/// the configured dimensions, and the schema version is the one this library needs; when searches read a replica, whether it
+/// answers. Only the replica down is <see cref="HealthStatus.Degraded"/>: searches fall back to the primary, answers go on.
+/// </summary>
+internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeBase) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var kb = knowledgeBase();
+        var failure = context.Registration.FailureStatus;
+        var data = new Dictionary<string, object> { ["table"] = kb.DisplayName, ["requiredSchemaVersion"] = kb.SchemaVersion };
+        int version;
+        try
+        {
+            (version, var extension) = await kb.Store.Migrator.InspectAsync(cancellationToken).ConfigureAwait(false);
+            data["schemaVersion"] = version;
+            data["pgvectorVersion"] = extension;
+        }
+        catch (PgVectorStoreException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedObject && kb.Options.AutoMigrate)
+        {
+            // Not a fault yet: the first use creates it. Reporting Unhealthy would keep a readiness probe from ever sending that first use.
+            return new HealthCheckResult(HealthStatus.Degraded, $"{e.Message} It is created on first use (AutoMigrate); migrate at start-up to have it before the first request.", e, data);
+        }
+        catch (PgVectorStoreException e)
+        {
+            data["transient"] = e.IsTransient;
+            return new HealthCheckResult(failure, e.Message, e, data);
+        }
+
+        if (version < kb.SchemaVersion)
+        {
+            var description = string.Create(CultureInfo.InvariantCulture,
+                $"The schema of {kb.DisplayName} is at version {version}; this version of HybridAnswer needs {kb.SchemaVersion}: run 'hybrid-answer migrate'");
+            return kb.Options.AutoMigrate
+                ? new HealthCheckResult(HealthStatus.Degraded, description + " (or let the first use migrate it: AutoMigrate is on).", data: data)
+                : new HealthCheckResult(failure, description + ".", data: data);
+        }
+
+        if (kb.Store.HasReplica)
+        {
+            try
+            {
+                data["readReplicaInRecovery"] = await kb.Store.ReadReplicaInRecoveryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PgVectorStoreException e)
+            {
+                data["readReplica"] = "unreachable";
+                return new HealthCheckResult(HealthStatus.Degraded, $"The read replica is unreachable; searches read the primary meanwhile. {e.Message}", e, data);
+            }
+        }
+
+        return HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"{kb.DisplayName} at schema version {version}."), data);
+    }
+}
