@@ -4,8 +4,11 @@ namespace HybridAnswer;
 
 /// <summary>
 /// Reads a folder of Markdown and text files into <see cref="KnowledgeDocument"/>s. The id of a document is its
-/// path relative to the folder, without extension, with <c>/</c> separators; YAML front matter (flat <c>key: value</c>
-/// lines between <c>---</c> lines) gives the title, and every other key becomes metadata, so <c>status: draft</c> is filterable.
+/// path relative to the folder, without extension, with <c>/</c> separators. YAML front matter (between a first line <c>---</c>
+/// and the next <c>---</c>) gives the title, and every other key becomes filterable metadata: a scalar (text, number, boolean,
+/// as written) goes to <see cref="KnowledgeDocument.Metadata"/>, a list of scalars to <see cref="KnowledgeDocument.MultiValuedMetadata"/>,
+/// a nested map is flattened to <c>parent.child</c> keys, and null or empty values are left out. So <c>status: draft</c> and
+/// <c>tags: [billing, refunds]</c> are filterable (<c>status=draft</c>, <c>tags=billing</c>).
 /// </summary>
 /// <remarks>
 /// The walk is safe on folders it does not control: each real file is read once however many symbolic links lead to it (a
@@ -271,71 +274,34 @@ public static class KnowledgeDocumentLoader
 
     private static ReadOnlySpan<byte> StrictUtf8BomBytes => [0xEF, 0xBB, 0xBF];
 
-    /// <summary>Parses one document's text: front matter, title and body.</summary>
+    /// <summary>Parses one document's text: YAML front matter (see <see cref="KnowledgeDocumentLoader"/>), title and body.</summary>
     /// <param name="id">The document id.</param>
     /// <param name="text">The file text.</param>
     /// <param name="sourceUri">Where it came from.</param>
     /// <param name="tenantId">The tenant, if any.</param>
     /// <returns>The document.</returns>
-    /// <exception cref="InvalidDataException">The front matter is not closed or has a line that is not <c>key: value</c>.</exception>
+    /// <exception cref="InvalidDataException">The front matter is not closed, is not valid YAML, or holds what metadata cannot (an alias, a list of lists, maps nested too deep, a key twice); the message names the file and line.</exception>
     public static KnowledgeDocument Parse(string id, string text, string? sourceUri = null, string? tenantId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(text);
-        var where = sourceUri ?? id;
         var lines = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var bodyStart = 0;
-        if (lines.Length > 0 && lines[0].Trim() == "---")
-        {
-            var end = Array.FindIndex(lines, 1, l => l.Trim() is "---" or "...");
-            if (end < 0)
-            {
-                throw new InvalidDataException($"'{where}': the front matter starting on line 1 is never closed with '---'.");
-            }
-
-            for (var i = 1; i < end; i++)
-            {
-                var line = lines[i];
-                if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#') || char.IsWhiteSpace(line[0]) || line.TrimStart().StartsWith('-'))
-                {
-                    // Blank lines, comments and nested YAML (indented or list items) carry nothing we can filter on.
-                    continue;
-                }
-
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0)
-                {
-                    throw new InvalidDataException($"'{where}' line {i + 1}: front matter lines must be 'key: value', got '{Truncate(line)}'.");
-                }
-
-                var key = line[..colon].Trim();
-                var value = Unquote(line[(colon + 1)..].Trim());
-                if (value.Length > 0)
-                {
-                    metadata[key] = value;
-                }
-            }
-
-            bodyStart = end + 1;
-        }
-
-        var body = string.Join('\n', lines.Skip(bodyStart)).Trim();
-        if (!metadata.Remove("title", out var title) || string.IsNullOrWhiteSpace(title))
-        {
-            title = lines.Skip(bodyStart).FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))?[2..].Trim();
-        }
-
+        var front = FrontMatter.Read(lines, sourceUri ?? id);
+        var body = string.Join('\n', lines.Skip(front.BodyStart)).Trim();
+        var title = string.IsNullOrWhiteSpace(front.Title)
+            ? lines.Skip(front.BodyStart).FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))?[2..].Trim()
+            : front.Title;
         if (string.IsNullOrWhiteSpace(title))
         {
             title = Path.GetFileName(id);
         }
 
-        return new KnowledgeDocument(id, title, body) { Metadata = metadata, SourceUri = sourceUri, TenantId = tenantId };
+        return new KnowledgeDocument(id, title, body)
+        {
+            Metadata = front.Metadata,
+            MultiValuedMetadata = front.MultiValued,
+            SourceUri = sourceUri,
+            TenantId = tenantId,
+        };
     }
-
-    private static string Unquote(string value) =>
-        value.Length >= 2 && ((value[0] == '"' && value[^1] == '"') || (value[0] == '\'' && value[^1] == '\'')) ? value[1..^1] : value;
-
-    private static string Truncate(string line) => line.Length <= 60 ? line : line[..60] + "…";
 }
