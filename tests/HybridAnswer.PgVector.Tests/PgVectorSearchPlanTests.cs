@@ -23,6 +23,9 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
     [InlineData("status", "published", "Broad", 2700)] // 90 %
     [InlineData("segment", "s3", "Iterative", 300)] // 10 %
     [InlineData("tag", "rare", "Exact", 30)] // 1 %, under ExactSearchMaxRows
+    [InlineData("labels", "wide", "Broad", 2700)] // the same shares as values of a list (multi-valued metadata)
+    [InlineData("labels", "l3", "Iterative", 300)]
+    [InlineData("labels", "few", "Exact", 30)]
     public async Task SearchAsync_FilterShare_ChoosesRegimeAndReturnsTopKMatchingRows(string? key, string? value, string regime, int eligible)
     {
         var (dataSource, knowledgeBase) = await CorpusAsync();
@@ -36,14 +39,15 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
 
             var results = await knowledgeBase.SearchAsync(request, query, RetrievalKind.Vector, default);
             Assert.Equal(10, results.Count);
-            Assert.All(results, r => Assert.True(key is null || r.Metadata[key] == value));
+            Assert.All(results, r => Assert.True(key is null || (r.Metadata.GetValueOrDefault(key) ?? r.MultiValuedMetadata[key].Single(v => v == value)) == value));
             if (regime == "Exact")
             {
                 // Ranked exactly: the true top 10 in order, and the graph is not read at all.
-                var exact = Enumerable.Range(0, Rows).Where(i => Metadata(i)[key!] == value)
+                var exact = Enumerable.Range(0, Rows).Where(i => key == "labels" ? Labels(i).Contains(value) : Metadata(i)[key!] == value)
                     .OrderByDescending(i => Dot(query, Vector(i))).Take(10).Select(i => $"doc{i}").ToList();
                 Assert.Equal(exact, results.Select(r => r.DocumentId).ToList());
                 Assert.DoesNotContain(plan, line => line.Contains("embedding_hnsw", StringComparison.Ordinal));
+                Assert.Contains(plan, line => line.Contains("Bitmap Index Scan on plan_chunks_metadata_gin", StringComparison.Ordinal));
             }
             else
             {
@@ -82,6 +86,8 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
         ["tag"] = i % 100 == 7 ? "rare" : "common",
     };
 
+    private static string[] Labels(int i) => [i % 10 != 0 ? "wide" : "narrow", "l" + (i % 10), i % 100 == 7 ? "few" : "many"];
+
     private static float[] Vector(int i) => TestEmbedder.RandomVector(Dimensions, i);
 
     private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
@@ -96,7 +102,7 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
                 var dataSource = await postgres.CreateDatabaseAsync();
                 var byText = Enumerable.Range(0, Rows).ToDictionary(i => $"Document {i}\nBody {i}.", Vector);
                 var knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), Options);
-                await knowledgeBase.UpsertAsync(Enumerable.Range(0, Rows).Select(i => new KnowledgeDocument($"doc{i}", $"Document {i}", $"Body {i}.") { Metadata = Metadata(i) }));
+                await knowledgeBase.UpsertAsync(Enumerable.Range(0, Rows).Select(i => new KnowledgeDocument($"doc{i}", $"Document {i}", $"Body {i}.") { Metadata = Metadata(i), MultiValuedMetadata = new Dictionary<string, IReadOnlyList<string>> { ["labels"] = Labels(i) } }));
                 Corpus.Value = (dataSource, knowledgeBase);
             }
 
