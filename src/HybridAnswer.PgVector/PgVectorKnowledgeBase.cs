@@ -12,7 +12,7 @@ namespace HybridAnswer.PgVector;
 /// (iterative index scans, an exact scan as fallback) and fuses vector and full-text ranks by reciprocal rank fusion in one statement.
 /// Thread-safe; share one instance. Writes go to the primary data source, retrieval to the read data source when one is given.
 /// </summary>
-public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDisposable, IDisposable
+public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IFilterProbe, IAsyncDisposable, IDisposable
 {
     private readonly IReadOnlyList<NpgsqlDataSource> _owned;
     private readonly PgVectorSchema _schema;
@@ -118,6 +118,10 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
     /// <exception cref="InvalidOperationException">The query embedding has the wrong dimensions, or PostgreSQL failed (the message says how).</exception>
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
         _pipeline.RetrieveAsync(request, cancellationToken);
+
+    /// <inheritdoc />
+    Task<bool> IFilterProbe.MatchesAnyAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
+        _pipeline.MatchesAnyAsync(request, cancellationToken);
 
     /// <summary>Runs the search for a query vector the caller already has (benchmarks, tests): the library's own statement and settings.</summary>
     internal async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken)

@@ -171,6 +171,21 @@ internal sealed class PgVectorSearchCommand
         return results;
     }
 
+    /// <summary>
+    /// Whether any row of the tenant matches the filter: one <c>EXISTS</c> through the GIN index, run only after a filtered search
+    /// found nothing (to tell a filter that matches no document from nothing relevant). Not the cached count: that may be a minute old.
+    /// </summary>
+    public async Task<bool> AnyMatchAsync(NpgsqlDataSource dataSource, RetrievalRequest request, CancellationToken cancellationToken)
+    {
+        var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {_schema.Table} c WHERE c.tenant_id = $1 AND c.metadata @@ $2)");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(request.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.FilterPath(request.Filter), NpgsqlDbType = NpgsqlDbType.JsonPath });
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
     /// <summary>EXPLAIN (ANALYZE, BUFFERS) of exactly the statement and settings <see cref="ExecuteAsync"/> runs; the plan's lines, the regime first.</summary>
     public async Task<IReadOnlyList<string>> ExplainAsync(NpgsqlDataSource dataSource, RetrievalRequest request, float[] query, RetrievalKind kind, bool iterativeScan, CancellationToken cancellationToken)
     {

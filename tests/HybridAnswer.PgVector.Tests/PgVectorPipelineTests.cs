@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace HybridAnswer.PgVector.Tests;
 
@@ -95,6 +96,37 @@ public sealed class PgVectorPipelineTests(PostgresFixture postgres)
         Assert.Equal(["list", "single"], results.Select(r => r.DocumentId).Order(StringComparer.Ordinal));
         Assert.Equal(value, results.Single(r => r.DocumentId == "single").Metadata[key]);
         Assert.Equal(["other", value], results.Single(r => r.DocumentId == "list").MultiValuedMetadata[key]);
+    }
+
+    [Theory]
+    [InlineData("status", "publshed", null, "FilterMatchedNothing")] // a typo in the value
+    [InlineData("tags", "biling", null, "FilterMatchedNothing")] // a typo in a list value
+    [InlineData("tags", "billing", 0.99, "NoRelevantSources")] // the filter matches; nothing clears the floor
+    public async Task AnswerAsync_FilterMatchesNoDocument_SaysSoLikeInMemory(string key, string value, double? minScore, string reason)
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(32));
+        await knowledgeBase.UpsertAsync(TaggedDocuments);
+        var answerer = new HybridAnswerer(knowledgeBase, new ExtractiveGenerator(), Options.Create(new HybridAnsweringOptions()));
+
+        var answer = await answerer.AnswerAsync("How long does a refund take?", new AnswerOptions { MinScore = minScore, Filter = new Dictionary<string, string> { [key] = value } });
+
+        Assert.False(answer.Answered);
+        Assert.Equal(Enum.Parse<NoAnswerReason>(reason), answer.NoAnswerReason);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_FilterMatchesOnlyAnotherTenant_FilterMatchedNothing()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(32), new PgVectorKnowledgeBaseOptions { MultiTenant = true });
+        await knowledgeBase.UpsertAsync([.. TaggedDocuments.Select(d => d with { TenantId = "acme" })]);
+        await knowledgeBase.UpsertAsync([TaggedDocuments[1] with { TenantId = "globex" }]);
+        var answerer = new HybridAnswerer(knowledgeBase, new ExtractiveGenerator(), Options.Create(new HybridAnsweringOptions()));
+
+        var answer = await answerer.AnswerAsync("How long does a refund take?", new AnswerOptions { TenantId = "globex", Filter = new Dictionary<string, string> { ["status"] = "published" } });
+
+        Assert.Equal(NoAnswerReason.FilterMatchedNothing, answer.NoAnswerReason);
     }
 
     private static readonly KnowledgeDocument[] TaggedDocuments =

@@ -26,6 +26,17 @@ public sealed class AskCommandTests
     }
 
     [Fact]
+    public async Task Ask_FilterMatchesNoDocument_SaysSoAndNamesTheFilter()
+    {
+        var (exitCode, output, error) = await RunAsync("ask", "How many days do I have to return an item?", "--filter", "status=publshed");
+        var (_, json, _) = await RunAsync("ask", "How many days do I have to return an item?", "--filter", "status=publshed", "--json");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("no document matches the filter status=publshed", output, StringComparison.Ordinal);
+        Assert.Equal("FilterMatchedNothing", JsonDocument.Parse(json).RootElement.GetProperty("noAnswerReason").GetString());
+    }
+
+    [Fact]
     public async Task Ask_Json_HasTheDocumentedShape()
     {
         var (exitCode, output, error) = await RunAsync("ask", "How many days do I have to return an item?", "--json", "--top-k", "3", "--filter", "status=published");
