@@ -160,4 +160,29 @@ public sealed class AskCommandTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("status=published", "refunds")] // the value has a YAML comment after it
+    [InlineData("tags=billing", "refunds")] // an element of a flow list
+    [InlineData("tags=invoices", "invoices")] // an element of a block list
+    public async Task Ask_FrontMatterWrittenByADocsTool_FiltersOnCommentedValuesAndListElements(string filter, string expected)
+    {
+        var dir = Directory.CreateTempSubdirectory("ha-cli-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "refunds.md"), "---\ntitle: Refunds\nstatus: published # reviewed\ntags: [billing, refunds]\n---\nA refund reaches the card within five days.");
+            await File.WriteAllTextAsync(Path.Combine(dir, "invoices.md"), "---\ntitle: Invoices\nstatus: draft\ntags:\n  - invoices\n---\nA refund appears on the next invoice within five days.");
+            var (exitCode, output, error) = await RunAsync("ask", "How long does a refund take?", "--docs", dir, "--filter", filter, "--json");
+
+            Assert.True(exitCode == 0, error);
+            using var json = JsonDocument.Parse(output);
+            Assert.True(json.RootElement.GetProperty("answered").GetBoolean(), output);
+            var cited = json.RootElement.GetProperty("citations").EnumerateArray().Select(c => c.GetProperty("documentId").GetString()).Distinct().ToList();
+            Assert.Equal([expected], cited);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
