@@ -98,7 +98,8 @@ internal sealed partial class FrontMatter
             }
 
             throw new InvalidDataException($"'{_where}' line {line}: the front matter is not valid YAML: {problem}", e);
-        }    }
+        }
+    }
 
     private void ReadMapping(IParser parser, string prefix, int depth)
     {
