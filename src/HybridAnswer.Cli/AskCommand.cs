@@ -63,7 +63,7 @@ internal static class AskCommand
             }
             else
             {
-                await WriteTextAsync(output, answer).ConfigureAwait(false);
+                await WriteTextAsync(output, answer, askOptions.Filter ?? new Dictionary<string, string>()).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
@@ -92,18 +92,18 @@ internal static class AskCommand
                 }
 
                 await output.WriteLineAsync().ConfigureAwait(false);
-                await WriteDetailsAsync(output, answer).ConfigureAwait(false);
+                await WriteDetailsAsync(output, answer, options.Filter ?? new Dictionary<string, string>()).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task WriteTextAsync(TextWriter output, Answer answer)
+    private static async Task WriteTextAsync(TextWriter output, Answer answer, IReadOnlyDictionary<string, string> filter)
     {
         await output.WriteLineAsync(answer.Text).ConfigureAwait(false);
-        await WriteDetailsAsync(output, answer).ConfigureAwait(false);
+        await WriteDetailsAsync(output, answer, filter).ConfigureAwait(false);
     }
 
-    private static async Task WriteDetailsAsync(TextWriter output, Answer answer)
+    private static async Task WriteDetailsAsync(TextWriter output, Answer answer, IReadOnlyDictionary<string, string> filter)
     {
         await output.WriteLineAsync().ConfigureAwait(false);
         if (answer.Citations.Count > 0)
@@ -113,6 +113,12 @@ internal static class AskCommand
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{citation.Index}] {citation.Title} ({citation.DocumentId}, score {citation.Score:0.000})")).ConfigureAwait(false);
             }
+        }
+        else if (answer.NoAnswerReason == NoAnswerReason.FilterMatchedNothing)
+        {
+            // Not "the knowledge base has no answer": most often a typo in a key or a value.
+            var shown = string.Join(" ", filter.Select(f => $"{f.Key}={f.Value}"));
+            await output.WriteLineAsync($"(not answered: no document matches the filter {shown}; check its keys and values)").ConfigureAwait(false);
         }
         else if (!answer.Answered)
         {

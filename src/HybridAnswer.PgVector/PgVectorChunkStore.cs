@@ -205,6 +205,15 @@ internal sealed class PgVectorChunkStore : IChunkStore
             }
         });
 
+    public async Task<bool> AnyMatchAsync(RetrievalRequest request, CancellationToken cancellationToken)
+    {
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+
+        // The same source the search read (replica, or the primary for read-your-writes), so both see the same rows.
+        var source = await _errors.RunAsync(_readDataSource, "waiting for the read replica", () => _consistency.ChooseAsync(request, cancellationToken)).ConfigureAwait(false);
+        return await _errors.RunAsync(source, "checking the filter", () => Search.AnyMatchAsync(source, request, cancellationToken)).ConfigureAwait(false);
+    }
+
     /// <summary>One search with a query vector the caller already has and a ranking of its choice (benchmarks, tests).</summary>
     public Task<IReadOnlyList<RetrievedChunk>> SearchOnceAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken) =>
         SearchOnceAsync(_readDataSource, request, query, kind, cancellationToken);

@@ -9,12 +9,12 @@ namespace HybridAnswer.PgVector;
 /// <summary>
 /// A knowledge base in PostgreSQL with pgvector: one table of chunks with an HNSW index (cosine by default), GIN indexes on
 /// metadata and full text, and a versioned schema. Ingestion skips unchanged documents, replaces changed ones atomically and
-/// loads with binary COPY; retrieval filters by parameterised <c>jsonb</c> containment, returns top-K under selective filters
+/// loads with binary COPY; retrieval filters by one parameterised <c>jsonpath</c> over the <c>jsonb</c> metadata (a list value matches any of its elements), returns top-K under selective filters
 /// (iterative index scans, an exact scan as fallback) and fuses vector and full-text ranks by reciprocal rank fusion in one statement.
 /// Thread-safe; share one instance. Writes go to the primary data source, retrieval to the read data source when one is given.
 /// Every PostgreSQL failure is a <see cref="PgVectorStoreException"/> (transient or not).
 /// </summary>
-public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDisposable, IDisposable
+public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IFilterProbe, IAsyncDisposable, IDisposable
 {
     private readonly IReadOnlyList<NpgsqlDataSource> _owned;
     private readonly PgVectorSchema _schema;
@@ -141,6 +141,10 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
 
     /// <summary>Gets the options in effect.</summary>
     internal PgVectorKnowledgeBaseOptions Options => _schema.Options;
+
+    /// <inheritdoc />
+    Task<bool> IFilterProbe.MatchesAnyAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
+        _pipeline.MatchesAnyAsync(request, cancellationToken);
 
     /// <summary>Runs the search for a query vector the caller already has (benchmarks, tests): the library's own statement and settings.</summary>
     internal async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken)

@@ -64,7 +64,7 @@ internal sealed class PgVectorSearchCommand
             return new SearchPlan(Regime.Unfiltered, -1, 1.0);
         }
 
-        var key = (PgVectorJson.Tenant(request.TenantId), request.Filter.Count > 0 ? PgVectorJson.Serialize(request.Filter) : "{}");
+        var key = (PgVectorJson.Tenant(request.TenantId), PgVectorJson.FilterPath(request.Filter));
         var now = _time.GetTimestamp();
         if (!_estimates.TryGetValue(key, out var estimate) || _time.GetElapsedTime(estimate.Timestamp, now) > EstimateLifetime)
         {
@@ -153,6 +153,7 @@ internal sealed class PgVectorSearchCommand
             var documentId = reader.GetString(0);
             var ordinal = reader.GetInt32(1);
             var tenant = reader.GetString(6);
+            var (metadata, multiValued) = PgVectorJson.DeserializeMetadata(reader.GetString(4));
             results.Add(new RetrievedChunk
             {
                 ChunkId = ChunkIds.Create(documentId, ordinal),
@@ -160,13 +161,29 @@ internal sealed class PgVectorSearchCommand
                 Ordinal = ordinal,
                 Title = reader.GetString(2),
                 Content = reader.GetString(3),
-                Metadata = PgVectorJson.Deserialize(reader.GetString(4)),
+                Metadata = metadata,
+                MultiValuedMetadata = multiValued,
                 SourceUri = reader.IsDBNull(5) ? null : reader.GetString(5),
                 TenantId = tenant.Length == 0 ? null : tenant,
                 Score = reader.GetDouble(7),
             });
         }, cancellationToken).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// Whether any row of the tenant matches the filter: one <c>EXISTS</c> through the GIN index, run only after a filtered search
+    /// found nothing (to tell a filter that matches no document from nothing relevant). Not the cached count: that may be a minute old.
+    /// </summary>
+    public async Task<bool> AnyMatchAsync(NpgsqlDataSource dataSource, RetrievalRequest request, CancellationToken cancellationToken)
+    {
+        var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {_schema.Table} c WHERE c.tenant_id = $1 AND c.metadata @@ $2)");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(request.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.FilterPath(request.Filter), NpgsqlDbType = NpgsqlDbType.JsonPath });
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
     }
 
     /// <summary>EXPLAIN (ANALYZE, BUFFERS) of exactly the statement and settings <see cref="ExecuteAsync"/> runs; the plan's lines, the regime first.</summary>
@@ -199,7 +216,7 @@ internal sealed class PgVectorSearchCommand
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = filter, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = filter, NpgsqlDbType = NpgsqlDbType.JsonPath });
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -216,7 +233,7 @@ internal sealed class PgVectorSearchCommand
     private string CountSql => $"""
         SELECT count(*), (SELECT reltuples::float8 FROM pg_class WHERE oid = '{_schema.Table}'::regclass)
         FROM {_schema.Table} c
-        WHERE c.tenant_id = $1 AND c.metadata @> $2
+        WHERE c.tenant_id = $1 AND c.metadata @@ $2
         """;
 
     private async Task RunAsync(NpgsqlDataSource dataSource, RetrievalRequest request, float[] query, RetrievalKind kind, bool iterativeScan, bool explain, Action<NpgsqlDataReader> read, CancellationToken cancellationToken, List<string>? explainLines = null)
@@ -247,7 +264,7 @@ internal sealed class PgVectorSearchCommand
                         ? new NpgsqlParameter<HalfVector> { TypedValue = PgVectorSchema.ToHalfVector(query), DataTypeName = "halfvec" }
                         : new NpgsqlParameter<Vector> { TypedValue = new Vector(query), DataTypeName = "vector" });
                     search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(request.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
-                    search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hasFilter ? PgVectorJson.Serialize(request.Filter) : "{}", NpgsqlDbType = NpgsqlDbType.Jsonb });
+                    search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.FilterPath(request.Filter), NpgsqlDbType = NpgsqlDbType.JsonPath });
                     search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Query, NpgsqlDbType = NpgsqlDbType.Text });
                     search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Candidates(request, kind, plan), NpgsqlDbType = NpgsqlDbType.Integer });
                     search.Parameters.Add(new NpgsqlParameter<double> { TypedValue = request.MinScore ?? -2.0, NpgsqlDbType = NpgsqlDbType.Double });
@@ -276,7 +293,7 @@ internal sealed class PgVectorSearchCommand
     private readonly record struct Estimate(long Rows, double Share, long Timestamp);
 
     /// <summary>
-    /// Builds the retrieval query. Parameters: $1 query vector, $2 tenant, $3 metadata filter (jsonb), $4 query text,
+    /// Builds the retrieval query. Parameters: $1 query vector, $2 tenant, $3 metadata filter (jsonpath, see <see cref="PgVectorJson.FilterPath"/>), $4 query text,
     /// $5 candidates per ranking, $6 score floor, $7 RRF k, $8 top-K.
     /// </summary>
     /// <remarks>
@@ -290,10 +307,10 @@ internal sealed class PgVectorSearchCommand
     /// </remarks>
     private static string Sql(PgVectorSchema schema, RetrievalKind kind, bool hasFilter, bool exact)
     {
-        var filter = hasFilter ? " AND c.metadata @> $3" : string.Empty;
+        var filter = hasFilter ? " AND c.metadata @@ $3" : string.Empty;
 
         // The same condition, but not indexable: the graph CTE must walk the HNSW order, not a bitmap of the GIN index.
-        var graphFilter = hasFilter ? " AND (c.metadata @> $3) IS TRUE" : string.Empty;
+        var graphFilter = hasFilter ? " AND (c.metadata @@ $3) IS TRUE" : string.Empty;
         var similarity = Similarity("c.embedding");
         var ranked = $"""
             vector_ranked AS (

@@ -146,7 +146,7 @@ internal sealed class PgVectorWriter
             {
                 var document = write.Document;
                 var tenant = PgVectorJson.Tenant(document.TenantId);
-                var metadata = PgVectorJson.Serialize(document.Metadata);
+                var metadata = PgVectorJson.SerializeMetadata(document);
                 foreach (var chunk in write.Chunks)
                 {
                     await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);

@@ -167,9 +167,24 @@ public sealed class HybridAnswerer
     /// Retrieves at most top-K sources, unless the mode does not retrieve. The score floor is not applied here but inside the
     /// pipeline, directly around the store, so that a reranker above it may return scores on its own scale.
     /// </summary>
-    private async Task<RetrievedSources> RetrieveAsync(AnswerCall call, AnswerTelemetry telemetry, CancellationToken cancellationToken) =>
-        !call.Retrieves ? RetrievedSources.Skipped : await telemetry.TraceRetrievalAsync(async () =>
-            (IReadOnlyList<RetrievedChunk>)[.. (await _retriever.RetrieveAsync(call.ToRetrievalRequest(), cancellationToken).ConfigureAwait(false)).Take(call.TopK)]).ConfigureAwait(false);
+    private async Task<RetrievedSources> RetrieveAsync(AnswerCall call, AnswerTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        if (!call.Retrieves)
+        {
+            return RetrievedSources.Skipped;
+        }
+
+        var request = call.ToRetrievalRequest();
+        var retrieval = await telemetry.TraceRetrievalAsync(async () =>
+            (IReadOnlyList<RetrievedChunk>)[.. (await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false)).Take(call.TopK)]).ConfigureAwait(false);
+
+        // Only on the way to a refusal, and only when the store can tell: did the filter itself rule out every document?
+        // A typo in a filter must not read as "the knowledge base has no answer".
+        return retrieval.Sources.Count == 0 && request.Filter.Count > 0 && _retriever is RetrieverPipeline { Store: IFilterProbe probe }
+            && !await probe.MatchesAnyAsync(request, cancellationToken).ConfigureAwait(false)
+            ? retrieval with { FilterMatchedNothing = true }
+            : retrieval;
+    }
 
     /// <summary>
     /// The request to generate, or <see langword="null"/> to refuse because a grounded mode has no source to ground in:
@@ -203,7 +218,7 @@ public sealed class HybridAnswerer
     }
 
     private static Answer Refusal(Settings settings, AnswerCall call, RetrievedSources retrieval, long started) =>
-        settings.Composer.Refusal(call, NoAnswerReason.NoRelevantSources, retrieval.Sources, Timings(retrieval, TimeSpan.Zero, started));
+        settings.Composer.Refusal(call, retrieval.FilterMatchedNothing ? NoAnswerReason.FilterMatchedNothing : NoAnswerReason.NoRelevantSources, retrieval.Sources, Timings(retrieval, TimeSpan.Zero, started));
 
     private static Answer Compose(Settings settings, AnswerCall call, RetrievedSources retrieval, GenerationRequest request, GeneratedText generated, long generationStarted, long started) =>
         settings.Composer.Compose(call, request.Sources, generated, Timings(retrieval, Stopwatch.GetElapsedTime(generationStarted), started));

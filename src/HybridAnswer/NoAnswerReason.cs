@@ -11,4 +11,12 @@ public enum NoAnswerReason
 
     /// <summary>The model was called and answered with the no-answer text.</summary>
     ModelDeclined,
+
+    /// <summary>
+    /// Nothing was retrieved because no document of the tenant matches the metadata filter (<see cref="AnswerOptions.Filter"/> with
+    /// <see cref="HybridAnsweringOptions.DefaultFilter"/>) at all — often a typo in a key or a value, not a gap in the knowledge
+    /// base; no model was called. Reported when the knowledge base can tell (the in-memory and PostgreSQL ones check, only on this
+    /// empty-result path); any other retriever reports <see cref="NoRelevantSources"/>.
+    /// </summary>
+    FilterMatchedNothing,
 }

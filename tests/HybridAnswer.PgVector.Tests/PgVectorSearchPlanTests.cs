@@ -28,6 +28,9 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
     [InlineData("status", "published", "Broad", 2700, PgVectorStorage.Float16)]
     [InlineData("segment", "s3", "Iterative", 300, PgVectorStorage.Float16)]
     [InlineData("tag", "rare", "Exact", 30, PgVectorStorage.Float16)]
+    [InlineData("labels", "wide", "Broad", 2700, PgVectorStorage.Float32)] // the same shares as values of a list (multi-valued metadata)
+    [InlineData("labels", "l3", "Iterative", 300, PgVectorStorage.Float32)]
+    [InlineData("labels", "few", "Exact", 30, PgVectorStorage.Float32)]
     public async Task SearchAsync_FilterShare_ChoosesRegimeAndReturnsTopKMatchingRows(string? key, string? value, string regime, int eligible, PgVectorStorage storage)
     {
         var (dataSource, knowledgeBase) = await CorpusAsync(storage);
@@ -41,14 +44,15 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
 
             var results = await knowledgeBase.SearchAsync(request, query, RetrievalKind.Vector, default);
             Assert.Equal(10, results.Count);
-            Assert.All(results, r => Assert.True(key is null || r.Metadata[key] == value));
+            Assert.All(results, r => Assert.True(key is null || (r.Metadata.GetValueOrDefault(key) ?? r.MultiValuedMetadata[key].Single(v => v == value)) == value));
             if (regime == "Exact")
             {
                 // Ranked exactly: the true top 10 in order (of the stored precision), and the graph is not read at all.
-                var exact = Enumerable.Range(0, Rows).Where(i => Metadata(i)[key!] == value)
+                var exact = Enumerable.Range(0, Rows).Where(i => key == "labels" ? Labels(i).Contains(value) : Metadata(i)[key!] == value)
                     .OrderByDescending(i => Dot(Stored(query, storage), Stored(Vector(i), storage))).Take(10).Select(i => $"doc{i}").ToList();
                 Assert.Equal(exact, results.Select(r => r.DocumentId).ToList());
                 Assert.DoesNotContain(plan, line => line.Contains("embedding_hnsw", StringComparison.Ordinal));
+                Assert.Contains(plan, line => line.Contains("Bitmap Index Scan on plan_chunks_metadata_gin", StringComparison.Ordinal));
             }
             else
             {
@@ -87,6 +91,8 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
         ["tag"] = i % 100 == 7 ? "rare" : "common",
     };
 
+    private static string[] Labels(int i) => [i % 10 != 0 ? "wide" : "narrow", "l" + (i % 10), i % 100 == 7 ? "few" : "many"];
+
     private static float[] Vector(int i) => TestEmbedder.RandomVector(Dimensions, i);
 
     private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
@@ -105,7 +111,7 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
                 var dataSource = await postgres.CreateDatabaseAsync();
                 var byText = Enumerable.Range(0, Rows).ToDictionary(i => $"Document {i}\nBody {i}.", Vector);
                 var knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), Options(storage));
-                await knowledgeBase.UpsertAsync(Enumerable.Range(0, Rows).Select(i => new KnowledgeDocument($"doc{i}", $"Document {i}", $"Body {i}.") { Metadata = Metadata(i) }));
+                await knowledgeBase.UpsertAsync(Enumerable.Range(0, Rows).Select(i => new KnowledgeDocument($"doc{i}", $"Document {i}", $"Body {i}.") { Metadata = Metadata(i), MultiValuedMetadata = new Dictionary<string, IReadOnlyList<string>> { ["labels"] = Labels(i) } }));
                 corpus = (dataSource, knowledgeBase);
                 Corpus.Values[storage] = corpus;
             }

@@ -76,6 +76,13 @@ internal sealed class InMemoryChunkStore : IChunkStore
     public Task<long> CountDocumentsAsync(string? tenantId, CancellationToken cancellationToken) =>
         Task.FromResult((long)_snapshot.Documents.Keys.Count(k => k.TenantId == tenantId));
 
+    public Task<bool> AnyMatchAsync(RetrievalRequest request, CancellationToken cancellationToken)
+    {
+        // The posting lists answer it without reading a vector; null means every row is eligible.
+        var snapshot = _snapshot;
+        return Task.FromResult(snapshot.Chunks.Length > 0 && snapshot.EligibleRows(request.TenantId, request.Filter) is not { Length: 0 });
+    }
+
     public Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[]? queryVector, CancellationToken cancellationToken) =>
         Task.FromResult(Search(request, queryVector));
 

@@ -8,7 +8,7 @@ namespace HybridAnswer.InMemory;
 /// Readers see immutable snapshots swapped in atomically, so a search never observes half an upsert;
 /// writers are serialised. Suited to up to a few hundred thousand chunks, tests and offline use.
 /// </summary>
-public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
+public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever, IFilterProbe
 {
     private readonly InMemoryChunkStore _store;
     private readonly KnowledgePipeline _pipeline;
@@ -50,6 +50,10 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
     /// <inheritdoc />
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
         _pipeline.RetrieveAsync(request, cancellationToken);
+
+    /// <inheritdoc />
+    Task<bool> IFilterProbe.MatchesAnyAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
+        _pipeline.MatchesAnyAsync(request, cancellationToken);
 
     /// <summary>The exact search itself, for callers (benchmarks, tests) that already hold the query vector.</summary>
     internal IReadOnlyList<RetrievedChunk> Search(RetrievalRequest request, float[]? queryVector) => _store.Search(request, queryVector);

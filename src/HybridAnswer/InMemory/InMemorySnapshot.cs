@@ -33,6 +33,15 @@ internal sealed class InMemorySnapshot
             {
                 Add(postings, (key, value), i);
             }
+
+            // A list is a multi-valued field: the row is under each of its values (once, however often a value repeats).
+            foreach (var (key, values) in chunks[i].Document.MultiValuedMetadata)
+            {
+                foreach (var value in values.Distinct(StringComparer.Ordinal))
+                {
+                    Add(postings, (key, value), i);
+                }
+            }
         }
 
         _postings = postings.ToDictionary(p => p.Key, p => p.Value.ToArray());
@@ -186,6 +195,7 @@ internal sealed class InMemorySnapshot
             Content = Chunk.Content,
             Score = score,
             Metadata = Document.Metadata,
+            MultiValuedMetadata = Document.MultiValuedMetadata,
             SourceUri = Document.SourceUri,
             TenantId = Document.TenantId,
             Embedding = Vector,

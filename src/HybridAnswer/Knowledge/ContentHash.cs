@@ -8,6 +8,7 @@ namespace HybridAnswer;
 /// The hash that decides whether a stored document must be re-chunked and re-embedded: everything that is stored, plus the
 /// chunking settings. Each field is written as its UTF-8 length (4 bytes, big-endian) followed by its bytes, so no value can
 /// imitate a separator: metadata <c>{"a=b":"c"}</c> and <c>{"a":"b=c"}</c> hashed alike under the old <c>key=value\0</c> text.
+/// Multi-valued metadata follows the single-valued, and only when there is some (see <see cref="Compute"/>).
 /// </summary>
 /// <remarks>
 /// The result starts with <see cref="Version"/>. A hash stored by an earlier version (plain hex, no prefix) therefore never equals
@@ -39,6 +40,24 @@ internal static class ContentHash
         {
             Field(hash, key);
             Field(hash, value);
+        }
+
+        // Appended only when there are lists, so every document without them keeps the hash it had before lists existed (no
+        // store re-embeds its documents on upgrade). Still unambiguous: the fields above are all length-prefixed, so where they
+        // end is fixed, and a document with lists always has bytes after that point (at least its count of lists).
+        if (document.MultiValuedMetadata.Count > 0)
+        {
+            var lists = document.MultiValuedMetadata.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+            Count(hash, lists.Count);
+            foreach (var (key, values) in lists)
+            {
+                Field(hash, key);
+                Count(hash, values.Count);
+                foreach (var value in values)
+                {
+                    Field(hash, value);
+                }
+            }
         }
 
         return Version + Convert.ToHexStringLower(hash.GetHashAndReset());

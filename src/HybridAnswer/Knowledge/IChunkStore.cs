@@ -42,6 +42,9 @@ internal interface IChunkStore
     /// <summary>Counts one tenant's documents.</summary>
     Task<long> CountDocumentsAsync(string? tenantId, CancellationToken cancellationToken);
 
+    /// <summary>Whether any chunk of the validated request's tenant matches its filter (see <see cref="IFilterProbe"/>); called only after a filtered search found nothing.</summary>
+    Task<bool> AnyMatchAsync(RetrievalRequest request, CancellationToken cancellationToken);
+
     /// <summary>Searches with a validated request and its unit-length query vector (<see langword="null"/> when <see cref="SearchesByVector"/> is false).</summary>
     Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[]? queryVector, CancellationToken cancellationToken);
 }

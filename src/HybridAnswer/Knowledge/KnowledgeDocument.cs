@@ -38,6 +38,13 @@ public sealed record KnowledgeDocument
     /// <summary>Gets metadata that retrieval can filter on by equality (e.g. <c>status</c> = <c>published</c>).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Gets metadata fields that hold several values, such as <c>tags</c>: the filter <c>tags</c> = <c>billing</c> matches a
+    /// document whose <c>tags</c> include <c>billing</c>. A key is either here or in <see cref="Metadata"/>, never in both; values
+    /// keep their order. Empty unless set (YAML lists in front matter land here, see <see cref="KnowledgeDocumentLoader"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> MultiValuedMetadata { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Gets where the document came from (a URL or path), shown in citations.</summary>
     public string? SourceUri { get; init; }
 

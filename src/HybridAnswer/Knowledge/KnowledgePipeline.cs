@@ -147,6 +147,15 @@ internal sealed class KnowledgePipeline
         return await _store.SearchAsync(request, query, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether any chunk of the request's tenant matches its filter (see <see cref="IFilterProbe"/>); validated like a retrieval.</summary>
+    public Task<bool> MatchesAnyAsync(RetrievalRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CheckTenant(request.TenantId, nameof(request));
+        KnowledgeText.CheckRequest(request, nameof(request));
+        return _store.AnyMatchAsync(request, cancellationToken);
+    }
+
     /// <summary>Embeds and normalises a query, checked against the stored dimensions.</summary>
     public async Task<float[]?> EmbedQueryAsync(string query, CancellationToken cancellationToken)
     {

@@ -47,6 +47,28 @@ internal static class KnowledgeText
                 $"Document '{document.Id.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a NUL character or a null metadata key or value, which the knowledge base cannot store.",
                 paramName);
         }
+
+        CheckMultiValued(document, paramName);
+    }
+
+    /// <summary>The same rules for list values as for single values, and one place per key: a filter must mean one thing.</summary>
+    private static void CheckMultiValued(KnowledgeDocument document, string paramName)
+    {
+        foreach (var (key, values) in document.MultiValuedMetadata)
+        {
+            var problem =
+                key is null || HasNul(key) ? "a multi-valued metadata key is null or contains a NUL character"
+                : LoneSurrogateAt(key) is { } keyAt ? $"multi-valued metadata key '{Printable(key)}' has a lone UTF-16 surrogate at index {keyAt}"
+                : values is null ? $"multi-valued metadata key '{Printable(key)}' has a null list"
+                : values.Any(v => v is null || HasNul(v)) ? $"a value of multi-valued metadata key '{Printable(key)}' is null or contains a NUL character"
+                : values.FirstOrDefault(v => LoneSurrogateAt(v) is not null) is { } bad ? $"a value of multi-valued metadata key '{Printable(key)}' has a lone UTF-16 surrogate at index {LoneSurrogateAt(bad)}"
+                : document.Metadata.ContainsKey(key) ? $"key '{Printable(key)}' is in both Metadata and MultiValuedMetadata; a key may have one value or a list, not both"
+                : null;
+            if (problem is not null)
+            {
+                throw new ArgumentException($"Document '{Printable(document.Id)}': {problem}, which the knowledge base cannot store.", paramName);
+            }
+        }
     }
 
     public static void CheckRequest(RetrievalRequest request, string paramName)

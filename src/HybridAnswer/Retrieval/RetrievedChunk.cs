@@ -28,6 +28,9 @@ public sealed record RetrievedChunk
     /// <summary>Gets the document metadata.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Gets the document's multi-valued metadata (see <see cref="KnowledgeDocument.MultiValuedMetadata"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> MultiValuedMetadata { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Gets where the document came from, when known.</summary>
     public string? SourceUri { get; init; }
 

@@ -9,7 +9,14 @@ internal sealed class RetrieverPipeline : IRetriever
 {
     private readonly IRetriever _outer;
 
-    private RetrieverPipeline(IRetriever outer) => _outer = outer;
+    private RetrieverPipeline(IRetriever outer, IRetriever store)
+    {
+        _outer = outer;
+        Store = store;
+    }
+
+    /// <summary>Gets the knowledge base's retriever at the bottom of the pipeline (beneath the floor and every decorator).</summary>
+    public IRetriever Store { get; }
 
     /// <summary>Composes the pipeline around <paramref name="store"/>.</summary>
     /// <param name="store">The knowledge base's retriever.</param>
@@ -18,9 +25,15 @@ internal sealed class RetrieverPipeline : IRetriever
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(decorators);
-        if (store is RetrieverPipeline pipeline)
+        var bottom = store switch
         {
-            store = pipeline._outer;
+            RetrieverPipeline pipeline => pipeline.Store,
+            ScoreFloorRetriever floor => floor.Inner,
+            _ => store,
+        };
+        if (store is RetrieverPipeline composed)
+        {
+            store = composed._outer;
         }
 
         IRetriever current = ScoreFloorRetriever.Around(store);
@@ -29,7 +42,7 @@ internal sealed class RetrieverPipeline : IRetriever
             current = decorate(current) ?? throw new InvalidOperationException("A retriever decorator (UseRetriever) returned null.");
         }
 
-        return new RetrieverPipeline(current);
+        return new RetrieverPipeline(current, bottom);
     }
 
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>

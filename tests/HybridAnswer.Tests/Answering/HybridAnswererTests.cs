@@ -52,6 +52,66 @@ public sealed class HybridAnswererTests
     }
 
     [Theory]
+    [InlineData("status", "publshed")] // a typo in the value
+    [InlineData("staus", "published")] // a typo in the key
+    public async Task AnswerAsync_FilterMatchesNoDocument_FilterMatchedNothingWithoutCallingTheModel(string key, string value)
+    {
+        var chat = ChatClient();
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ChatClientGenerator(chat.Object, "gpt-4o-mini"));
+        var options = new AnswerOptions { Filter = new Dictionary<string, string> { [key] = value } };
+
+        var answer = await answerer.AnswerAsync("How many days do I have to return an item?", options);
+        var streamed = new List<AnswerUpdate>();
+        await foreach (var update in answerer.AnswerStreamingAsync("How many days do I have to return an item?", options))
+        {
+            streamed.Add(update);
+        }
+
+        Assert.False(answer.Answered);
+        Assert.Equal(NoAnswerReason.FilterMatchedNothing, answer.NoAnswerReason);
+        Assert.Equal(NoAnswerReason.FilterMatchedNothing, streamed[^1].Completed!.NoAnswerReason);
+        Assert.Empty(answer.Sources);
+        chat.Verify(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_FilterMatchesDocumentsButNothingRelevant_NoRelevantSources()
+    {
+        var answerer = Answerer(await KnowledgeBaseAsync(), new ChatClientGenerator(ChatClient().Object, "gpt-4o-mini"));
+
+        var answer = await answerer.AnswerAsync("quantum chromodynamics lattice gauge", new AnswerOptions { MinScore = 0.5, Filter = new Dictionary<string, string> { ["status"] = "published" } });
+
+        Assert.Equal(NoAnswerReason.NoRelevantSources, answer.NoAnswerReason);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_FilterMatchesOnlyAnotherTenant_FilterMatchedNothing()
+    {
+        var kb = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator(), options: new InMemoryKnowledgeBaseOptions { MultiTenant = true });
+        await kb.UpsertAsync([TestData.Doc("returns", "You can return most items within 30 days of delivery.", "published", tenant: "acme")]);
+        await kb.UpsertAsync([TestData.Doc("returns", "You can return most items within 30 days of delivery.", "draft", tenant: "globex")]);
+        var answerer = Answerer(kb, new ChatClientGenerator(ChatClient().Object, "gpt-4o-mini"));
+
+        var published = await answerer.AnswerAsync("How many days to return an item?", new AnswerOptions { TenantId = "globex", Filter = new Dictionary<string, string> { ["status"] = "published" } });
+        var draft = await answerer.AnswerAsync("How many days to return an item?", new AnswerOptions { TenantId = "globex", Filter = new Dictionary<string, string> { ["status"] = "draft" } });
+
+        Assert.Equal(NoAnswerReason.FilterMatchedNothing, published.NoAnswerReason);
+        Assert.True(draft.Answered);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_RetrieverThatCannotTell_NoRelevantSources()
+    {
+        var retriever = new Mock<IRetriever>();
+        retriever.Setup(r => r.RetrieveAsync(It.IsAny<RetrievalRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        var answerer = Answerer(retriever.Object, new ChatClientGenerator(ChatClient().Object, "gpt-4o-mini"));
+
+        var answer = await answerer.AnswerAsync("How many days?", new AnswerOptions { Filter = new Dictionary<string, string> { ["status"] = "publshed" } });
+
+        Assert.Equal(NoAnswerReason.NoRelevantSources, answer.NoAnswerReason);
+    }
+
+    [Theory]
     [InlineData(AnswerMode.Rag, "gpt-4o-mini", true)]
     [InlineData(AnswerMode.Hybrid, "ft:gpt-4o-mini:acme::abc123", true)]
     [InlineData(AnswerMode.FineTuned, "ft:gpt-4o-mini:acme::abc123", false)]

@@ -26,6 +26,17 @@ public sealed class AskCommandTests
     }
 
     [Fact]
+    public async Task Ask_FilterMatchesNoDocument_SaysSoAndNamesTheFilter()
+    {
+        var (exitCode, output, error) = await RunAsync("ask", "How many days do I have to return an item?", "--filter", "status=publshed");
+        var (_, json, _) = await RunAsync("ask", "How many days do I have to return an item?", "--filter", "status=publshed", "--json");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("no document matches the filter status=publshed", output, StringComparison.Ordinal);
+        Assert.Equal("FilterMatchedNothing", JsonDocument.Parse(json).RootElement.GetProperty("noAnswerReason").GetString());
+    }
+
+    [Fact]
     public async Task Ask_Json_HasTheDocumentedShape()
     {
         var (exitCode, output, error) = await RunAsync("ask", "How many days do I have to return an item?", "--json", "--top-k", "3", "--filter", "status=published");
@@ -143,6 +154,31 @@ public sealed class AskCommandTests
 
             Assert.NotEqual(0, exitCode);
             Assert.Contains("broken.md", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("status=published", "refunds")] // the value has a YAML comment after it
+    [InlineData("tags=billing", "refunds")] // an element of a flow list
+    [InlineData("tags=invoices", "invoices")] // an element of a block list
+    public async Task Ask_FrontMatterWrittenByADocsTool_FiltersOnCommentedValuesAndListElements(string filter, string expected)
+    {
+        var dir = Directory.CreateTempSubdirectory("ha-cli-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "refunds.md"), "---\ntitle: Refunds\nstatus: published # reviewed\ntags: [billing, refunds]\n---\nA refund reaches the card within five days.");
+            await File.WriteAllTextAsync(Path.Combine(dir, "invoices.md"), "---\ntitle: Invoices\nstatus: draft\ntags:\n  - invoices\n---\nA refund appears on the next invoice within five days.");
+            var (exitCode, output, error) = await RunAsync("ask", "How long does a refund take?", "--docs", dir, "--filter", filter, "--json");
+
+            Assert.True(exitCode == 0, error);
+            using var json = JsonDocument.Parse(output);
+            Assert.True(json.RootElement.GetProperty("answered").GetBoolean(), output);
+            var cited = json.RootElement.GetProperty("citations").EnumerateArray().Select(c => c.GetProperty("documentId").GetString()).Distinct().ToList();
+            Assert.Equal([expected], cited);
         }
         finally
         {

@@ -122,6 +122,47 @@ public sealed class DocumentChunkerTests
     }
 
     [Fact]
+    public void ContentHash_DocumentWithoutLists_SameHashAsBeforeListsExisted()
+    {
+        // Pinned from the release before MultiValuedMetadata: a store filled then must not re-embed its documents now.
+        var chunker = new DocumentChunker(new ChunkingOptions());
+        var doc = new KnowledgeDocument("a", "A", "text") { Metadata = new Dictionary<string, string> { ["status"] = "draft" }, SourceUri = "a.md" };
+
+        Assert.Equal("v2:2ec666ea757d1da292e7b2ac6bbfaafbf7b24aa2076254965be891125f7e90fe", chunker.ContentHash(doc));
+        Assert.Equal(chunker.ContentHash(doc), chunker.ContentHash(doc with { MultiValuedMetadata = new Dictionary<string, IReadOnlyList<string>>() }));
+    }
+
+    [Fact]
+    public void ContentHash_Lists_EveryDifferenceChangesTheHash()
+    {
+        var chunker = new DocumentChunker(new ChunkingOptions());
+        var doc = new KnowledgeDocument("a", "A", "text");
+        string Hash(Dictionary<string, string>? scalars, params (string Key, string[] Values)[] lists) => chunker.ContentHash(doc with
+        {
+            Metadata = scalars ?? [],
+            MultiValuedMetadata = lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Values),
+        });
+
+        string[] hashes =
+        [
+            Hash(null),
+            Hash(null, ("tags", [])),
+            Hash(null, ("tags", ["a", "b"])),
+            Hash(null, ("tags", ["b", "a"])),
+            Hash(null, ("tags", ["ab"])),
+            Hash(null, ("tags", ["a"]), ("b", [])),
+            Hash(null, ("tags", ["a", "b"]), ("x", ["y"])),
+            Hash(null, ("tags", ["a"])),
+            Hash(new() { ["tags"] = "a" }),
+            Hash(new() { ["tags"] = "a" }, ("u", ["v"])),
+            Hash(new() { ["u"] = "v" }, ("tags", ["a"])),
+        ];
+
+        Assert.Equal(hashes.Length, hashes.Distinct().Count());
+        Assert.Equal(Hash(null, ("tags", ["a", "b"]), ("x", ["y"])), Hash(null, ("x", ["y"]), ("tags", ["a", "b"])));
+    }
+
+    [Fact]
     public void Constructor_OverlapTooLarge_Throws()
     {
         var e = Assert.Throws<ArgumentException>(() => new DocumentChunker(new ChunkingOptions { TargetSize = 200, Overlap = 100 }));

@@ -99,4 +99,80 @@ public sealed class KnowledgePipelineTests
         Assert.Equal("kettle", Assert.Single(results).DocumentId);
         Assert.Contains("hybrid_answer.embed", spans);
     }
+
+    [Fact]
+    public async Task RetrieveAsync_FilterOnMultiValuedField_MatchesDocumentsWhoseListHasTheValue()
+    {
+        var knowledgeBase = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator());
+        await knowledgeBase.UpsertAsync(TaggedDocuments);
+
+        var billing = await knowledgeBase.RetrieveAsync(new RetrievalRequest("refund invoice") { TopK = 10, Filter = new Dictionary<string, string> { ["tags"] = "billing" } });
+        var published = await knowledgeBase.RetrieveAsync(new RetrievalRequest("refund invoice") { TopK = 10, Filter = new Dictionary<string, string> { ["tags"] = "billing", ["status"] = "published" } });
+
+        Assert.Equal(["invoices", "refunds"], billing.Select(r => r.DocumentId).Order(StringComparer.Ordinal));
+        Assert.Equal(["refunds"], published.Select(r => r.DocumentId));
+        Assert.Equal(["billing", "refunds"], published[0].MultiValuedMetadata["tags"]);
+        Assert.Equal("published", published[0].Metadata["status"]);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_SameListsAgain_Unchanged_ChangedList_Updated()
+    {
+        var knowledgeBase = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator());
+        await knowledgeBase.UpsertAsync(TaggedDocuments);
+
+        var again = await knowledgeBase.UpsertAsync(TaggedDocuments);
+        var retagged = await knowledgeBase.UpsertAsync([TaggedDocuments[0] with { MultiValuedMetadata = new Dictionary<string, IReadOnlyList<string>> { ["tags"] = ["billing"] } }]);
+
+        Assert.Equal((0, 0, 3), (again.Added, again.Updated, again.Unchanged));
+        Assert.Equal(1, retagged.Updated);
+    }
+
+    [Theory]
+    [InlineData("both")]
+    [InlineData("null list")]
+    [InlineData("null value")]
+    [InlineData("nul in value")]
+    [InlineData("nul in key")]
+    [InlineData("lone surrogate in value")]
+    [InlineData("lone surrogate in key")]
+    public async Task UpsertAsync_BadMultiValuedMetadata_RejectedAndNothingStored(string problem)
+    {
+        var knowledgeBase = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator());
+        IReadOnlyDictionary<string, IReadOnlyList<string>> lists = problem switch
+        {
+            "both" => new Dictionary<string, IReadOnlyList<string>> { ["status"] = ["published"] },
+            "null list" => new Dictionary<string, IReadOnlyList<string>> { ["tags"] = null! },
+            "null value" => new Dictionary<string, IReadOnlyList<string>> { ["tags"] = ["a", null!] },
+            "nul in value" => new Dictionary<string, IReadOnlyList<string>> { ["tags"] = ["a\0b"] },
+            "nul in key" => new Dictionary<string, IReadOnlyList<string>> { ["ta\0gs"] = ["a"] },
+            "lone surrogate in value" => new Dictionary<string, IReadOnlyList<string>> { ["tags"] = ["a\uD800"] },
+            _ => new Dictionary<string, IReadOnlyList<string>> { ["ta\uDC00gs"] = ["a"] },
+        };
+        var document = new KnowledgeDocument("d", "D", "text") { Metadata = new Dictionary<string, string> { ["status"] = "draft" }, MultiValuedMetadata = lists };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => knowledgeBase.UpsertAsync([Kettle, document]));
+
+        Assert.Equal("documents", error.ParamName);
+        Assert.Contains("'d'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, knowledgeBase.ChunkCount);
+    }
+
+    internal static KnowledgeDocument[] TaggedDocuments { get; } =
+    [
+        new("refunds", "Refunds", "Refunds are paid back to the card within five days.")
+        {
+            Metadata = new Dictionary<string, string> { ["status"] = "published" },
+            MultiValuedMetadata = new Dictionary<string, IReadOnlyList<string>> { ["tags"] = ["billing", "refunds"] },
+        },
+        new("invoices", "Invoices", "Every invoice and refund is listed under Billing.")
+        {
+            Metadata = new Dictionary<string, string> { ["status"] = "draft" },
+            MultiValuedMetadata = new Dictionary<string, IReadOnlyList<string>> { ["tags"] = ["billing"] },
+        },
+        new("shipping", "Shipping", "A refund for a lost parcel needs a tracking number.")
+        {
+            Metadata = new Dictionary<string, string> { ["status"] = "published", ["tags"] = "billing-adjacent" },
+        },
+    ];
 }
