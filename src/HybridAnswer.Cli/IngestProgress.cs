@@ -4,8 +4,8 @@ namespace HybridAnswer.Cli;
 
 /// <summary>
 /// Progress of a long ingest on stderr (<c>ingest: 640/2000 documents (5 s)</c>), never on stdout, so text and
-/// <c>--json</c> output stay clean for pipes. Silent for an ingest that finishes within <see cref="DefaultQuietPeriod"/>;
-/// after that at most one line a second, and a last line when the count is complete.
+/// <c>--json</c> output stay clean for pipes. Silent for an ingest that finishes within <see cref="DefaultQuietPeriod"/>
+/// (or in its first batch); after that at most one line a second, and a last line when the count is complete.
 /// </summary>
 internal sealed class IngestProgress
 {
@@ -35,9 +35,11 @@ internal sealed class IngestProgress
     public async Task ReportAsync(int done)
     {
         var elapsed = _time.GetElapsedTime(_started);
+        // The first line only while documents remain (a finished ingest has nothing to reassure about, and the command
+        // reports its result anyway); once lines are printed, the last count closes them.
         var due = _lastPrinted is { } last
             ? done >= _total || elapsed - last >= Interval
-            : elapsed > DefaultQuietPeriod;
+            : elapsed > DefaultQuietPeriod && done < _total;
         if (!due)
         {
             return;

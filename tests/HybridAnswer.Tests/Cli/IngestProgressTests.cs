@@ -25,6 +25,19 @@ public sealed class IngestProgressTests : IDisposable
     }
 
     [Fact]
+    public async Task ReportAsync_SlowButDoneInOneBatch_PrintsNothing()
+    {
+        var clock = new ManualClock();
+        using var error = new StringWriter();
+        var progress = new IngestProgress(error, 2, clock);
+
+        clock.Advance(TimeSpan.FromSeconds(3));
+        await progress.ReportAsync(2);
+
+        Assert.Equal(string.Empty, error.ToString());
+    }
+
+    [Fact]
     public async Task ReportAsync_AfterTheQuietPeriod_PrintsAtMostOnceASecondAndTheLastCount()
     {
         var clock = new ManualClock();
