@@ -2,10 +2,13 @@
 //   event: sources   the retrieved chunks, numbered as the answer's [n] markers cite them   (once, first)
 //   event: delta     a piece of answer text, as the model produces it                       (zero or more)
 //   event: answer    the finished answer: text, citations, refusal reason, usage, cost       (once, last)
-// Enums are written as strings. Offline defaults (hashing embedder, extractive generator): no model, no network.
+// and GET /answer?q=... returns the same finished answer as one JSON object, without streaming.
+// Enums are written as strings ("mode": "Rag", "noAnswerReason": "NoRelevantSources"), not numbers.
+// Offline defaults (hashing embedder, extractive generator): no model, no network.
 //
 //   dotnet run --project examples/StreamingSse -- --urls http://127.0.0.1:5080
 //   curl -N "http://127.0.0.1:5080/ask?q=How+many+days+do+I+have+to+return+an+item%3F"
+//   curl "http://127.0.0.1:5080/answer?q=How+many+days+do+I+have+to+return+an+item%3F"
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
@@ -38,6 +41,19 @@ app.MapGet("/ask", Results<ServerSentEventsResult<object>, BadRequest<string>> (
     }
 });
 
+// The answer as one JSON object. A DTO rather than Answer itself: Answer.Sources carries each chunk's text and embedding.
+app.MapGet("/answer", async Task<Results<Ok<AnswerEvent>, BadRequest<string>>> (string q, HybridAnswerer answerer, CancellationToken cancellationToken) =>
+{
+    try
+    {
+        return TypedResults.Ok(AnswerEvent.From(await answerer.AnswerAsync(q, cancellationToken: cancellationToken)));
+    }
+    catch (ArgumentException e)
+    {
+        return TypedResults.BadRequest(e.Message);
+    }
+});
+
 await app.RunAsync();
 
 static async IAsyncEnumerable<SseItem<object>> ToEvents(IAsyncEnumerable<AnswerUpdate> updates, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -50,9 +66,7 @@ static async IAsyncEnumerable<SseItem<object>> ToEvents(IAsyncEnumerable<AnswerU
         }
         else if (update.Completed is { } answer)
         {
-            yield return new SseItem<object>(
-                new AnswerEvent(answer.Text, answer.Answered, answer.NoAnswerReason, answer.Mode, answer.ModelId, answer.Citations, answer.Usage, answer.CostUsd, answer.Timings.Total.TotalMilliseconds),
-                "answer");
+            yield return new SseItem<object>(AnswerEvent.From(answer), "answer");
         }
         else
         {
@@ -77,4 +91,8 @@ internal sealed record AnswerEvent(
     IReadOnlyList<Citation> Citations,
     TokenUsage? Usage,
     decimal? CostUsd,
-    double TotalMs);
+    double TotalMs)
+{
+    public static AnswerEvent From(Answer answer) =>
+        new(answer.Text, answer.Answered, answer.NoAnswerReason, answer.Mode, answer.ModelId, answer.Citations, answer.Usage, answer.CostUsd, answer.Timings.Total.TotalMilliseconds);
+}

@@ -1,26 +1,18 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace HybridAnswer.Cli;
 
 /// <summary>The JSON shape of an answer printed by <c>ask --json</c>: a stable contract for scripts.</summary>
 internal static class AnswerJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        WriteIndented = true,
-    };
-
-    public static string Serialize(Answer answer) => JsonSerializer.Serialize(ToObject(answer), Options);
+    public static string Serialize(Answer answer) => JsonSerializer.Serialize(ToObject(answer), CliJson.Options);
 
     public static object ToObject(Answer answer) => new
     {
         answer = answer.Text,
         answered = answer.Answered,
-        noAnswerReason = answer.NoAnswerReason?.ToString(),
-        mode = answer.Mode.ToString(),
+        noAnswerReason = answer.NoAnswerReason,
+        mode = answer.Mode,
         model = answer.ModelId,
         usedFallback = answer.UsedFallback,
         invalidCitationMarkers = answer.InvalidCitationMarkers,

@@ -7,13 +7,14 @@ namespace HybridAnswer.Cli;
 /// <summary><c>ask QUESTION</c>: load a knowledge base, answer one question, print the answer, its sources and timings.</summary>
 internal static class AskCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TimeProvider? time = null)
     {
         var question = new Argument<string>("question") { Description = "The question to answer." };
-        var knowledge = new KnowledgeSourceOptions();
+        var knowledge = new KnowledgeSourceOptions(time);
         var models = new ModelOptions();
         var embedder = new EmbedderOptions();
         var thresholds = new AnsweringThresholdOptions();
+        var prices = new PriceOptions();
         var filter = CommonOptions.Filter();
         var topK = CommonOptions.TopK();
         var json = CommonOptions.Json();
@@ -24,6 +25,7 @@ internal static class AskCommand
         models.AddTo(command);
         embedder.AddTo(command);
         thresholds.AddTo(command);
+        prices.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var services = new ServiceCollection();
@@ -38,6 +40,7 @@ internal static class AskCommand
             models.Register(builder, parse);
             embedder.Register(builder, parse);
             thresholds.Register(builder, parse);
+            await prices.RegisterAsync(builder, parse, cancellationToken).ConfigureAwait(false);
 
             if (parse.GetValue(stream) && parse.GetValue(json))
             {
@@ -51,7 +54,8 @@ internal static class AskCommand
             var askOptions = new AnswerOptions { Filter = CommonOptions.ParseFilters(parse.GetValue(filter)) };
             if (parse.GetValue(stream))
             {
-                await StreamAsync(output, answerer, parse.GetValue(question) ?? string.Empty, askOptions, cancellationToken).ConfigureAwait(false);
+                var streamed = await StreamAsync(output, answerer, parse.GetValue(question) ?? string.Empty, askOptions, cancellationToken).ConfigureAwait(false);
+                await WarnAsync(parse, prices.UnknownCostWarning(parse, streamed)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
@@ -66,14 +70,24 @@ internal static class AskCommand
                 await WriteTextAsync(output, answer, askOptions.Filter ?? new Dictionary<string, string>()).ConfigureAwait(false);
             }
 
+            await WarnAsync(parse, prices.UnknownCostWarning(parse, answer)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static async Task StreamAsync(TextWriter output, HybridAnswerer answerer, string question, AnswerOptions options, CancellationToken cancellationToken)
+    private static async Task WarnAsync(ParseResult parse, string? warning)
+    {
+        if (warning is not null)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync(warning).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<Answer> StreamAsync(TextWriter output, HybridAnswerer answerer, string question, AnswerOptions options, CancellationToken cancellationToken)
     {
         var printed = false;
+        Answer? completed = null;
         await foreach (var update in answerer.AnswerStreamingAsync(question, options, cancellationToken).ConfigureAwait(false))
         {
             if (update.Text.Length > 0)
@@ -85,6 +99,7 @@ internal static class AskCommand
 
             if (update.Completed is { } answer)
             {
+                completed = answer;
                 if (!printed)
                 {
                     // Refused before any text streamed (nothing relevant retrieved): print the refusal itself.
@@ -95,6 +110,8 @@ internal static class AskCommand
                 await WriteDetailsAsync(output, answer, options.Filter ?? new Dictionary<string, string>()).ConfigureAwait(false);
             }
         }
+
+        return completed ?? throw new InvalidOperationException("The answer stream ended without its final update.");
     }
 
     private static async Task WriteTextAsync(TextWriter output, Answer answer, IReadOnlyDictionary<string, string> filter)

@@ -6,22 +6,27 @@ namespace HybridAnswer.Cli;
 /// <summary>The <c>hybrid-answer</c> command line, runnable in-process (tests pass their own writers).</summary>
 internal static class CliApp
 {
-    public static RootCommand CreateRootCommand(TextWriter output)
+    /// <param name="output">Where commands print their results (stdout).</param>
+    /// <param name="time">The clock of ingest progress; tests pass one that advances on demand.</param>
+    public static RootCommand CreateRootCommand(TextWriter output, TimeProvider? time = null)
     {
         var root = new RootCommand("hybrid-answer: answer questions from a knowledge base with citations, refusals, cost and latency.");
-        root.Subcommands.Add(AskCommand.Create(output));
+        root.Subcommands.Add(AskCommand.Create(output, time));
         root.Subcommands.Add(FinetuneCommand.Create(output));
         root.Subcommands.Add(CostsCommand.Create(output));
         root.Subcommands.Add(AdviseCommand.Create(output));
-        root.Subcommands.Add(IngestCommand.Create(output));
+        root.Subcommands.Add(IngestCommand.Create(output, time));
         root.Subcommands.Add(MigrateCommand.Create(output));
-        root.Subcommands.Add(EvalCommand.Create(output));
+        root.Subcommands.Add(EvalCommand.Create(output, time));
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, TimeProvider.System, cancellationToken);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken = default)
     {
-        var root = CreateRootCommand(output);
+        var root = CreateRootCommand(output, time);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

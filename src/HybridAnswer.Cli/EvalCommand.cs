@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using HybridAnswer.Evaluation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,16 +12,14 @@ namespace HybridAnswer.Cli;
 /// </summary>
 internal static class EvalCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TimeProvider? time = null)
     {
         var questions = new Option<FileInfo>("--questions")
         {
             Description = "JSON Lines file of questions: {\"question\", \"expectedDocuments\", \"expectedAnswerContains\"} or {\"question\", \"unanswerable\": true}.",
             Required = true,
         };
-        var knowledge = new KnowledgeSourceOptions();
+        var knowledge = new KnowledgeSourceOptions(time);
         var models = new ModelOptions();
         var embedder = new EmbedderOptions();
         var thresholds = new AnsweringThresholdOptions();
@@ -82,13 +79,13 @@ internal static class EvalCommand
                 var generator = provider.GetRequiredService<IGenerator>() as ExtractiveGenerator
                     ?? new ExtractiveGenerator(embedder: provider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>());
                 var calibration = await RefusalCalibrator.CalibrateAsync(set, provider.GetRequiredService<IRetriever>(), generator, options, cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(calibration, JsonOptions) : RefusalCalibrator.Format(calibration)).ConfigureAwait(false);
+                await output.WriteLineAsync(parse.GetValue(json) ? CliJson.Serialize(calibration) : RefusalCalibrator.Format(calibration)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
             var report = await evaluator.EvaluateAsync(set, options, cancellationToken).ConfigureAwait(false);
 
-            var text = parse.GetValue(json) ? JsonSerializer.Serialize(ToJson(report, file.Name, options), JsonOptions) : FormatTable(report, file.Name, options, parse.GetValue(details));
+            var text = parse.GetValue(json) ? CliJson.Serialize(ToJson(report, file.Name, options)) : FormatTable(report, file.Name, options, parse.GetValue(details));
             await output.WriteLineAsync(text).ConfigureAwait(false);
             return ExitCodes.Success;
         });

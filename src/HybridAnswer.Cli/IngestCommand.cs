@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,13 +13,7 @@ namespace HybridAnswer.Cli;
 /// </summary>
 internal static class IngestCommand
 {
-    // Documents per upsert: small enough that progress shows, large enough that embedding batches stay full.
-    private const int DocumentsPerUpsert = 64;
-
-    // An ingest that takes longer than this prints its progress on stderr.
-    private static readonly TimeSpan ProgressAfter = TimeSpan.FromSeconds(2);
-
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TimeProvider? time = null)
     {
         var docs = CommonOptions.Docs("Folder of Markdown/text documents to ingest, read recursively (default: the bundled sample knowledge base).");
         var connection = KnowledgeSourceOptions.Connection("PostgreSQL connection string of the pgvector knowledge base (required).");
@@ -41,7 +34,6 @@ internal static class IngestCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var started = Stopwatch.StartNew();
             var tenantId = parse.GetValue(tenant) is { Length: > 0 } t ? t : null;
             var folder = parse.GetValue(docs)!;
             if (!folder.Exists)
@@ -91,17 +83,7 @@ internal static class IngestCommand
                 return exit;
             }
 
-            var result = IngestResult.Empty;
-            var done = 0;
-            foreach (var batch in documents.Chunk(DocumentsPerUpsert))
-            {
-                result = result.Add(await knowledgeBase.UpsertAsync(batch, cancellationToken).ConfigureAwait(false));
-                done += batch.Length;
-                if (started.Elapsed > ProgressAfter && done < documents.Count)
-                {
-                    await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ingest: {done}/{documents.Count} documents ({started.Elapsed.TotalSeconds:0} s)")).ConfigureAwait(false);
-                }
-            }
+            var result = await IngestProgress.UpsertAsync(knowledgeBase, documents, error, time, cancellationToken).ConfigureAwait(false);
 
             if (gone.Count > 0)
             {

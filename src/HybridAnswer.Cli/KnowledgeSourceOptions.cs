@@ -7,7 +7,7 @@ namespace HybridAnswer.Cli;
 /// Where a command's knowledge comes from: a PostgreSQL + pgvector knowledge base (<c>--connection</c>, filled by <c>ingest</c>),
 /// or else a folder loaded into the in-memory knowledge base (<c>--docs</c>).
 /// </summary>
-internal sealed class KnowledgeSourceOptions
+internal sealed class KnowledgeSourceOptions(TimeProvider? time = null)
 {
     public const string ConnectionOptionName = "--connection";
 
@@ -81,7 +81,9 @@ internal sealed class KnowledgeSourceOptions
         }
 
         var documents = await CommonOptions.LoadDocumentsAsync(parse.GetValue(_docs)!, cancellationToken).ConfigureAwait(false);
-        await services.GetRequiredService<IKnowledgeBase>().UpsertAsync(documents, cancellationToken).ConfigureAwait(false);
+
+        // A big folder with a semantic embedder takes a while: progress on stderr, stdout keeps only the answer.
+        await IngestProgress.UpsertAsync(services.GetRequiredService<IKnowledgeBase>(), documents, parse.InvocationConfiguration.Error, time, cancellationToken).ConfigureAwait(false);
     }
 
     private static string? ReadConnectionString(ParseResult parse) =>

@@ -53,6 +53,35 @@ public sealed partial class HybridAnswerPackageTests(LocalFeedFixture feed, ITes
     }
 
     [Fact]
+    public async Task TracedHostApp_ScopeValidationOwnTracedClientScopedCustomerStreaming_OneChatSpanPerModelCall()
+    {
+        var host = CreateHost("traced-host", "TracedHostApp", "Program.cs");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "HostApp", "EchoChatClient.cs"), Path.Combine(host, "EchoChatClient.cs"));
+        var run = (await ProcessRunner.RunAsync("dotnet", ["run", "--project", Path.Combine(host, "TracedHostApp.csproj")], host, RunTimeout)).AssertSucceeded();
+        log.WriteLine($"restore + build + run of the traced host app: {run.Elapsed.TotalSeconds:0.0} s");
+        log.WriteLine(run.StandardOutput);
+        var output = run.StandardOutput.ReplaceLineEndings("\n");
+
+        // ValidateScopes + ValidateOnBuild and the start-up validation all passed with a scoped customer provider registered.
+        Assert.Contains("container=validated\n", output, StringComparison.Ordinal);
+        Assert.Contains("answer answered=True model=host-base-model citations=1 cited=returns\n", output, StringComparison.Ordinal);
+
+        // Streaming: the sources first, numbered as the completed answer cites them; the deltas add up to its text.
+        var stream = Line(output, "stream ");
+        Assert.Matches(@"first-update-sources=[1-9]\d*", stream);
+        Assert.Matches(@"deltas=[1-9]\d*", stream);
+        Assert.Contains("text-matches=True answered=True cites-streamed-source=True", stream, StringComparison.Ordinal);
+
+        // The scoped provider was resolved in a scope per call (its scoped dependency disposed each time) and its facts reached the prompt.
+        Assert.Equal("customers asked=c-1,c-2 directories-disposed=2 in-prompt=2", Line(output, "customers "));
+
+        // The host's client already traces: one chat span per model call, the host's, and no gen_ai.usage.* on the library's spans.
+        var telemetry = Line(output, "telemetry ");
+        Assert.Contains("model-calls=2 chat-spans=2 chat-sources=Host.Chat usage-tags-outside-chat=0", telemetry, StringComparison.Ordinal);
+        Assert.Matches(@"hybrid-answer-spans=[1-9]\d*", telemetry);
+    }
+
+    [Fact]
     public async Task PgVectorHostApp_PackageReference_GetsUsePgVector()
     {
         var host = CreateHost("pg-host", "PgVectorHostApp", "Program.cs");
@@ -83,10 +112,14 @@ public sealed partial class HybridAnswerPackageTests(LocalFeedFixture feed, ITes
 
         File.WriteAllText(Path.Combine(host, template + ".csproj"), File.ReadAllText(Path.Combine(templates, template, template + ".csproj"))
             .Replace("{{HybridAnswerVersion}}", feed.Version, StringComparison.Ordinal)
-            .Replace("{{DependencyInjectionVersion}}", RepositoryLayout.PackageVersion("Microsoft.Extensions.DependencyInjection"), StringComparison.Ordinal));
+            .Replace("{{DependencyInjectionVersion}}", RepositoryLayout.PackageVersion("Microsoft.Extensions.DependencyInjection"), StringComparison.Ordinal)
+            .Replace("{{MicrosoftExtensionsAIVersion}}", RepositoryLayout.PackageVersion("Microsoft.Extensions.AI"), StringComparison.Ordinal));
         feed.WriteNuGetConfig(host);
         return host;
     }
+
+    private static string Line(string output, string prefix) =>
+        output.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException($"no line starting '{prefix}' in:\n{output}");
 
     [GeneratedRegex(@"^mode=(?<mode>\w+) model=(?<model>\S*) answered=(?<answered>\w+) citations=(?<citations>\d+) cited=(?<cited>\S*) text=(?<text>.*?)\r?$", RegexOptions.Multiline)]
     private static partial Regex AnswerLine();

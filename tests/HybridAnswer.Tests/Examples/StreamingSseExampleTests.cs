@@ -79,6 +79,35 @@ public sealed class StreamingSseExampleTests
     }
 
     [Fact]
+    public async Task Answer_AnswerAndRefusal_JsonWithEnumsAsNames()
+    {
+        var port = FreePort();
+        using var example = StartExample(port);
+        try
+        {
+            await WaitUntilListeningAsync(example);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = StreamTimeout };
+
+            var answered = await http.GetStringAsync("/answer?q=" + Uri.EscapeDataString("How many days do I have to return an item?"));
+            var refused = await http.GetStringAsync("/answer?q=" + Uri.EscapeDataString("Which volcano erupted on Jupiter's moon Io in 1979?"));
+
+            // The text a browser receives: names, not the enums' numbers.
+            Assert.Contains("\"answered\":true", answered, StringComparison.Ordinal);
+            Assert.Contains("\"mode\":\"Rag\"", answered, StringComparison.Ordinal);
+            Assert.Contains("\"noAnswerReason\":null", answered, StringComparison.Ordinal);
+            Assert.Contains("\"answered\":false", refused, StringComparison.Ordinal);
+            Assert.Contains("\"mode\":\"Rag\"", refused, StringComparison.Ordinal);
+            var reason = System.Text.RegularExpressions.Regex.Match(refused, "\"noAnswerReason\":\"(?<name>[A-Za-z]+)\"");
+            Assert.True(reason.Success, refused);
+            Assert.True(Enum.TryParse<NoAnswerReason>(reason.Groups["name"].Value, out _), refused);
+        }
+        finally
+        {
+            Stop(example);
+        }
+    }
+
+    [Fact]
     public async Task Ask_EmptyQuestion_IsABadRequestNotAStream()
     {
         var port = FreePort();
