@@ -107,7 +107,8 @@ internal sealed class InMemoryChunkStore : IChunkStore
             var scores = snapshot.Bm25.Score(TextAnalyzer.Terms(request.Query));
             keyword = [.. scores
                 .Where(s => eligible is null || Array.BinarySearch(eligible, s.Key) >= 0)
-                .Where(s => query is null ? KeywordScore(s.Value) >= minScore : snapshot.Cosine(s.Key, query) >= minScore)
+                // Without a floor no keyword match needs its dot product (a few percent of the rows for a six-word query).
+                .Where(s => double.IsNegativeInfinity(minScore) || (query is null ? KeywordScore(s.Value) >= minScore : snapshot.Cosine(s.Key, query) >= minScore))
                 .OrderByDescending(s => s.Value).ThenBy(s => s.Key)
                 .Take(candidates)
                 .Select(s => (s.Key, s.Value))];

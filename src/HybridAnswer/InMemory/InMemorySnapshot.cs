@@ -89,7 +89,17 @@ internal sealed class InMemorySnapshot
                 return [];
             }
 
-            lists.Add(rows);
+            // A condition every row meets (the tenant of a single-tenant store) narrows nothing: intersecting with it would
+            // copy the other list on every query.
+            if (rows.Length < Chunks.Length)
+            {
+                lists.Add(rows);
+            }
+        }
+
+        if (lists.Count == 0)
+        {
+            return null;
         }
 
         lists.Sort((a, b) => a.Length.CompareTo(b.Length));
@@ -108,7 +118,9 @@ internal sealed class InMemorySnapshot
         // A bounded min-heap keeps the k best; only eligible rows are read, so a selective filter costs less than none
         // and still yields k results whenever k chunks match it. The heap's worst score is kept in a local: the common
         // case (a row that does not make the top k) is one dot product and one compare, so the loop runs at memory bandwidth.
-        var heap = new PriorityQueue<int, float>(k + 1);
+        // Ties rank by row (insertion order): rows are scanned ascending, so a later row with the worst score already kept
+        // never enters, and the heap orders equal scores by row, so the result is the same as a stable sort by score.
+        var heap = new PriorityQueue<int, (float Score, int Row)>(k + 1, WorstFirst.Instance);
         var matrix = _matrix.AsSpan();
         var d = Dimensions;
         var floor = (float)Math.Max(minScore, float.MinValue);
@@ -125,27 +137,33 @@ internal sealed class InMemorySnapshot
 
             if (heap.Count < k)
             {
-                heap.Enqueue(i, score);
+                heap.Enqueue(i, (score, i));
                 if (heap.Count == k)
                 {
-                    heap.TryPeek(out _, out threshold);
+                    threshold = Worst(heap);
                 }
             }
             else
             {
-                heap.DequeueEnqueue(i, score);
-                heap.TryPeek(out _, out threshold);
+                heap.DequeueEnqueue(i, (score, i));
+                threshold = Worst(heap);
             }
         }
 
         var result = new List<(int, double)>(heap.Count);
-        while (heap.TryDequeue(out var chunk, out var score))
+        while (heap.TryDequeue(out var chunk, out var entry))
         {
-            result.Add((chunk, score));
+            result.Add((chunk, entry.Score));
         }
 
         result.Reverse();
         return result;
+    }
+
+    private static float Worst(PriorityQueue<int, (float Score, int Row)> heap)
+    {
+        heap.TryPeek(out _, out var worst);
+        return worst.Score;
     }
 
     private static void Add(Dictionary<(string, string), List<int>> postings, (string, string) key, int row)
@@ -181,6 +199,18 @@ internal sealed class InMemorySnapshot
         }
 
         return [.. result];
+    }
+
+    /// <summary>Orders heap entries worst first: the lower score, and of equal scores the later row.</summary>
+    private sealed class WorstFirst : IComparer<(float Score, int Row)>
+    {
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare((float Score, int Row) x, (float Score, int Row) y)
+        {
+            var byScore = x.Score.CompareTo(y.Score);
+            return byScore != 0 ? byScore : y.Row.CompareTo(x.Row);
+        }
     }
 
     /// <summary>One stored chunk with what search needs of it.</summary>

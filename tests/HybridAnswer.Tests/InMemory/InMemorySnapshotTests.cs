@@ -38,6 +38,60 @@ public sealed class InMemorySnapshotTests
         Assert.Equal(expected, results.Select(r => r.DocumentId).ToList());
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(2, 5)]
+    [InlineData(3, 40)]
+    [InlineData(4, 2000)]
+    public void TopByCosine_RandomDataWithTies_EqualsBruteForceFilterAndStableSort(int seed, int k)
+    {
+        // Vectors drawn from a few values per coordinate, and many exact duplicates, so equal scores are common: ties rank
+        // by row. k = 2,000 exceeds every eligible set, so each must come back whole.
+        var random = new Random(seed);
+        var prototypes = Enumerable.Range(0, 50).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)random.Next(-2, 3)).ToArray()).ToArray();
+        var chunks = Enumerable.Range(0, 1000).Select(i =>
+        {
+            var metadata = new Dictionary<string, string>
+            {
+                ["status"] = random.Next(10) != 0 ? "published" : "draft",
+                ["segment"] = "s" + random.Next(10).ToString(CultureInfo.InvariantCulture),
+                ["tag"] = random.Next(100) == 0 ? "rare" : "common",
+            };
+            var document = new KnowledgeDocument(Id(i), Id(i), "c") { Metadata = metadata };
+            var vector = prototypes[random.Next(prototypes.Length)];
+            return new InMemorySnapshot.StoredChunk(new DocumentKey(null, Id(i)), document, "h", new DocumentChunk(Id(i), 0, "c"), new Dictionary<string, int>(), vector);
+        }).ToArray();
+        var snapshot = InMemorySnapshot.Create(chunks);
+        var query = Enumerable.Range(0, 8).Select(_ => (float)random.Next(-2, 3)).ToArray();
+        Dictionary<string, string>[] filters =
+        [
+            [],
+            new() { ["status"] = "published" },
+            new() { ["status"] = "draft" },
+            new() { ["tag"] = "rare" },
+            new() { ["status"] = "published", ["segment"] = "s3" },
+            new() { ["status"] = "draft", ["segment"] = "s1", ["tag"] = "common" },
+            new() { ["segment"] = "none" },
+        ];
+
+        foreach (var filter in filters)
+        {
+            foreach (var minScore in new[] { double.NegativeInfinity, 1.0 })
+            {
+                var expected = Enumerable.Range(0, chunks.Length)
+                    .Where(i => filter.All(f => chunks[i].Document.Metadata[f.Key] == f.Value))
+                    .Select(i => (Item: i, Score: (double)TensorPrimitives.Dot(chunks[i].Vector, query)))
+                    .Where(r => r.Score >= minScore)
+                    .OrderByDescending(r => r.Score).ThenBy(r => r.Item)
+                    .Take(k).ToList();
+
+                var actual = snapshot.TopByCosine(query, k, snapshot.EligibleRows(null, filter), minScore);
+
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
+
     private static InMemorySnapshot Snapshot(InMemoryChunkStore store) =>
         (InMemorySnapshot)typeof(InMemoryChunkStore).GetField("_snapshot", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(store)!;
 
