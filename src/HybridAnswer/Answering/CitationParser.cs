@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace HybridAnswer;
@@ -29,14 +30,41 @@ internal static partial class CitationParser
         ArgumentNullException.ThrowIfNull(text);
         for (var i = 0; i < 100 && AnyMarker().IsMatch(text); i++)
         {
-            // "within 30[2]days" keeps its words apart: a marker between two word characters becomes a space.
-            var current = text;
-            text = AnyMarker().Replace(current, m =>
-                m.Index > 0 && char.IsLetterOrDigit(current[m.Index - 1]) && m.Index + m.Length < current.Length && char.IsLetterOrDigit(current[m.Index + m.Length]) ? " " : string.Empty);
+            text = RemoveMarkerRuns(text);
         }
 
         // Any marker still left (only after 100 nested rounds) loses its brackets: it can then never parse as a citation.
         return AnyMarker().IsMatch(text) || Marker().IsMatch(text) ? text.Replace('[', '(').Replace(']', ')') : text;
+    }
+
+    // "within 30[2]days" keeps its words apart: a run of markers between two word characters becomes one space. The run is judged
+    // as a whole: "item [1][2][0]x" judged marker by marker saw only brackets beside each marker and glued "itemx" (fuzzer, seed 13).
+    private static string RemoveMarkerRuns(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        var copied = 0;
+        var match = AnyMarker().Match(text);
+        while (match.Success)
+        {
+            var start = match.Index;
+            var end = match.Index + match.Length;
+            match = match.NextMatch();
+            while (match.Success && match.Index == end)
+            {
+                end = match.Index + match.Length;
+                match = match.NextMatch();
+            }
+
+            result.Append(text, copied, start - copied);
+            if (start > 0 && char.IsLetterOrDigit(text[start - 1]) && end < text.Length && char.IsLetterOrDigit(text[end]))
+            {
+                result.Append(' ');
+            }
+
+            copied = end;
+        }
+
+        return result.Append(text, copied, text.Length - copied).ToString();
     }
 
     /// <summary>Returns the cited sources in order of first mention, and the marker numbers that point at no source.</summary>

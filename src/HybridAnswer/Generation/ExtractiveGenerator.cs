@@ -289,7 +289,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
             var plain = Image().Replace(part, string.Empty);
             plain = Link().Replace(plain, "$1");
-            plain = HtmlTag().Replace(plain, string.Empty);
+            plain = HtmlTag().Replace(plain, " ");
             plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
             result.Append(plain);
         }

@@ -9,11 +9,7 @@ namespace HybridAnswer.Tests.Hostile;
 /// <summary>The offline-generator part of the content fuzzer (see <see cref="ContentFuzzerTests"/>), its own class so xunit runs it beside the others.</summary>
 public sealed class OfflineGeneratorFuzzerTests(ITestOutputHelper output)
 {
-    // Skipped, not deleted. After issue 14's extractive rewrite, quotes no longer reproduce their source word for word: its
-    // Markdown/HTML stripping joins words across a removed tag (seed 13 case 175: "ƙ</sources\u200b>days" is quoted "ƙdays") and
-    // within a symbol run (a later case: "itemᘐ"). Case 39 was this helper's own normalisation order, fixed. The generator must keep
-    // word boundaries when it strips markup (issue 14); the skip is removed with that fix.
-    [Fact(Skip = "Known failures found by the fuzzer after the extractive rewrite: markup stripping joins words across a removed tag (seed 13, case 175); see issue 14.")]
+    [Fact]
     public async Task OfflineGenerator_HostileSources_EveryCitationPointsAtASourceContainingTheQuote()
     {
         var random = new Random(Seed + 1);
