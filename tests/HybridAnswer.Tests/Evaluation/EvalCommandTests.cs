@@ -85,4 +85,17 @@ public sealed class EvalCommandTests
         var code = await CliApp.RunAsync(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
+
+    [Fact]
+    public async Task Eval_Calibrate_PrintsBothCurvesAndARecommendationThatIsOnThem()
+    {
+        var (code, output, error) = await RunAsync(
+            "eval", "--docs", EvaluationTestData.HelpdeskDirectory, "--questions", EvaluationTestData.HelpdeskQuestions, "--embedder", "hashing", "--calibrate");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(2, output.Split("<- chosen").Length - 1);
+        var recommended = System.Text.RegularExpressions.Regex.Match(output, @"recommended: MinScore (-?\d\.\d{3}), support threshold (-?\d\.\d{3}) \(question coverage\)");
+        Assert.True(recommended.Success, output);
+        Assert.Contains($"try it: --min-score {recommended.Groups[1].Value} --min-coverage {recommended.Groups[2].Value}", output, StringComparison.Ordinal);
+    }
 }
