@@ -134,18 +134,19 @@ async Task QpsAsync(int chunks, int dims, int seconds)
     await Execute(primary, "DROP TABLE IF EXISTS scale_qps, scale_qps_schema_version");
 }
 
-// Bulk load without the index, then CREATE INDEX (pgvector's advice for bulk loads); table and index sizes.
+// Bulk load through UpsertAsync (COPY, then one index build by the library), then one plain timed CREATE INDEX of the loaded table; sizes.
 async Task HnswAsync(int chunks, int dims)
 {
     var embedder = new RandomEmbedder(dims);
     await Execute(primary, "DROP TABLE IF EXISTS scale_hnsw, scale_hnsw_schema_version");
-    var kb = new PgVectorKnowledgeBase(primary, embedder, new() { Table = "scale_hnsw", Dimensions = dims, VectorStorage = storage, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000, BulkLoadMinChunks = 0 });
+    var kb = new PgVectorKnowledgeBase(primary, embedder, new() { Table = "scale_hnsw", Dimensions = dims, VectorStorage = storage, EmbeddingBatchSize = 1000, WriteBatchChunks = 10_000 });
     await kb.MigrateAsync();
-    // The index is dropped and the library's bulk path is off (it would rebuild the index inside the load): a plain COPY, then one timed build.
-    await Execute(primary, "DROP INDEX scale_hnsw_embedding_hnsw");
     var watch = Stopwatch.StartNew();
     await kb.UpsertAsync(Documents(chunks, tenant: null));
-    Console.WriteLine($"loaded {chunks:N0} chunks x {dims}d {storage} (COPY, no HNSW) in {watch.Elapsed.TotalSeconds:N1} s");
+    Console.WriteLine($"loaded {chunks:N0} chunks x {dims}d {storage} through UpsertAsync (bulk path: COPY, then the library's own HNSW build) in {watch.Elapsed.TotalSeconds:N1} s");
+
+    // The library keeps its index (it repairs a missing one on the next write): drop it and time one plain build of the loaded table.
+    await Execute(primary, "DROP INDEX IF EXISTS scale_hnsw_embedding_hnsw");
     watch.Restart();
     var operatorClass = storage == PgVectorStorage.Float16 ? "halfvec_cosine_ops" : "vector_cosine_ops";
     await Execute(primary, $"SET maintenance_work_mem = '1GB'; CREATE INDEX scale_hnsw_embedding_hnsw ON scale_hnsw USING hnsw (embedding {operatorClass}) WITH (m = 16, ef_construction = 64)");
