@@ -3,6 +3,7 @@ using HybridAnswer.Tests.Generation;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 using static HybridAnswer.Tests.Hostile.ContentFuzzerTests;
+using static HybridAnswer.Tests.Shared.HostileContent;
 
 namespace HybridAnswer.Tests.Hostile;
 
