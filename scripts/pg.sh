@@ -132,6 +132,26 @@ _pg_port_is_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Starts the cluster in DATA (server log LOG) on a random free loopback port and prints the port; retries when another
+# process takes the port before the server binds it. NAME is for the error message; AVOID is a port never to use.
+_pg_start_on_free_port() {
+  local data=$1 log=$2 name=$3 avoid=${4:-} attempt port
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    port=$((20000 + RANDOM % 40000))
+    [[ $port != "$avoid" ]] || continue
+    _pg_port_is_free "$port" || continue
+    _pg_as_owner sed -i -E '/^port = [0-9]+$/d' "$data/postgresql.conf"
+    echo "port = $port" | _pg_as_owner tee -a "$data/postgresql.conf" >/dev/null
+    if _pg_as_owner "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null 2>&1; then
+      echo "$port"
+      return 0
+    fi
+  done
+  _pg_log "could not start $name; server log:"
+  tail -n 40 "$log" >&2 || true
+  return 1
+}
+
 # Starts a throwaway cluster and exports:
 #   HYBRIDANSWER_TEST_CONNECTION  Npgsql connection string to database $PG_TEST_DATABASE
 #   HYBRIDANSWER_TEST_PGBIN       server bin dir (pg_ctl, psql, ...)
@@ -167,23 +187,8 @@ synchronous_commit = off
 full_page_writes = off
 EOF
 
-  # Pick a random free port; retry if another process grabs it before we bind.
-  local attempt port=""
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    port=$((20000 + RANDOM % 40000))
-    _pg_port_is_free "$port" || continue
-    _pg_as_owner sed -i -E '/^port = [0-9]+$/d' "$PG_DATA/postgresql.conf"
-    echo "port = $port" | _pg_as_owner tee -a "$PG_DATA/postgresql.conf" >/dev/null
-    if _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_TMP/server.log" -w -t 60 start >/dev/null 2>&1; then
-      break
-    fi
-    port=""
-  done
-  if [[ -z $port ]]; then
-    _pg_log "could not start PostgreSQL; server log:"
-    tail -n 40 "$PG_TMP/server.log" >&2 || true
-    return 1
-  fi
+  local port
+  port="$(_pg_start_on_free_port "$PG_DATA" "$PG_TMP/server.log" "PostgreSQL")" || return 1
 
   local psql=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres)
   _pg_quiet "${psql[@]}" -d postgres -c "CREATE DATABASE $PG_TEST_DATABASE"
@@ -229,23 +234,8 @@ pg_start_standby() {
     "wal_retrieve_retry_interval = '500ms'" "wal_receiver_status_interval = '1s'" \
     | _pg_as_owner tee -a "$PG_STANDBY_DATA/postgresql.conf" >/dev/null
 
-  local attempt port=""
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    port=$((20000 + RANDOM % 40000))
-    [[ $port != "$primary_port" ]] || continue
-    _pg_port_is_free "$port" || continue
-    _pg_as_owner sed -i -E '/^port = [0-9]+$/d' "$PG_STANDBY_DATA/postgresql.conf"
-    echo "port = $port" | _pg_as_owner tee -a "$PG_STANDBY_DATA/postgresql.conf" >/dev/null
-    if _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_STANDBY_DATA" -l "$PG_TMP/standby.log" -w -t 60 start >/dev/null 2>&1; then
-      break
-    fi
-    port=""
-  done
-  if [[ -z $port ]]; then
-    _pg_log "could not start the standby; server log:"
-    tail -n 40 "$PG_TMP/standby.log" >&2 || true
-    return 1
-  fi
+  local port
+  port="$(_pg_start_on_free_port "$PG_STANDBY_DATA" "$PG_TMP/standby.log" "the standby" "$primary_port")" || return 1
 
   # Ready means streaming and caught up with the primary, not only accepting connections.
   local psql=("$PG_BIN/psql" -X -q -At -h 127.0.0.1 -U postgres -d postgres)
