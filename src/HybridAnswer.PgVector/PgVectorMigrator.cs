@@ -90,8 +90,7 @@ internal sealed class PgVectorMigrator
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                await CheckSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
-                var extension = await ExtensionVersionAsync(connection, cancellationToken).ConfigureAwait(false) ?? string.Empty;
+                var extension = await CheckSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
                 var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
                 await using (exists.ConfigureAwait(false))
                 {
@@ -202,7 +201,8 @@ internal sealed class PgVectorMigrator
         }
     }
 
-    private async Task CheckSchemaAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>Fails unless pgvector and a table of the configured embedding type exist; returns the extension's version.</summary>
+    private async Task<string> CheckSchemaAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var extension = await ExtensionVersionAsync(connection, cancellationToken).ConfigureAwait(false)
             ?? throw new PgVectorStoreException(
@@ -210,6 +210,7 @@ internal sealed class PgVectorMigrator
                 null, isTransient: false, CheckingSchema, PostgresErrorCodes.UndefinedObject);
         IterativeScan = Version.TryParse(extension.Split('-')[0], out var version) && version >= PgVectorConstants.IterativeScanVersion;
         await CheckEmbeddingTypeAsync(connection, cancellationToken).ConfigureAwait(false);
+        return extension;
     }
 
     /// <summary>Fails unless the embedding column is what the options ask for: the same dimensions and the same storage (vector or halfvec).</summary>
