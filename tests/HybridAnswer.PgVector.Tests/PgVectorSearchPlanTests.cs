@@ -1,4 +1,5 @@
 using Npgsql;
+using Pgvector.Npgsql;
 
 namespace HybridAnswer.PgVector.Tests;
 
@@ -66,11 +67,84 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
     {
         var (dataSource, knowledgeBase) = await CorpusAsync(PgVectorStorage.Float32);
         var request = new RetrievalRequest("anything") { TopK = 5, Filter = new Dictionary<string, string> { ["status"] = "published" } };
-        var plan = await knowledgeBase.ExplainAsync(request, TestEmbedder.RandomVector(Dimensions, 1), RetrievalKind.Vector, dataSource, default);
+        var hybrid = await knowledgeBase.ExplainAsync(request, TestEmbedder.RandomVector(Dimensions, 1), RetrievalKind.Hybrid, dataSource, default);
+        var vector = await knowledgeBase.ExplainAsync(request, TestEmbedder.RandomVector(Dimensions, 1), RetrievalKind.Vector, dataSource, default);
 
-        // ef_search 40 (the unfiltered value) over the 0.9 share: 45, not the 200 of FilteredEfSearch; LIMIT 45 candidates, not 40 + an exact fallback.
-        Assert.Contains("-- SET LOCAL hnsw.ef_search = 45", plan);
-        Assert.DoesNotContain(plan, line => line.Contains("ef_search = 200", StringComparison.Ordinal));
+        // Hybrid fuses 40 candidates: 40 over the 0.9 share is ef_search 45, so one pass fills them; not the 200 of FilteredEfSearch.
+        Assert.Contains("-- hnsw.ef_search = 45", hybrid);
+        Assert.DoesNotContain(hybrid, line => line.Contains("ef_search = 200", StringComparison.Ordinal));
+
+        // Vector-only wants 10 candidates (twice top-5): the unfiltered 40 already passes 36 of them.
+        Assert.Contains("-- hnsw.ef_search = 40", vector);
+    }
+
+    [Fact]
+    public async Task SearchAsync_Unfiltered_LeavesNoSettingOnThePooledConnection()
+    {
+        var (dataSource, knowledgeBase) = await CorpusAsync(PgVectorStorage.Float32);
+        const string settingsSql = "SELECT current_setting('max_parallel_workers_per_gather') || ' ' || current_setting('enable_seqscan') || ' ' || "
+            + "current_setting('hnsw.ef_search') || ' ' || current_setting('hnsw.iterative_scan') || ' ' || current_setting('hnsw.max_scan_tuples')";
+
+        // One physical connection, so the search and the check below share it; and no DISCARD ALL on its return to the pool (a
+        // setting hosts use for speed), so a setting the search left behind would show.
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(postgres.PrimaryConnectionString(dataSource)) { MaxPoolSize = 1, Pooling = true, NoResetOnClose = true }.ConnectionString);
+        builder.UseVector();
+        await using var single = builder.Build();
+        // The extension's settings exist in a session once its library is loaded (by any vector expression).
+        var before = await ScalarAsync(single, "SELECT '[1]'::vector::text || ' ' || (" + settingsSql + ")");
+        before = before[(before.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+        var options = Options(PgVectorStorage.Float32);
+        options.EfSearch = 41;
+        options.MaxScanTuples = 15_000;
+        var store = new PgVectorKnowledgeBase(single, new TestEmbedder(Dimensions, _ => Vector(1)), options);
+        foreach (var filter in new[] { new Dictionary<string, string>(), new() { ["status"] = "published" }, new() { ["segment"] = "s3" }, new() { ["tag"] = "rare" } })
+        {
+            var results = await store.SearchAsync(new RetrievalRequest("anything") { TopK = 5, Filter = filter }, Vector(7), RetrievalKind.Vector, default);
+            Assert.Equal(5, results.Count);
+
+            // set_config(..., is_local) lasts as long as the batch's implicit transaction: the next command sees the server's values.
+            Assert.Equal(before, await ScalarAsync(single, settingsSql));
+        }
+
+        Assert.Equal("2 on 40 off 20000", before);
+    }
+
+    [Fact]
+    public async Task PlanAsync_NoFilter_IsUnfilteredOnlyWhenTheRequestsTenantHoldsEveryRow()
+    {
+        var dataSource = await postgres.CreateDatabaseAsync();
+        var byText = Enumerable.Range(0, 400).ToDictionary(i => $"Document {i}\nBody {i}.", Vector);
+        var options = Options(PgVectorStorage.Float32);
+        options.ExactSearchMaxRows = 50;
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), options);
+        KnowledgeDocument Document(int i, string? tenant) => new($"doc{i}", $"Document {i}", $"Body {i}.") { TenantId = tenant };
+        await knowledgeBase.UpsertAsync(Enumerable.Range(0, 200).Select(i => Document(i, "acme")));
+
+        async Task<string> RegimeAsync(string? tenant)
+        {
+            var plan = await knowledgeBase.ExplainAsync(new RetrievalRequest("anything") { TopK = 5, TenantId = tenant }, Vector(1), RetrievalKind.Vector, dataSource, default);
+            return plan[0];
+        }
+
+        // Only acme's rows: its requests read the graph without an iterative scan.
+        Assert.StartsWith("-- regime Unfiltered", await RegimeAsync("acme"), StringComparison.Ordinal);
+        var settings = await knowledgeBase.ExplainAsync(new RetrievalRequest("anything") { TopK = 5, TenantId = "acme" }, Vector(1), RetrievalKind.Vector, dataSource, default);
+        Assert.DoesNotContain(settings, line => line.Contains("iterative_scan", StringComparison.Ordinal));
+
+        // Rows of no tenant beside acme's (a new store, so no cached count): the untenanted share is planned by its count.
+        await knowledgeBase.UpsertAsync(Enumerable.Range(200, 200).Select(i => Document(i, null)));
+        await using (var analyze = dataSource.CreateCommand("ANALYZE plan_chunks"))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), options);
+        Assert.StartsWith("-- regime Broad: 200 eligible rows, share 0.5", await RegimeAsync(null), StringComparison.Ordinal);
+        Assert.StartsWith("-- regime Broad: 200 eligible rows", await RegimeAsync("acme"), StringComparison.Ordinal);
+        Assert.StartsWith("-- regime Exact: 0 eligible rows", await RegimeAsync("nobody"), StringComparison.Ordinal);
+        var results = await knowledgeBase.SearchAsync(new RetrievalRequest("anything") { TopK = 5 }, Vector(1), RetrievalKind.Vector, default);
+        Assert.Equal(5, results.Count);
+        Assert.All(results, r => Assert.Null(r.TenantId));
     }
 
     [Fact]
@@ -82,6 +156,12 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
         Assert.Equal(PgVectorSearchCommand.Regime.Iterative, command.Choose(3001, 0.03).Regime);
         Assert.Equal(PgVectorSearchCommand.Regime.Iterative, command.Choose(10_000, 0.1).Regime);
         Assert.Equal(PgVectorSearchCommand.Regime.Broad, command.Choose(90_000, 0.9).Regime);
+    }
+
+    private static async Task<string> ScalarAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private static Dictionary<string, string> Metadata(int i) => new()
