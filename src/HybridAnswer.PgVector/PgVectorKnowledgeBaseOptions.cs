@@ -76,8 +76,8 @@ public sealed class PgVectorKnowledgeBaseOptions
 
     /// <summary>Gets or sets <c>hnsw.ef_search</c> for filtered queries on a server without iterative index scans (pgvector before 0.8),
     /// where the one pass over the graph must visit enough neighbours for the filter to leave top-K.</summary>
-    /// <value>The default is 200. 1–1,000. With iterative scans a filtered query uses <see cref="EfSearch"/> (divided by the filter's share
-    /// when the filter passes most rows) and keeps scanning instead.</value>
+    /// <value>The default is 200. 1–1,000. With iterative scans a filtered query uses <see cref="EfSearch"/> (raised for a filter passing most
+    /// rows until its share of one pass fills the candidates) and keeps scanning instead.</value>
     [Range(1, 1000)]
     public int FilteredEfSearch { get; set; } = 200;
 

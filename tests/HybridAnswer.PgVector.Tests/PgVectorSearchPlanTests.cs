@@ -78,6 +78,36 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
         Assert.Contains("-- hnsw.ef_search = 40", vector);
     }
 
+    [Theory]
+    [InlineData(RetrievalKind.Vector)]
+    [InlineData(RetrievalKind.Hybrid)]
+    public async Task SearchAsync_GraphComesUpShort_ExactRankingOfTheEligibleRowsReplacesIt(RetrievalKind kind)
+    {
+        var dataSource = await postgres.CreateDatabaseAsync();
+        var query = Vector(99_999);
+        var byText = Enumerable.Range(0, 2300).ToDictionary(i => $"Document {i}\nBody {i}.", i => i < 2000 ? Vector(i) : Near(query, Vector(i)));
+        var options = Options(PgVectorStorage.Float32);
+        options.RetrievalKind = kind;
+        options.ExactSearchMaxRows = 50;
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), options);
+        KnowledgeDocument Document(int i, string tenant) => new($"doc{i}", $"Document {i}", $"Body {i}.") { TenantId = tenant };
+        // 2,000 chunks: the load analyzes the table, so the planner knows acme is every row and reads the HNSW index for it.
+        await knowledgeBase.UpsertAsync(Enumerable.Range(0, 2000).Select(i => Document(i, "acme")));
+        var request = new RetrievalRequest("anything") { TopK = 5, TenantId = "acme" };
+        Assert.StartsWith("-- regime Unfiltered", (await knowledgeBase.ExplainAsync(request, query, kind, dataSource, default))[0], StringComparison.Ordinal);
+
+        // Within the cached plan's lifetime another tenant writes 300 chunks right around the query (too few to re-analyze): the
+        // graph's nearest neighbours are all theirs, the unfiltered plan has no iterative scan, and acme must still get its top 5.
+        await knowledgeBase.UpsertAsync(Enumerable.Range(2000, 300).Select(i => Document(i, "zeta")));
+        var plan = await knowledgeBase.ExplainAsync(request, query, kind, dataSource, default);
+        Assert.Contains(plan, line => line.Contains("Index Scan using plan_chunks_embedding_hnsw", StringComparison.Ordinal));
+        var results = await knowledgeBase.SearchAsync(request, query, kind, default);
+
+        var exact = Enumerable.Range(0, 2000).OrderByDescending(i => Dot(query, Vector(i))).Take(5).Select(i => $"doc{i}").ToList();
+        Assert.Equal(exact, results.Select(r => r.DocumentId).ToList());
+        Assert.All(results, r => Assert.Equal("acme", r.TenantId));
+    }
+
     [Fact]
     public async Task SearchAsync_Unfiltered_LeavesNoSettingOnThePooledConnection()
     {
@@ -118,7 +148,8 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
         options.ExactSearchMaxRows = 50;
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, new TestEmbedder(Dimensions, text => byText[text]), options);
         KnowledgeDocument Document(int i, string? tenant) => new($"doc{i}", $"Document {i}", $"Body {i}.") { TenantId = tenant };
-        await knowledgeBase.UpsertAsync(Enumerable.Range(0, 200).Select(i => Document(i, "acme")));
+        // 2,000 chunks: the load analyzes the table, so the planner knows acme is every row and reads the HNSW index for it.
+        await knowledgeBase.UpsertAsync(Enumerable.Range(0, 2000).Select(i => Document(i, "acme")));
 
         async Task<string> RegimeAsync(string? tenant)
         {
@@ -174,6 +205,14 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
     private static string[] Labels(int i) => [i % 10 != 0 ? "wide" : "narrow", "l" + (i % 10), i % 100 == 7 ? "few" : "many"];
 
     private static float[] Vector(int i) => TestEmbedder.RandomVector(Dimensions, i);
+
+    /// <summary>A unit vector a small step from <paramref name="center"/> towards <paramref name="direction"/> (distinct, so HNSW links them).</summary>
+    private static float[] Near(float[] center, float[] direction)
+    {
+        var near = center.Zip(direction, (c, d) => c + (0.05f * d)).ToArray();
+        var norm = MathF.Sqrt(near.Sum(x => x * x));
+        return [.. near.Select(x => x / norm)];
+    }
 
     private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
 
