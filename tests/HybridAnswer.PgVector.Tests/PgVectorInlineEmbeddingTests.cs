@@ -1,5 +1,6 @@
 using System.Globalization;
 using HybridAnswer.Cli;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace HybridAnswer.PgVector.Tests;
@@ -81,9 +82,11 @@ public sealed class PgVectorInlineEmbeddingTests(PostgresFixture postgres)
     {
         const int rows = 200;
         await using var dataSource = await postgres.CreateDatabaseAsync();
-        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(Dimensions), new() { VectorStorage = storage });
+        var log = new EventLogger();
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(Dimensions), new() { VectorStorage = storage }, logger: log);
 
         Assert.Equal(3, await knowledgeBase.MigrateAsync());
+        Assert.DoesNotContain(2004, log.Events); // a new table has no rows to rewrite
         Assert.Equal(["hybridanswer_chunks=m"], await StorageAsync(dataSource));
         await knowledgeBase.UpsertAsync(Enumerable.Range(0, rows).Select(Document));
         Assert.Equal(rows, await knowledgeBase.CountAsync());
@@ -142,8 +145,10 @@ public sealed class PgVectorInlineEmbeddingTests(PostgresFixture postgres)
         await plain.UpsertAsync(documents);
         Assert.Equal(0L, await InlineRowsAsync(dataSource, storage));
 
-        var upgraded = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(Dimensions), new() { VectorStorage = storage, MultiTenant = true });
+        var log = new EventLogger();
+        var upgraded = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(Dimensions), new() { VectorStorage = storage, MultiTenant = true }, logger: log);
         Assert.Equal(3, await upgraded.MigrateAsync());
+        Assert.Equal(1, log.Events.Count(e => e == 2004)); // "rows already stored keep theirs out of line ... VACUUM FULL"
         Assert.Equal([1, 3], await VersionsAsync(dataSource));
         Assert.Equal(["hybridanswer_chunks=m"], await StorageAsync(dataSource));
         Assert.Equal(0L, await InlineRowsAsync(dataSource, storage)); // the migration does not rewrite rows (docs/operations.md)
@@ -207,5 +212,19 @@ public sealed class PgVectorInlineEmbeddingTests(PostgresFixture postgres)
         var start = plan.ToList().FindIndex(line => line.Contains("CTE vector_index", StringComparison.Ordinal));
         Assert.True(start >= 0, string.Join('\n', plan));
         return [.. plan.Skip(start + 1).TakeWhile(line => !line.Contains("CTE ", StringComparison.Ordinal))];
+    }
+
+    /// <summary>Records the event ids logged.</summary>
+    private sealed class EventLogger : ILogger<PgVectorKnowledgeBase>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<int> Events { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Events.Enqueue(eventId.Id);
     }
 }
