@@ -6,7 +6,7 @@ namespace HybridAnswer.PgVector;
 
 /// <summary>
 /// The health of a PostgreSQL knowledge base, read-only: the primary answers, the <c>vector</c> extension and the table exist with
-/// the configured dimensions, and the schema version is the one this library needs; when searches read a replica, whether it
+/// the configured dimensions, and every schema version these options need is recorded; when searches read a replica, whether it
 /// answers. Only the replica down is <see cref="HealthStatus.Degraded"/>: searches fall back to the primary, answers go on.
 /// </summary>
 internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeBase) : IHealthCheck
@@ -17,9 +17,10 @@ internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeB
         var failure = context.Registration.FailureStatus;
         var data = new Dictionary<string, object> { ["table"] = kb.DisplayName, ["requiredSchemaVersion"] = kb.SchemaVersion };
         int version;
+        IReadOnlyList<int> pending;
         try
         {
-            (version, var extension) = await kb.Store.Migrator.InspectAsync(cancellationToken).ConfigureAwait(false);
+            (version, pending, var extension) = await kb.Store.Migrator.InspectAsync(cancellationToken).ConfigureAwait(false);
             data["schemaVersion"] = version;
             data["pgvectorVersion"] = extension;
         }
@@ -34,10 +35,13 @@ internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeB
             return new HealthCheckResult(failure, e.Message, e, data);
         }
 
-        if (version < kb.SchemaVersion)
+        // Not "version < required": version 2 (tenant partitions) is optional, so a table at 3 may still need 2 once the option is on.
+        if (pending.Count > 0)
         {
-            var description = string.Create(CultureInfo.InvariantCulture,
-                $"The schema of {kb.DisplayName} is at version {version}; this version of HybridAnswer needs {kb.SchemaVersion}: run 'hybrid-answer migrate'");
+            data["pendingSchemaVersions"] = string.Join(",", pending);
+            var description = pending.All(p => p > version)
+                ? string.Create(CultureInfo.InvariantCulture, $"The schema of {kb.DisplayName} is at version {version}; this version of HybridAnswer needs {kb.SchemaVersion}: run 'hybrid-answer migrate'")
+                : string.Create(CultureInfo.InvariantCulture, $"The schema of {kb.DisplayName} is at version {version} but lacks version {string.Join(", ", pending)}, which these options need: run 'hybrid-answer migrate'");
             return kb.Options.AutoMigrate
                 ? new HealthCheckResult(HealthStatus.Degraded, description + " (or let the first use migrate it: AutoMigrate is on).", data: data)
                 : new HealthCheckResult(failure, description + ".", data: data);

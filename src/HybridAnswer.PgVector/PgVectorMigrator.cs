@@ -81,10 +81,11 @@ internal sealed class PgVectorMigrator
 
     /// <summary>
     /// Checks the schema on the primary without changing anything (the health check): the extension, the table and its dimensions as
-    /// <see cref="EnsureReadyAsync"/> does with AutoMigrate off, and the version recorded, 0 when there is no version table.
+    /// <see cref="EnsureReadyAsync"/> does with AutoMigrate off, the highest version recorded (0 when there is no version table) and
+    /// the versions these options need that are not recorded (version 2 is optional, so a table can be at 3 and still need 2).
     /// </summary>
     /// <exception cref="PgVectorStoreException">The server is unreachable, or the extension or the table is missing or does not fit.</exception>
-    public Task<(int Version, string Extension)> InspectAsync(CancellationToken cancellationToken) =>
+    public Task<(int Version, IReadOnlyList<int> Pending, string Extension)> InspectAsync(CancellationToken cancellationToken) =>
         _errors.RunAsync(_dataSource, CheckingSchema, async () =>
         {
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -97,15 +98,12 @@ internal sealed class PgVectorMigrator
                     exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema.VersionTable, NpgsqlDbType = NpgsqlDbType.Text });
                     if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
                     {
-                        return (0, extension);
+                        return (0, (IReadOnlyList<int>)[.. _schema.Migrations.Select(m => m.Version)], extension);
                     }
                 }
 
-                var current = new NpgsqlCommand(_schema.CurrentVersionSql, connection);
-                await using (current.ConfigureAwait(false))
-                {
-                    return ((int)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, extension);
-                }
+                var applied = await AppliedVersionsAsync(connection, cancellationToken).ConfigureAwait(false);
+                return (applied.Count == 0 ? 0 : applied.Max(), (IReadOnlyList<int>)[.. _schema.Pending(applied).Select(m => m.Version)], extension);
             }
         });
 
@@ -115,6 +113,8 @@ internal sealed class PgVectorMigrator
         await using (connection.ConfigureAwait(false))
         {
             int from, to;
+            List<int> migrated = [];
+            var rowsLeftOutOfLine = false;
             bool createdExtension;
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
@@ -128,22 +128,31 @@ internal sealed class PgVectorMigrator
                 }
 
                 await ExecuteAsync(connection, _schema.CreateVersionTableSql, cancellationToken).ConfigureAwait(false);
-                var current = new NpgsqlCommand(_schema.CurrentVersionSql, connection);
-                await using (current.ConfigureAwait(false))
-                {
-                    from = (int)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-                }
-
-                if (from > 0)
+                var applied = await AppliedVersionsAsync(connection, cancellationToken).ConfigureAwait(false);
+                from = applied.Count == 0 ? 0 : applied.Max();
+                if (applied.Count > 0)
                 {
                     // Before any migration runs on it: converting a table of the other storage (or dimensions) would fail half-way with
                     // an operator-class error, or build an index of the wrong kind.
                     await CheckEmbeddingTypeAsync(connection, cancellationToken).ConfigureAwait(false);
                 }
 
+                // Every version not recorded, in order, not only those above the highest: version 2 (tenant partitions) exists only
+                // with its option, so a table migrated to 3 without it must still get 2 when the option is switched on later.
                 to = from;
-                foreach (var migration in _schema.Migrations.Where(m => m.Version > from))
+                foreach (var migration in _schema.Pending(applied))
                 {
+                    if (migration.Version == PgVectorSchema.InlineEmbeddingVersion && applied.Count > 0)
+                    {
+                        // SET STORAGE changes only where new rows go; rewriting here would hold an exclusive lock for the whole copy
+                        // and the HNSW rebuild inside the migration (VACUUM FULL cannot run in a transaction at all), so say so instead.
+                        var hasRows = new NpgsqlCommand(_schema.HasRowsSql, connection);
+                        await using (hasRows.ConfigureAwait(false))
+                        {
+                            rowsLeftOutOfLine = (bool)(await hasRows.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                        }
+                    }
+
                     await ExecuteAsync(connection, migration.Sql, cancellationToken).ConfigureAwait(false);
                     var record = new NpgsqlCommand(_schema.RecordVersionSql, connection);
                     await using (record.ConfigureAwait(false))
@@ -153,7 +162,8 @@ internal sealed class PgVectorMigrator
                         await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    to = migration.Version;
+                    migrated.Add(migration.Version);
+                    to = Math.Max(to, migration.Version);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -169,9 +179,14 @@ internal sealed class PgVectorMigrator
                 }
             }
 
-            if (to != from)
+            if (migrated.Count > 0)
             {
-                PgVectorLog.Migrated(_logger, _schema.DisplayName, from, to);
+                PgVectorLog.Migrated(_logger, _schema.DisplayName, from, to, string.Join(", ", migrated));
+            }
+
+            if (rowsLeftOutOfLine)
+            {
+                PgVectorLog.EmbeddingsLeftOutOfLine(_logger, _schema.DisplayName);
             }
 
             await CheckSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -240,6 +255,25 @@ internal sealed class PgVectorMigrator
                           $"set {nameof(PgVectorKnowledgeBaseOptions.VectorStorage)} to match it, or use another table (or re-ingest into a new one)."
                         : "(the Dimensions option or the embedding model). Use the embedding model the table was built with, or another table."),
                     null, isTransient: false, CheckingSchema);
+            }
+        }
+    }
+
+    private async Task<HashSet<int>> AppliedVersionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(_schema.AppliedVersionsSql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var versions = new HashSet<int>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    versions.Add(reader.GetInt32(0));
+                }
+
+                return versions;
             }
         }
     }

@@ -18,6 +18,9 @@ internal sealed class PgVectorSchema
     /// <summary>The most dimensions pgvector's HNSW index takes on <c>halfvec</c>.</summary>
     public const int MaxHalfvecDimensions = 4000;
 
+    /// <summary>The schema version that keeps embeddings inline (<see cref="EmbeddingInlineSql"/>).</summary>
+    public const int InlineEmbeddingVersion = 3;
+
     private const string EmptyJson = "'{}'";
 
     public PgVectorSchema(PgVectorKnowledgeBaseOptions options, int dimensions)
@@ -94,12 +97,28 @@ internal sealed class PgVectorSchema
             CREATE INDEX IF NOT EXISTS {Quote(Options.Table + "_metadata_gin")} ON {Table} USING gin (metadata jsonb_path_ops);
             CREATE INDEX IF NOT EXISTS {Quote(Options.Table + "_search_gin")} ON {Table} USING gin (search);
             """),
-        // Only with the option, so an unpartitioned table stays at version 1 and turning the option on later converts it on the
-        // next migration. (A future version 3 must keep this one ahead of it or convert on its own.)
+        // Only with the option, so an unpartitioned table has no version 2 and turning the option on later converts it on the next
+        // migration, even after later versions: the migrator applies every version not recorded, not only those above the highest.
         .. (Options.TenantPartitions is { } partitions
             ? new[] { new Migration(2, string.Create(CultureInfo.InvariantCulture, $"hash partitions by tenant ({partitions}), HNSW per partition"), TenantPartitionsSql(partitions)) }
             : []),
+        new(InlineEmbeddingVersion, "embedding stored inline (STORAGE MAIN)", EmbeddingInlineSql),
     ];
+
+    /// <summary>
+    /// Version 3: keeps the embedding in the heap row instead of the TOAST table. pgvector declares its types STORAGE external, so
+    /// any row over the ~2 kB toast threshold (a 1,536-dimension float32 vector alone, or 384 dimensions next to 1 kB of text) has
+    /// its largest external attribute, the vector, moved out of line; PostgreSQL's sequential-scan cost does not count detoasting,
+    /// so a toasted table looks cheap to scan and the planner picked a 320 ms sequential scan over the HNSW index (docs/scaling.md),
+    /// and every exact scan and score expression read the TOAST table. MAIN rather than pgvector's suggested PLAIN: PLAIN never
+    /// moves the value, so a row that cannot fit a page fails ("row is too big: size 8184, maximum size 8160" for vector(2000) or
+    /// halfvec(4000) with this table's other columns); MAIN moves text, metadata and the tsvector out first and the vector only
+    /// when the row still does not fit a page. MAIN also allows compression, which pglz abandons quickly on incompressible floats.
+    /// Catalog-only on a new (empty) table, which gets it in the same transaction that creates it; rows already stored stay out of
+    /// line until rewritten (VACUUM FULL, or re-ingestion): docs/operations.md. On a partitioned table it recurses to every
+    /// partition, and version 2's LIKE ... INCLUDING STORAGE and PARTITION OF carry it over when partitions come later.
+    /// </summary>
+    private string EmbeddingInlineSql => $"ALTER TABLE {Table} ALTER COLUMN embedding SET STORAGE MAIN;";
 
     /// <summary>
     /// Version 2: with <see cref="PgVectorKnowledgeBaseOptions.TenantPartitions"/>, turns the chunks table into a table hash-partitioned
@@ -156,7 +175,11 @@ internal sealed class PgVectorSchema
 
     public string RecordVersionSql => $"INSERT INTO {VersionTable} (version, description) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING";
 
-    public string CurrentVersionSql => $"SELECT coalesce(max(version), 0) FROM {VersionTable}";
+    /// <summary>The versions recorded, in order: a migration runs when its version is not among them (version 2 is optional).</summary>
+    public string AppliedVersionsSql => $"SELECT version FROM {VersionTable} ORDER BY version";
+
+    /// <summary>The migrations of these options not yet in <paramref name="applied"/>, in order.</summary>
+    public IReadOnlyList<Migration> Pending(IReadOnlyCollection<int> applied) => [.. Migrations.Where(m => !applied.Contains(m.Version))];
 
     /// <summary>Gets the whole schema as one idempotent script, for hosts that run their own migrations (<c>migrate --print-sql</c>).</summary>
     public string Script()
@@ -209,6 +232,8 @@ internal sealed class PgVectorSchema
     public string CopySql => $"COPY {Table} (tenant_id, document_id, ordinal, title, content, metadata, source_uri, content_hash, embedding) FROM STDIN (FORMAT BINARY)";
 
     public string AnalyzeSql => $"ANALYZE {Table}";
+
+    public string HasRowsSql => $"SELECT EXISTS (SELECT 1 FROM {Table})";
 
     public string ListDocumentIdsSql => $"SELECT document_id FROM {Table} WHERE tenant_id = $1 AND ordinal = 0";
 

@@ -17,7 +17,7 @@ public sealed class CliPgVectorCommandsTests(PostgresFixture postgres)
         {
             var (code, output, _) = await RunAsync("migrate", "--connection", connection);
             Assert.Equal(0, code);
-            Assert.Contains("Schema at version 1", output, StringComparison.Ordinal);
+            Assert.Contains("Schema at version 3", output, StringComparison.Ordinal);
 
             (code, output, _) = await RunAsync("ingest", "--docs", samples, "--connection", connection, "--json");
             Assert.Equal(0, code);

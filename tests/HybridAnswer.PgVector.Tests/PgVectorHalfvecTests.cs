@@ -21,7 +21,7 @@ public sealed class PgVectorHalfvecTests(PostgresFixture postgres)
         await using var dataSource = await postgres.CreateDatabaseAsync();
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(), new() { VectorStorage = PgVectorStorage.Float16, Distance = distance });
 
-        Assert.Equal(1, await knowledgeBase.MigrateAsync());
+        Assert.Equal(3, await knowledgeBase.MigrateAsync());
 
         Assert.Equal("halfvec(64)", await ScalarAsync<string>(dataSource, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'hybridanswer_chunks'::regclass AND attname = 'embedding'"));
         var index = await ScalarAsync<string>(dataSource, "SELECT indexdef FROM pg_indexes WHERE indexname = 'hybridanswer_chunks_embedding_hnsw'");
@@ -106,7 +106,7 @@ public sealed class PgVectorHalfvecTests(PostgresFixture postgres)
         await using var dataSource = await postgres.CreateDatabaseAsync();
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(), new() { VectorStorage = PgVectorStorage.Float16, MultiTenant = true, TenantPartitions = 3 });
 
-        Assert.Equal(2, await knowledgeBase.MigrateAsync());
+        Assert.Equal(3, await knowledgeBase.MigrateAsync());
 
         Assert.Equal(3L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'hybridanswer_chunks_p%' AND indexdef LIKE '%USING hnsw (embedding halfvec_cosine_ops)%'"));
         await knowledgeBase.UpsertAsync([new KnowledgeDocument("kettle", "Kettle", "The kettle boils water.") { TenantId = "acme" }]);
@@ -142,7 +142,7 @@ public sealed class PgVectorHalfvecTests(PostgresFixture postgres)
 
         Assert.Equal(0, await CliApp.RunAsync(["migrate", "--connection", postgres.PrimaryConnectionString(dataSource), "--dimensions", "32", "--vector-storage", "Float16"], output, error));
 
-        Assert.Equal("Schema at version 1 (halfvec(32)).", output.ToString().Trim());
+        Assert.Equal("Schema at version 3 (halfvec(32)).", output.ToString().Trim());
         Assert.Equal("halfvec(32)", await ScalarAsync<string>(dataSource, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'hybridanswer_chunks'::regclass AND attname = 'embedding'"));
     }
 

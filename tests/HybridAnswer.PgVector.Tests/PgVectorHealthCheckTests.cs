@@ -26,6 +26,28 @@ public sealed class PgVectorHealthCheckTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Check_TenantPartitionsSwitchedOnAfterVersion3_UnhealthyNamingTheMissingVersion2()
+    {
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        await using (var plain = Provider(b => b.UsePgVector(dataSource, configure: o => o.MultiTenant = true)))
+        {
+            Assert.Equal(3, await plain.GetRequiredService<PgVectorKnowledgeBase>().MigrateAsync());
+        }
+
+        // Version 2 is optional and below the highest version recorded: "version < required" alone would call this healthy.
+        await using var provider = Provider(b => b.UsePgVector(dataSource, configure: o => (o.MultiTenant, o.TenantPartitions, o.AutoMigrate) = (true, 2, false)));
+        var entry = await CheckAsync(provider);
+
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Equal("The schema of public.hybridanswer_chunks is at version 3 but lacks version 2, which these options need: run 'hybrid-answer migrate'.", entry.Description);
+        Assert.Equal(3, entry.Data["schemaVersion"]);
+        Assert.Equal("2", entry.Data["pendingSchemaVersions"]);
+
+        Assert.Equal(3, await provider.GetRequiredService<PgVectorKnowledgeBase>().MigrateAsync());
+        Assert.Equal(HealthStatus.Healthy, (await CheckAsync(provider)).Status);
+    }
+
+    [Fact]
     public async Task Check_TableMissingAutoMigrateOff_UnhealthyWithWhatToDo()
     {
         await using var dataSource = await postgres.CreateDatabaseAsync();

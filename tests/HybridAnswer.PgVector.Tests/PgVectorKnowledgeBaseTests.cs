@@ -19,11 +19,11 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         await using var dataSource = await postgres.CreateDatabaseAsync();
         var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(16));
 
-        Assert.Equal(1, await knowledgeBase.MigrateAsync());
-        Assert.Equal(1, await knowledgeBase.MigrateAsync());
+        Assert.Equal(3, await knowledgeBase.MigrateAsync());
+        Assert.Equal(3, await knowledgeBase.MigrateAsync());
 
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM hybridanswer_chunks_schema_version");
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        Assert.Equal(2L, await command.ExecuteScalarAsync()); // versions 1 and 3 (2 is tenant partitions, only with the option)
     }
 
     [Fact]
@@ -35,11 +35,11 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         try
         {
             var versions = await Task.WhenAll(sources.Select(s => new PgVectorKnowledgeBase(s, TestEmbedder.Random(16)).MigrateAsync()));
-            Assert.All(versions, v => Assert.Equal(1, v));
+            Assert.All(versions, v => Assert.Equal(3, v));
             await using var command = dataSource.CreateCommand("SELECT (SELECT count(*) FROM hybridanswer_chunks_schema_version), (SELECT count(*) FROM pg_indexes WHERE tablename = 'hybridanswer_chunks')");
             await using var reader = await command.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
-            Assert.Equal(1L, reader.GetInt64(0));
+            Assert.Equal(2L, reader.GetInt64(0)); // versions 1 and 3, each once
             Assert.Equal(4L, reader.GetInt64(1)); // primary key, HNSW, metadata GIN, text GIN
         }
         finally
