@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace HybridAnswer.InMemory;
 
 /// <summary>One immutable state of the in-memory store: chunks, their embeddings in one row-major matrix, and the keyword index.
@@ -68,7 +66,8 @@ internal sealed class InMemorySnapshot
         return all.Length == 0 ? Empty : new InMemorySnapshot(all, all[0].Vector.Length);
     }
 
-    public float Cosine(int chunk, float[] query) => TensorPrimitives.Dot(_matrix.AsSpan(chunk * Dimensions, Dimensions), query);
+    /// <summary>The cosine of a chunk and a unit query: the same arithmetic as the scans (<see cref="DotProducts"/>), so the same score.</summary>
+    public float Cosine(int chunk, float[] query) => DotProducts.Dot(query, _matrix.AsSpan(chunk * Dimensions, Dimensions));
 
     /// <summary>
     /// The rows a tenant and filter allow, ascending; <see langword="null"/> when every row is eligible. An intersection of the
@@ -116,40 +115,34 @@ internal sealed class InMemorySnapshot
     public List<(int Item, double Score)> TopByCosine(float[] query, int k, int[]? rows, double minScore)
     {
         // A bounded min-heap keeps the k best; only eligible rows are read, so a selective filter costs less than none
-        // and still yields k results whenever k chunks match it. The heap's worst score is kept in a local: the common
-        // case (a row that does not make the top k) is one dot product and one compare, so the loop runs at memory bandwidth.
-        // Ties rank by row (insertion order): rows are scanned ascending, so a later row with the worst score already kept
+        // and still yields k results whenever k chunks match it. Four rows per pass (DotProducts.Dot4), offered to the heap in
+        // row order; the heap's worst score is kept in a local, so the common case (a row that does not make the top k) is one
+        // compare and the loop runs at memory bandwidth.
+        // Ties rank by row (insertion order): rows are offered ascending, so a later row with the worst score already kept
         // never enters, and the heap orders equal scores by row, so the result is the same as a stable sort by score.
-        var heap = new PriorityQueue<int, (float Score, int Row)>(k + 1, WorstFirst.Instance);
+        var top = new TopK(k, (float)Math.Max(minScore, float.MinValue));
         var matrix = _matrix.AsSpan();
         var d = Dimensions;
-        var floor = (float)Math.Max(minScore, float.MinValue);
-        var threshold = float.NegativeInfinity;
         var count = rows?.Length ?? Chunks.Length;
-        for (var r = 0; r < count; r++)
+        var r = 0;
+        for (; r <= count - 4; r += 4)
         {
-            var i = rows is null ? r : rows[r];
-            var score = TensorPrimitives.Dot(matrix.Slice(i * d, d), query);
-            if (score <= threshold || score < floor)
-            {
-                continue;
-            }
-
-            if (heap.Count < k)
-            {
-                heap.Enqueue(i, (score, i));
-                if (heap.Count == k)
-                {
-                    threshold = Worst(heap);
-                }
-            }
-            else
-            {
-                heap.DequeueEnqueue(i, (score, i));
-                threshold = Worst(heap);
-            }
+            var (i0, i1, i2, i3) = rows is null ? (r, r + 1, r + 2, r + 3) : (rows[r], rows[r + 1], rows[r + 2], rows[r + 3]);
+            DotProducts.Dot4(query, matrix.Slice(i0 * d, d), matrix.Slice(i1 * d, d), matrix.Slice(i2 * d, d), matrix.Slice(i3 * d, d),
+                out var s0, out var s1, out var s2, out var s3);
+            top.Offer(i0, s0);
+            top.Offer(i1, s1);
+            top.Offer(i2, s2);
+            top.Offer(i3, s3);
         }
 
+        for (; r < count; r++)
+        {
+            var i = rows is null ? r : rows[r];
+            top.Offer(i, DotProducts.Dot(query, matrix.Slice(i * d, d)));
+        }
+
+        var heap = top.Heap;
         var result = new List<(int, double)>(heap.Count);
         while (heap.TryDequeue(out var chunk, out var entry))
         {
@@ -160,10 +153,41 @@ internal sealed class InMemorySnapshot
         return result;
     }
 
-    private static float Worst(PriorityQueue<int, (float Score, int Row)> heap)
+    /// <summary>The k best rows offered so far, at or above a floor: a bounded min-heap and its worst score.</summary>
+    private struct TopK(int k, float floor)
     {
-        heap.TryPeek(out _, out var worst);
-        return worst.Score;
+        private float _threshold = float.NegativeInfinity;
+
+        public PriorityQueue<int, (float Score, int Row)> Heap { get; } = new(k + 1, WorstFirst.Instance);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Offer(int row, float score)
+        {
+            if (score <= _threshold || score < floor)
+            {
+                return;
+            }
+
+            if (Heap.Count < k)
+            {
+                Heap.Enqueue(row, (score, row));
+                if (Heap.Count == k)
+                {
+                    _threshold = Worst(Heap);
+                }
+            }
+            else
+            {
+                Heap.DequeueEnqueue(row, (score, row));
+                _threshold = Worst(Heap);
+            }
+        }
+
+        private static float Worst(PriorityQueue<int, (float Score, int Row)> heap)
+        {
+            heap.TryPeek(out _, out var worst);
+            return worst.Score;
+        }
     }
 
     private static void Add(Dictionary<(string, string), List<int>> postings, (string, string) key, int row)

@@ -80,7 +80,7 @@ public sealed class InMemorySnapshotTests
             {
                 var expected = Enumerable.Range(0, chunks.Length)
                     .Where(i => filter.All(f => chunks[i].Document.Metadata[f.Key] == f.Value))
-                    .Select(i => (Item: i, Score: (double)TensorPrimitives.Dot(chunks[i].Vector, query)))
+                    .Select(i => (Item: i, Score: (double)DotProducts.Dot(query, chunks[i].Vector)))
                     .Where(r => r.Score >= minScore)
                     .OrderByDescending(r => r.Score).ThenBy(r => r.Item)
                     .Take(k).ToList();
