@@ -74,7 +74,7 @@ public sealed class PgVectorSearchPlanTests(PostgresFixture postgres)
         Assert.Contains("-- hnsw.ef_search = 45", hybrid);
         Assert.DoesNotContain(hybrid, line => line.Contains("ef_search = 200", StringComparison.Ordinal));
 
-        // Vector-only wants top-5: the unfiltered 40 already passes 36.
+        // Vector-only wants 10 candidates (twice top-5): the unfiltered 40 already passes 36 of them.
         Assert.Contains("-- hnsw.ef_search = 40", vector);
     }
 
