@@ -24,6 +24,7 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever, IFilterP
         var settings = options ?? new InMemoryKnowledgeBaseOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.RrfK, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.EmbeddingBatchSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.MaxSearchThreads, nameof(options));
         _store = new InMemoryChunkStore(settings);
         _pipeline = new KnowledgePipeline(_store, embedder, chunking, settings.MultiTenant, settings.EmbeddingBatchSize);
     }
