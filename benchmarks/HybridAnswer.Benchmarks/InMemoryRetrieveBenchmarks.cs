@@ -15,13 +15,16 @@ namespace HybridAnswer.Benchmarks;
 /// shares one machine state and one knowledge base: <c>--filter '*InMemoryRetrieve*' --job short --inProcess</c>.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
 public class InMemoryRetrieveBenchmarks
 {
     private const int Dimensions = 384;
 
     // Built once per process: ingesting 100,000 chunks takes a while, and every case reads the same knowledge base.
-    private static (int Chunks, InMemoryKnowledgeBase Knowledge, float[] Matrix)? _cached;
+    private static (int Chunks, InMemoryKnowledgeBase Knowledge, InMemoryKnowledgeBaseOptions Options, float[] Matrix)? _cached;
+
+    private InMemoryKnowledgeBaseOptions _options = null!;
 
     private InMemoryKnowledgeBase _knowledge = null!;
     private float[] _matrix = null!;
@@ -47,12 +50,14 @@ public class InMemoryRetrieveBenchmarks
         _filtered10 = _request with { Filter = new Dictionary<string, string>(StringComparer.Ordinal) { ["status"] = "draft" } };
         if (_cached is { } c && c.Chunks == Chunks)
         {
-            (_knowledge, _matrix) = (c.Knowledge, c.Matrix);
+            (_knowledge, _options, _matrix) = (c.Knowledge, c.Options, c.Matrix);
             return;
         }
 
         _cached = null;
-        _knowledge = new InMemoryKnowledgeBase(_embedder, options: new InMemoryKnowledgeBaseOptions { RetrievalKind = RetrievalKind.Vector });
+        // The store reads MaxSearchThreads on every search, so one knowledge base serves the one- and two-thread cases.
+        _options = new InMemoryKnowledgeBaseOptions { RetrievalKind = RetrievalKind.Vector };
+        _knowledge = new InMemoryKnowledgeBase(_embedder, options: _options);
         _knowledge.UpsertAsync(SyntheticCorpus.Documents(Chunks)).GetAwaiter().GetResult();
         if (_knowledge.ChunkCount != Chunks)
         {
@@ -67,7 +72,7 @@ public class InMemoryRetrieveBenchmarks
             RandomEmbeddingGenerator.Vector(document.Title + "\n" + document.Content, Dimensions).CopyTo(_matrix, i++ * Dimensions);
         }
 
-        _cached = (Chunks, _knowledge, _matrix);
+        _cached = (Chunks, _knowledge, _options, _matrix);
     }
 
     [Benchmark(Baseline = true, Description = "bandwidth baseline: Sum over N x 384 floats, one thread")]
@@ -96,15 +101,30 @@ public class InMemoryRetrieveBenchmarks
     [Benchmark(Description = "query embedding alone")]
     public async Task<int> EmbedQuery() => (await _embedder.GenerateAsync([_request.Query])).Count;
 
-    [Benchmark(Description = "store search, query vector given")]
-    public int StoreSearch() => _knowledge.Search(_request, _query).Count;
+    [Benchmark(Description = "store search, query vector given, one thread")]
+    public int StoreSearch() => Threads(1)._knowledge.Search(_request, _query).Count;
 
-    [Benchmark(Description = "RetrieveAsync, unfiltered")]
-    public async Task<int> Retrieve() => (await _knowledge.RetrieveAsync(_request)).Count;
+    [Benchmark(Description = "RetrieveAsync, unfiltered, one thread")]
+    public async Task<int> Retrieve() => (await Threads(1)._knowledge.RetrieveAsync(_request)).Count;
 
-    [Benchmark(Description = "RetrieveAsync, status=published (90%)")]
-    public async Task<int> Retrieve90() => (await _knowledge.RetrieveAsync(_filtered90)).Count;
+    [Benchmark(Description = "RetrieveAsync, status=published (90%), one thread")]
+    public async Task<int> Retrieve90() => (await Threads(1)._knowledge.RetrieveAsync(_filtered90)).Count;
 
-    [Benchmark(Description = "RetrieveAsync, status=draft (10%)")]
-    public async Task<int> Retrieve10() => (await _knowledge.RetrieveAsync(_filtered10)).Count;
+    [Benchmark(Description = "RetrieveAsync, status=draft (10%), one thread")]
+    public async Task<int> Retrieve10() => (await Threads(1)._knowledge.RetrieveAsync(_filtered10)).Count;
+
+    [Benchmark(Description = "RetrieveAsync, unfiltered, two threads")]
+    public async Task<int> RetrieveTwoThreads() => (await Threads(2)._knowledge.RetrieveAsync(_request)).Count;
+
+    [Benchmark(Description = "RetrieveAsync, status=published (90%), two threads")]
+    public async Task<int> Retrieve90TwoThreads() => (await Threads(2)._knowledge.RetrieveAsync(_filtered90)).Count;
+
+    [Benchmark(Description = "RetrieveAsync, status=draft (10%), two threads")]
+    public async Task<int> Retrieve10TwoThreads() => (await Threads(2)._knowledge.RetrieveAsync(_filtered10)).Count;
+
+    private InMemoryRetrieveBenchmarks Threads(int threads)
+    {
+        _options.MaxSearchThreads = threads;
+        return this;
+    }
 }
