@@ -97,6 +97,22 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
         Assert.All(results, r => Assert.Equal("acme", r.TenantId));
     }
 
+    /// <summary>Hybrid ranking applies the filter before top-K too: 1% of 2,000 documents pass, and still top-K come back.</summary>
+    [Fact]
+    public async Task RetrieveAsync_HybridSelectiveFilter_StillReturnsTopK()
+    {
+        await using var store = await CreateStoreAsync(kind: RetrievalKind.Hybrid);
+        await RankingChecks.SelectiveFilterStillReturnsTopKAsync(store);
+    }
+
+    /// <summary>Hybrid scores are held to the floor like vector scores.</summary>
+    [Fact]
+    public async Task RetrieveAsync_HybridMinScore_DropsWeakChunks()
+    {
+        await using var store = await CreateStoreAsync(kind: RetrievalKind.Hybrid);
+        await RankingChecks.MinScoreDropsWeakChunksAsync(store);
+    }
+
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static float[] TopicVector(string text)

@@ -83,12 +83,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
     public async Task RetrieveAsync_SelectiveFilter_StillReturnsTopK()
     {
         await using var store = await CreateStoreAsync();
-        await store.UpsertAsync(Random(2000, seed: 2, i => i % 100 == 0 ? "published" : "draft"));
-
-        var results = await store.RetrieveAsync(new RetrievalRequest("refund warranty") { TopK = 10, Filter = new Dictionary<string, string> { ["status"] = "published" } });
-
-        Assert.Equal(10, results.Count);
-        Assert.All(results, r => Assert.Equal("published", r.Metadata["status"]));
+        await RankingChecks.SelectiveFilterStillReturnsTopKAsync(store);
     }
 
     /// <summary>A filtered vector search returns only matching documents, each scored with its cosine similarity to the query.</summary>
@@ -132,15 +127,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
     public async Task RetrieveAsync_MinScore_DropsWeakChunks()
     {
         await using var store = await CreateStoreAsync();
-        await store.UpsertAsync(Random(50, seed: 4));
-
-        var all = await store.RetrieveAsync(new RetrievalRequest("refund blender") { TopK = 20 });
-        var floor = all[5].Score + 1e-6;
-        var above = await store.RetrieveAsync(new RetrievalRequest("refund blender") { TopK = 20, MinScore = floor });
-
-        Assert.NotEmpty(above);
-        Assert.All(above, r => Assert.True(r.Score >= floor));
-        Assert.Empty(await store.RetrieveAsync(new RetrievalRequest("refund blender") { MinScore = 0.9999 }));
+        await RankingChecks.MinScoreDropsWeakChunksAsync(store);
     }
 
     /// <summary>Embedding the query is traced as the span hybrid_answer.embed of the HybridAnswer activity source.</summary>
