@@ -12,7 +12,7 @@ public abstract class FilterConformanceTests(KnowledgeStoreFixture fixture) : Co
 {
     /// <summary>A filter on a list-valued key matches the documents whose list holds the value (and not a scalar that merely contains it); lists and scalars come back as stored.</summary>
     [Fact]
-    public async Task RetrieveAsync_FilterOnMultiValuedField_MatchesDocumentsWhoseListHasTheValue()
+    public virtual async Task RetrieveAsync_FilterOnMultiValuedField_MatchesDocumentsWhoseListHasTheValue()
     {
         await using var store = await CreateStoreAsync(TestEmbedder.Hashing(32));
         await store.UpsertAsync(Tagged);
@@ -30,7 +30,7 @@ public abstract class FilterConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>Several filter keys are ANDed.</summary>
     [Fact]
-    public async Task RetrieveAsync_SeveralFilters_AreAnded()
+    public virtual async Task RetrieveAsync_SeveralFilters_AreAnded()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(
@@ -55,7 +55,7 @@ public abstract class FilterConformanceTests(KnowledgeStoreFixture fixture) : Co
     [InlineData("k", "line\nbreak\ttab\u0001")]
     [InlineData("ключ", "😀 é")]
     [InlineData("a.b", "strict $")]
-    public async Task RetrieveAsync_FilterWithQuerySyntax_MatchesOnlyTheEqualValue(string key, string value)
+    public virtual async Task RetrieveAsync_FilterWithQuerySyntax_MatchesOnlyTheEqualValue(string key, string value)
     {
         await using var store = await CreateStoreAsync(TestEmbedder.Hashing(32));
         await store.UpsertAsync(
@@ -74,7 +74,7 @@ public abstract class FilterConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>Injection attempts in filter keys, values and the tenant match nothing and change nothing; a NUL in a key is refused.</summary>
     [Fact]
-    public async Task RetrieveAsync_InjectionInFilterKeysAndValues_MatchesNothingAndChangesNothing()
+    public virtual async Task RetrieveAsync_InjectionInFilterKeysAndValues_MatchesNothingAndChangesNothing()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(Manuals);
@@ -114,7 +114,7 @@ public abstract class FilterConformanceTests(KnowledgeStoreFixture fixture) : Co
     [InlineData("status", "publshed", null, "FilterMatchedNothing")] // a typo in the value
     [InlineData("tags", "biling", null, "FilterMatchedNothing")] // a typo in a list value
     [InlineData("tags", "billing", 0.99, "NoRelevantSources")] // the filter matches; nothing clears the floor
-    public async Task AnswerAsync_FilterMatchesNoDocument_SaysSo(string key, string value, double? minScore, string reason)
+    public virtual async Task AnswerAsync_FilterMatchesNoDocument_SaysSo(string key, string value, double? minScore, string reason)
     {
         await using var store = await CreateStoreAsync(TestEmbedder.Hashing(32));
         await store.UpsertAsync(Tagged);

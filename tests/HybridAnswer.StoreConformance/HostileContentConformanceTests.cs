@@ -21,7 +21,7 @@ public abstract class HostileContentConformanceTests(KnowledgeStoreFixture fixtu
     /// <summary>After every batch of hostile documents: the counts match what changed, an invalid batch changes nothing, the other
     /// tenant is untouched, and no search of a tenant returns another tenant's chunk.</summary>
     [Fact]
-    public async Task Ingest_HostileDocumentsInTwoTenants_OnlyChangedDocumentsChangeAndNothingCrossesTenants()
+    public virtual async Task Ingest_HostileDocumentsInTwoTenants_OnlyChangedDocumentsChangeAndNothingCrossesTenants()
     {
         await using var store = await CreateStoreAsync(multiTenant: true);
         var watch = Stopwatch.StartNew();
@@ -38,7 +38,7 @@ public abstract class HostileContentConformanceTests(KnowledgeStoreFixture fixtu
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
-    public async Task UpsertAsync_LoneSurrogateInMetadata_RejectedWithClearError(int which)
+    public virtual async Task UpsertAsync_LoneSurrogateInMetadata_RejectedWithClearError(int which)
     {
         // Not in [InlineData]: attribute strings are stored as UTF-8, which turns a lone surrogate into U+FFFD before the test runs.
         await using var store = await CreateStoreAsync();
@@ -61,7 +61,7 @@ public abstract class HostileContentConformanceTests(KnowledgeStoreFixture fixtu
 
     /// <summary>A lone surrogate in a filter is refused: no stored metadata can match it.</summary>
     [Fact]
-    public async Task RetrieveAsync_LoneSurrogateInFilter_Rejected()
+    public virtual async Task RetrieveAsync_LoneSurrogateInFilter_Rejected()
     {
         await using var store = await CreateStoreAsync();
         var request = new RetrievalRequest("returns") { Filter = new Dictionary<string, string> { ["status"] = "pub\udc00" } };
@@ -73,7 +73,7 @@ public abstract class HostileContentConformanceTests(KnowledgeStoreFixture fixtu
 
     /// <summary>Metadata a=b: c edited to a: b=c is a change (the content hash cannot be fooled by separators), and the new value filters.</summary>
     [Fact]
-    public async Task UpsertAsync_MetadataEditThatKeepsTheOldKeyValueText_IsStored()
+    public virtual async Task UpsertAsync_MetadataEditThatKeepsTheOldKeyValueText_IsStored()
     {
         await using var store = await CreateStoreAsync();
         var first = new KnowledgeDocument("doc", "Doc", "Text about returns.") { Metadata = new Dictionary<string, string> { ["a=b"] = "c" } };
@@ -93,7 +93,7 @@ public abstract class HostileContentConformanceTests(KnowledgeStoreFixture fixtu
     [InlineData("# Holiday opening hours")]
     [InlineData("# Holiday opening hours\n\n## Christmas\n")]
     [InlineData("")]
-    public async Task UpsertAsync_DocumentWithOnlyHeadings_StoredOnceThenUnchanged(string content)
+    public virtual async Task UpsertAsync_DocumentWithOnlyHeadings_StoredOnceThenUnchanged(string content)
     {
         await using var store = await CreateStoreAsync();
         var document = new KnowledgeDocument("hours", "Holiday opening hours", content);
@@ -112,7 +112,7 @@ public abstract class HostileContentConformanceTests(KnowledgeStoreFixture fixtu
     /// <summary>A query over <see cref="RetrievalRequest.MaxQueryLength"/> is refused at once, naming the bound, before it is embedded
     /// or sent anywhere; one just under the bound is answered.</summary>
     [Fact]
-    public async Task RetrieveAsync_QueryOverTheSharedBound_RejectedFast()
+    public virtual async Task RetrieveAsync_QueryOverTheSharedBound_RejectedFast()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync([Doc("returns", "Items can be returned within 30 days.")]);

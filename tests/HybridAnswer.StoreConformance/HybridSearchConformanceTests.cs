@@ -15,7 +15,7 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
     /// finds the page with the exact code in the top 5 (first, where the store declares
     /// <see cref="KnowledgeStoreFixture.HybridRanksDecisiveKeywordMatchFirst"/>), vector alone does not.</summary>
     [Fact]
-    public async Task RetrieveAsync_Hybrid_FindsExactProductCodeThatVectorAloneRanksLow()
+    public virtual async Task RetrieveAsync_Hybrid_FindsExactProductCodeThatVectorAloneRanksLow()
     {
         var warrantyDirection = TestEmbedder.RandomVector(32, 7);
         var embedder = new TestEmbedder(32, text => text.StartsWith("Spare parts", StringComparison.Ordinal)
@@ -49,7 +49,7 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
     /// <summary>A topic-only embedder stands in for a semantic model that has never seen the product code: among blender tips and
     /// a hundred other documents, hybrid finds the code's page in the top 5, vector alone does not.</summary>
     [Fact]
-    public async Task RetrieveAsync_Hybrid_FindsExactCodeThatVectorRanksLow()
+    public virtual async Task RetrieveAsync_Hybrid_FindsExactCodeThatVectorRanksLow()
     {
         var embedder = new TestEmbedder(Vocabulary.Length + 1, TopicVector);
         var docs = Enumerable.Range(1, 8)
@@ -72,7 +72,7 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
 
     /// <summary>Keyword-only retrieval finds the one document with the words, scored in (0, 1] like every score the floor compares.</summary>
     [Fact]
-    public async Task RetrieveAsync_KeywordOnly_ScoresBetweenZeroAndOne()
+    public virtual async Task RetrieveAsync_KeywordOnly_ScoresBetweenZeroAndOne()
     {
         await using var store = await CreateStoreAsync(kind: RetrievalKind.Keyword);
         await store.UpsertAsync(Manuals);
@@ -85,7 +85,7 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
 
     /// <summary>A hybrid search honours the filter and the tenant like a vector search.</summary>
     [Fact]
-    public async Task RetrieveAsync_HybridWithFilterAndTenant_ReturnsOnlyMatchingChunksOfTheTenant()
+    public virtual async Task RetrieveAsync_HybridWithFilterAndTenant_ReturnsOnlyMatchingChunksOfTheTenant()
     {
         await using var store = await CreateStoreAsync(multiTenant: true, kind: RetrievalKind.Hybrid);
         await store.UpsertAsync(Manuals.Select(d => d with { TenantId = "acme" }));
@@ -99,7 +99,7 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
 
     /// <summary>Hybrid ranking applies the filter before top-K too: 1% of 2,000 documents pass, and still top-K come back.</summary>
     [Fact]
-    public async Task RetrieveAsync_HybridSelectiveFilter_StillReturnsTopK()
+    public virtual async Task RetrieveAsync_HybridSelectiveFilter_StillReturnsTopK()
     {
         await using var store = await CreateStoreAsync(kind: RetrievalKind.Hybrid);
         await RankingChecks.SelectiveFilterStillReturnsTopKAsync(store);
@@ -107,7 +107,7 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
 
     /// <summary>Hybrid scores are held to the floor like vector scores.</summary>
     [Fact]
-    public async Task RetrieveAsync_HybridMinScore_DropsWeakChunks()
+    public virtual async Task RetrieveAsync_HybridMinScore_DropsWeakChunks()
     {
         await using var store = await CreateStoreAsync(kind: RetrievalKind.Hybrid);
         await RankingChecks.MinScoreDropsWeakChunksAsync(store);

@@ -13,7 +13,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 {
     /// <summary>Unchanged documents are counted as such and not embedded again; a changed one is updated and only it is embedded.</summary>
     [Fact]
-    public async Task UpsertAsync_UnchangedDocuments_AreNotReembedded()
+    public virtual async Task UpsertAsync_UnchangedDocuments_AreNotReembedded()
     {
         var embedder = TestEmbedder.Hashing();
         await using var store = await CreateStoreAsync(embedder);
@@ -37,7 +37,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>A changed document has all its chunks replaced by the new ones (none of the old left), and only it is embedded.</summary>
     [Fact]
-    public async Task UpsertAsync_ChangedDocument_ReplacesAllItsChunksAndOnlyEmbedsIt()
+    public virtual async Task UpsertAsync_ChangedDocument_ReplacesAllItsChunksAndOnlyEmbedsIt()
     {
         var embedder = TestEmbedder.Hashing();
         await using var store = await CreateStoreAsync(embedder, chunking: new ChunkingOptions { TargetSize = 100, Overlap = 0 });
@@ -57,7 +57,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>An embedding failure part-way through an upsert leaves every stored document as it was; the retry then updates them all.</summary>
     [Fact]
-    public async Task UpsertAsync_EmbeddingFailsMidway_PreviousVersionIntact()
+    public virtual async Task UpsertAsync_EmbeddingFailsMidway_PreviousVersionIntact()
     {
         var embedder = TestEmbedder.Hashing();
         await using var store = await CreateStoreAsync(embedder, embeddingBatchSize: 1);
@@ -76,7 +76,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>An upsert that fails on a new document keeps the old version of a changed one searchable and adds nothing.</summary>
     [Fact]
-    public async Task UpsertAsync_EmbeddingFails_LeavesPreviousVersionIntact()
+    public virtual async Task UpsertAsync_EmbeddingFails_LeavesPreviousVersionIntact()
     {
         var embedder = TestEmbedder.Hashing();
         await using var store = await CreateStoreAsync(embedder);
@@ -92,7 +92,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>An embedding failure on the second batch of a first upsert stores nothing at all.</summary>
     [Fact]
-    public async Task UpsertAsync_EmbedderFailsOnSecondBatch_NothingStored()
+    public virtual async Task UpsertAsync_EmbedderFailsOnSecondBatch_NothingStored()
     {
         var embedder = TestEmbedder.Hashing();
         embedder.FailOnCall = 2;
@@ -106,7 +106,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>No embedding call carries more texts than the configured batch size.</summary>
     [Fact]
-    public async Task UpsertAsync_EmbeddingBatchSize_NoCallCarriesMoreTexts()
+    public virtual async Task UpsertAsync_EmbeddingBatchSize_NoCallCarriesMoreTexts()
     {
         var embedder = TestEmbedder.Hashing();
         await using var store = await CreateStoreAsync(embedder, embeddingBatchSize: 3);
@@ -119,7 +119,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>An empty vector from the embedder is refused with a clear error, and nothing is stored.</summary>
     [Fact]
-    public async Task UpsertAsync_EmbedderReturnsEmptyVector_RejectedAndNothingStored()
+    public virtual async Task UpsertAsync_EmbedderReturnsEmptyVector_RejectedAndNothingStored()
     {
         await using var store = await CreateStoreAsync(new TestEmbedder(16, _ => []));
 
@@ -131,7 +131,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>An upsert cancelled after its last embedding (so the cancellation reaches the write) leaves the stored version intact.</summary>
     [Fact]
-    public async Task UpsertAsync_CancelledDuringWrite_PreviousVersionIntact()
+    public virtual async Task UpsertAsync_CancelledDuringWrite_PreviousVersionIntact()
     {
         using var cancellation = new CancellationTokenSource();
         var embedder = new TestEmbedder(16, text =>
@@ -155,7 +155,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>Every operation honours a cancelled token: it throws and changes nothing.</summary>
     [Fact]
-    public async Task EveryOperation_CancelledToken_ThrowsAndChangesNothing()
+    public virtual async Task EveryOperation_CancelledToken_ThrowsAndChangesNothing()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(Manuals);
@@ -173,7 +173,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>Delete removes exactly the named documents and all their chunks, ignores unknown ids and returns how many existed.</summary>
     [Fact]
-    public async Task DeleteAsync_RemovesOnlyTheNamedDocumentsAndTheirChunks()
+    public virtual async Task DeleteAsync_RemovesOnlyTheNamedDocumentsAndTheirChunks()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(Random(5, seed: 6));
@@ -189,7 +189,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>Delete by the manuals' ids: only the named one goes, with its chunks.</summary>
     [Fact]
-    public async Task DeleteAsync_AndCount_RemoveOnlyTheNamedDocuments()
+    public virtual async Task DeleteAsync_AndCount_RemoveOnlyTheNamedDocuments()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(Manuals);
@@ -203,7 +203,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>Pruning (list the stored ids, delete those whose source is gone) leaves exactly the source's documents, in ordinal order.</summary>
     [Fact]
-    public async Task ListDocumentIdsAsync_DeleteWhatTheSourceLost_PrunesToTheSource()
+    public virtual async Task ListDocumentIdsAsync_DeleteWhatTheSourceLost_PrunesToTheSource()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync([Doc("b", "Bravo."), Doc("a", "Alpha."), Doc("C", "Charlie."), Doc("d", "Delta.")]);
@@ -220,7 +220,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>The same id twice in one upsert is refused, naming the id, before anything is stored.</summary>
     [Fact]
-    public async Task UpsertAsync_DuplicateIdsInOneCall_ThrowsAndStoresNothing()
+    public virtual async Task UpsertAsync_DuplicateIdsInOneCall_ThrowsAndStoresNothing()
     {
         await using var store = await CreateStoreAsync();
 
@@ -232,7 +232,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>A NUL character in content is refused (PostgreSQL cannot store it; every store refuses it alike).</summary>
     [Fact]
-    public async Task UpsertAsync_NulInContent_Rejected()
+    public virtual async Task UpsertAsync_NulInContent_Rejected()
     {
         await using var store = await CreateStoreAsync();
 
@@ -254,7 +254,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
     [InlineData("nul in key")]
     [InlineData("lone surrogate in value")]
     [InlineData("lone surrogate in key")]
-    public async Task UpsertAsync_BadMultiValuedMetadata_RejectedAndNothingStored(string problem)
+    public virtual async Task UpsertAsync_BadMultiValuedMetadata_RejectedAndNothingStored(string problem)
     {
         await using var store = await CreateStoreAsync();
         IReadOnlyDictionary<string, IReadOnlyList<string>> lists = problem switch
@@ -279,7 +279,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>The same lists again are unchanged (the store keeps them exactly); a changed list is an update.</summary>
     [Fact]
-    public async Task UpsertAsync_SameListsAgain_Unchanged_ChangedList_Updated()
+    public virtual async Task UpsertAsync_SameListsAgain_Unchanged_ChangedList_Updated()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(Tagged);
@@ -293,7 +293,7 @@ public abstract class IngestConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>Readers searching while a document is replaced fifty times always see exactly one version of it, never none and never two.</summary>
     [Fact]
-    public async Task RetrieveAsync_WhileUpserting_SeesOldOrNewVersionNeverMissing()
+    public virtual async Task RetrieveAsync_WhileUpserting_SeesOldOrNewVersionNeverMissing()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync([Doc("policy", "The return window is version 0 days."), .. Random(100, seed: 7)]);

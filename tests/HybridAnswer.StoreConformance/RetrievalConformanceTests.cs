@@ -17,7 +17,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
     /// <summary>Without a filter, the top-K and its scores are those of a brute-force cosine ranking (or, for an approximate index,
     /// at least <see cref="KnowledgeStoreFixture.ApproximateRecall"/> of it, every returned score still the exact cosine).</summary>
     [Fact]
-    public async Task RetrieveAsync_NoFilter_EqualsBruteForce()
+    public virtual async Task RetrieveAsync_NoFilter_EqualsBruteForce()
     {
         var embedder = new HashingEmbeddingGenerator(128);
         await using var store = await CreateStoreAsync(new TestEmbedder(128, embedder.Embed));
@@ -55,7 +55,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
     [InlineData(10)]
     [InlineData(100)]
     [InlineData(200)]
-    public async Task RetrieveAsync_FilterOfEverySelectivity_ReturnsTheExactTopK(int every)
+    public virtual async Task RetrieveAsync_FilterOfEverySelectivity_ReturnsTheExactTopK(int every)
     {
         var (store, vectors) = await RandomCorpusAsync();
         await using (store)
@@ -80,7 +80,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
 
     /// <summary>1% of 2,000 documents pass the filter: still exactly top-K of them come back.</summary>
     [Fact]
-    public async Task RetrieveAsync_SelectiveFilter_StillReturnsTopK()
+    public virtual async Task RetrieveAsync_SelectiveFilter_StillReturnsTopK()
     {
         await using var store = await CreateStoreAsync();
         await RankingChecks.SelectiveFilterStillReturnsTopKAsync(store);
@@ -88,7 +88,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
 
     /// <summary>A filtered vector search returns only matching documents, each scored with its cosine similarity to the query.</summary>
     [Fact]
-    public async Task RetrieveAsync_Filter_ReturnsOnlyMatchingDocumentsWithCosineScores()
+    public virtual async Task RetrieveAsync_Filter_ReturnsOnlyMatchingDocumentsWithCosineScores()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(Manuals);
@@ -109,7 +109,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
 
     /// <summary>The floor drops exactly the chunks below it (between the best and the second best, only the best is left).</summary>
     [Fact]
-    public async Task RetrieveAsync_MinScore_DropsChunksBelowIt()
+    public virtual async Task RetrieveAsync_MinScore_DropsChunksBelowIt()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(Manuals);
@@ -124,7 +124,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
 
     /// <summary>Every chunk returned clears the floor; a floor nothing reaches returns nothing.</summary>
     [Fact]
-    public async Task RetrieveAsync_MinScore_DropsWeakChunks()
+    public virtual async Task RetrieveAsync_MinScore_DropsWeakChunks()
     {
         await using var store = await CreateStoreAsync();
         await RankingChecks.MinScoreDropsWeakChunksAsync(store);
@@ -132,7 +132,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
 
     /// <summary>Embedding the query is traced as the span hybrid_answer.embed of the HybridAnswer activity source.</summary>
     [Fact]
-    public async Task RetrieveAsync_EmitsTheEmbedSpan()
+    public virtual async Task RetrieveAsync_EmitsTheEmbedSpan()
     {
         await using var store = await CreateStoreAsync(TestEmbedder.Hashing(32));
         await store.UpsertAsync([Kettle]);
@@ -162,7 +162,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
 
     /// <summary>An embedder that returns two vectors for one query is reported, not silently half-used.</summary>
     [Fact]
-    public async Task RetrieveAsync_EmbedderReturnsTwoVectorsForOneQuery_InvalidOperationException()
+    public virtual async Task RetrieveAsync_EmbedderReturnsTwoVectorsForOneQuery_InvalidOperationException()
     {
         var embedder = TestEmbedder.Batched(2, texts => texts.Count == 1 ? [[1f, 0f], [0f, 1f]] : [.. texts.Select(_ => new[] { 1f, 0f })]);
         await using var store = await CreateStoreAsync(embedder);
@@ -175,7 +175,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
 
     /// <summary>A query embedding of other dimensions than the stored ones is reported with its dimensions.</summary>
     [Fact]
-    public async Task RetrieveAsync_QueryEmbeddingOfOtherDimensions_ThrowsClearError()
+    public virtual async Task RetrieveAsync_QueryEmbeddingOfOtherDimensions_ThrowsClearError()
     {
         var dimensions = 64;
         var embedder = new TestEmbedder(64, text => new HashingEmbeddingGenerator(dimensions).Embed(text));
@@ -190,7 +190,7 @@ public abstract class RetrievalConformanceTests(KnowledgeStoreFixture fixture) :
 
     /// <summary>Thirty-two searches at once all give the same answer as one alone.</summary>
     [Fact]
-    public async Task RetrieveAsync_ConcurrentQueries_AllGiveTheSameAnswer()
+    public virtual async Task RetrieveAsync_ConcurrentQueries_AllGiveTheSameAnswer()
     {
         await using var store = await CreateStoreAsync();
         await store.UpsertAsync(Manuals);

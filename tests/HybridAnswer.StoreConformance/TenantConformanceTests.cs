@@ -9,7 +9,7 @@ public abstract class TenantConformanceTests(KnowledgeStoreFixture fixture) : Co
 {
     /// <summary>The same document id in two tenants: each search sees its own tenant's only; a request or document without a tenant is refused.</summary>
     [Fact]
-    public async Task RetrieveAsync_Tenants_NeverCrossed()
+    public virtual async Task RetrieveAsync_Tenants_NeverCrossed()
     {
         await using var store = await CreateStoreAsync(multiTenant: true);
         await store.UpsertAsync([Doc("same-id", "acme refund policy 30 days", tenant: "acme"), Doc("same-id", "globex refund policy 90 days", tenant: "globex")]);
@@ -25,7 +25,7 @@ public abstract class TenantConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>Requests, counts and deletes of one tenant neither see nor touch another tenant's documents of the same ids.</summary>
     [Fact]
-    public async Task MultiTenant_RequestsAndDocumentsAreIsolated()
+    public virtual async Task MultiTenant_RequestsAndDocumentsAreIsolated()
     {
         await using var store = await CreateStoreAsync(multiTenant: true);
         await store.UpsertAsync(Manuals.Select(d => d with { TenantId = "acme" }));
@@ -49,7 +49,7 @@ public abstract class TenantConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>A filter that matches only another tenant's documents is, for this tenant, a filter that matched nothing.</summary>
     [Fact]
-    public async Task AnswerAsync_FilterMatchesOnlyAnotherTenant_FilterMatchedNothing()
+    public virtual async Task AnswerAsync_FilterMatchesOnlyAnotherTenant_FilterMatchedNothing()
     {
         await using var store = await CreateStoreAsync(TestEmbedder.Hashing(32), multiTenant: true);
         await store.UpsertAsync([.. Tagged.Select(d => d with { TenantId = "acme" })]);
