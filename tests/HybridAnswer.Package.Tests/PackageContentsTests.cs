@@ -37,6 +37,27 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies);
         Assert.DoesNotContain("Npgsql", dependencies);
         Assert.DoesNotContain("Pgvector", dependencies);
+
+        // The adapters to the .NET AI stack live in their own packages: the core never pulls an agent framework in.
+        Assert.DoesNotContain(dependencies, d => d!.StartsWith("Microsoft.Agents.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AgentsPackage_Packed_HasDocsAndDependsOnCoreAndAgentFrameworkAbstractionsOnly()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.Agents.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.Agents.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.Agents.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.Agents", Value(metadata, "id"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+        Assert.Equal(feed.Version, dependencies["HybridAnswer"]);
+        Assert.Contains("Microsoft.Agents.AI.Abstractions", dependencies.Keys);
+        Assert.DoesNotContain("Microsoft.Agents.AI", dependencies.Keys);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
     }
 
     [Fact]
