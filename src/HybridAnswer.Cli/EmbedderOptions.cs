@@ -52,8 +52,8 @@ internal sealed class EmbedderOptions
             return;
         }
 
-        builder.Services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
-        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new FileEmbeddingCache(
+        // Chosen the way UseMiniLMEmbeddings chose the bare model (UseEmbeddingGenerator), so the cache replaces it.
+        builder.UseEmbeddingGenerator(sp => new FileEmbeddingCache(
             new MiniLMEmbeddingGenerator(sp.GetRequiredService<IOptions<MiniLMEmbeddingOptions>>().Value, sp.GetService<ILogger<MiniLMEmbeddingGenerator>>()),
             FileEmbeddingCache.DefaultDirectory()));
     }
