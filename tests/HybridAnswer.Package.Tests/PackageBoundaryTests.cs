@@ -5,10 +5,6 @@ namespace HybridAnswer.Package.Tests;
 /// <summary>The rules between the shipped packages, read from the project files (no pack needed).</summary>
 public sealed class PackageBoundaryTests
 {
-    // TEMPORARY: the CLI's eval command calls the core's internal RefusalCalibrator until it moves (public) into the decision
-    // framework package; the change that removes that grant from src/HybridAnswer/HybridAnswer.csproj empties this set.
-    private static readonly HashSet<string> PendingGrants = ["HybridAnswer -> hybrid-answer"];
-
     [Fact]
     public void SourceProjects_InternalsVisibleTo_NeverAnotherShippedPackage()
     {
@@ -29,7 +25,7 @@ public sealed class PackageBoundaryTests
 
         Assert.Contains("HybridAnswer.PgVector", shipped);
         Assert.Contains("hybrid-answer", shipped);
-        Assert.Empty(grants.Where(g => !PendingGrants.Contains(g)));
+        Assert.Empty(grants);
     }
 
     private static string? Property(XDocument project, string name) =>
