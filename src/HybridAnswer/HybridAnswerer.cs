@@ -192,23 +192,39 @@ public sealed class HybridAnswerer
             yield return new AnswerUpdate { Sources = request?.Sources ?? retrieval.Sources };
             if (request is null)
             {
-                yield return new AnswerUpdate { Completed = await CachedAsync(key, telemetry.Completed(Refusal(settings, call, retrieval, started)), cancellationToken).ConfigureAwait(false) };
+                yield return new AnswerUpdate { Completed = await AnswerCache.PassAsync(_cache, key, telemetry.Completed(Refusal(settings, call, retrieval, started)), cancellationToken).ConfigureAwait(false) };
                 yield break;
             }
 
             var generationStarted = Stopwatch.GetTimestamp();
             var generated = new GeneratedText.Builder();
-            await foreach (var update in _generator.GenerateStreamingAsync(request, cancellationToken).ConfigureAwait(false))
+            GeneratedText text;
+            using (var span = telemetry.StartStreamingGeneration())
             {
-                generated.Add(update);
-                if (update.Text.Length > 0)
+                // Stepped by hand, not with await foreach: each step runs with the generation span current (see TraceStepAsync).
+                var updates = _generator.GenerateStreamingAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                try
                 {
-                    yield return new AnswerUpdate { Text = update.Text };
+                    while (await telemetry.TraceStepAsync(span, updates).ConfigureAwait(false))
+                    {
+                        generated.Add(updates.Current);
+                        if (updates.Current.Text.Length > 0)
+                        {
+                            yield return new AnswerUpdate { Text = updates.Current.Text };
+                        }
+                    }
                 }
+                finally
+                {
+                    await updates.DisposeAsync().ConfigureAwait(false);
+                }
+
+                text = generated.Build();
+                span?.SetTag(Telemetry.ModelTag, text.ModelId);
             }
 
-            var completed = telemetry.Completed(Compose(settings, call, retrieval, request, generated.Build(), generationStarted, started));
-            yield return new AnswerUpdate { Completed = await CachedAsync(key, completed, cancellationToken).ConfigureAwait(false) };
+            var completed = telemetry.Completed(Compose(settings, call, retrieval, request, text, generationStarted, started));
+            yield return new AnswerUpdate { Completed = await AnswerCache.PassAsync(_cache, key, completed, cancellationToken).ConfigureAwait(false) };
         }
         finally
         {
@@ -268,17 +284,6 @@ public sealed class HybridAnswerer
         request = request with { Sources = PromptBuilder.Pack(request, settings.Options.Prompt) };
         telemetry.Stage = "generation";
         return call.Retrieves && request.Sources.Count == 0 ? null : request;
-    }
-
-    /// <summary>Caches what a stream produced (when the call is cacheable) and passes it on.</summary>
-    private async Task<Answer> CachedAsync(string? key, Answer answer, CancellationToken cancellationToken)
-    {
-        if (key is not null)
-        {
-            await _cache!.SetAsync(key, answer, cancellationToken).ConfigureAwait(false);
-        }
-
-        return answer;
     }
 
     private static Answer Refusal(Settings settings, AnswerCall call, RetrievedSources retrieval, long started) =>

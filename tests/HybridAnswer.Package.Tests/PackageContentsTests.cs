@@ -79,6 +79,58 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
     }
 
     [Fact]
+    public void DecisionFrameworkPackage_Packed_HasDocsDependsOnCoreAndCoreLacksToolkit()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.DecisionFramework.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.DecisionFramework.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.DecisionFramework.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.DecisionFramework", Value(metadata, "id"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+        Assert.Contains(feed.Version, dependencies["HybridAnswer"], StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
+        using (var docs = new StreamReader(package.GetEntry("lib/net10.0/HybridAnswer.DecisionFramework.xml")!.Open()))
+        {
+            var text = docs.ReadToEnd();
+            Assert.Contains("T:HybridAnswer.Evaluation.Evaluator", text, StringComparison.Ordinal);
+            Assert.Contains("T:HybridAnswer.Planning.CostModel", text, StringComparison.Ordinal);
+            Assert.Contains("T:HybridAnswer.FineTuning.FineTuningValidator", text, StringComparison.Ordinal);
+        }
+
+        // The toolkit left the core: a host that only answers questions does not carry it.
+        using var core = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.{feed.Version}.nupkg"));
+        using var coreDocs = new StreamReader(core.GetEntry("lib/net10.0/HybridAnswer.xml")!.Open());
+        var coreText = coreDocs.ReadToEnd();
+        Assert.DoesNotContain("T:HybridAnswer.Evaluation.", coreText, StringComparison.Ordinal);
+        Assert.DoesNotContain("T:HybridAnswer.Planning.", coreText, StringComparison.Ordinal);
+        Assert.DoesNotContain("T:HybridAnswer.FineTuning.", coreText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StoreConformancePackage_Packed_HasTheSuitesAndDependsOnCoreAndXunitOnly()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.StoreConformance.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.StoreConformance.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.StoreConformance.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.StoreConformance", Value(metadata, "id"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+        Assert.Contains(feed.Version, dependencies["HybridAnswer"], StringComparison.Ordinal);
+        Assert.Contains("xunit.extensibility.core", dependencies.Keys);
+        Assert.Contains("xunit.assert", dependencies.Keys);
+        // The store's own test project brings the test SDK and the runner; the suite must not drag in a database driver either.
+        Assert.DoesNotContain("Microsoft.NET.Test.Sdk", dependencies.Keys);
+        Assert.DoesNotContain("xunit.runner.visualstudio", dependencies.Keys);
+        Assert.DoesNotContain("Npgsql", dependencies.Keys);
+    }
+
+    [Fact]
     public void SymbolPackage_Packed_HasPortablePdbWithSourceLinkToRepository()
     {
         using var symbols = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.{feed.Version}.snupkg"));

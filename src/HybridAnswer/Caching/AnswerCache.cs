@@ -72,6 +72,17 @@ internal sealed class AnswerCache(HybridCache cache, HybridAnswerCachingOptions 
         Timings = new AnswerTimings { Retrieval = TimeSpan.Zero, Generation = TimeSpan.Zero, Total = elapsed },
     };
 
+    /// <summary>Caches what a stream produced (when there is a cache and the call is cacheable) and passes it on.</summary>
+    public static async Task<Answer> PassAsync(AnswerCache? cache, string? key, Answer answer, CancellationToken cancellationToken)
+    {
+        if (cache is not null && key is not null)
+        {
+            await cache.SetAsync(key, answer, cancellationToken).ConfigureAwait(false);
+        }
+
+        return answer;
+    }
+
     /// <summary>A cached answer as a stream: its sources, its text (when it answered), then the answer.</summary>
     public static IEnumerable<AnswerUpdate> Replay(Answer served)
     {
