@@ -18,6 +18,7 @@ public sealed class HybridAnswerer
     private readonly IGenerator _generator;
     private readonly ICustomerContextProvider? _customers;
     private readonly ILogger _logger;
+    private readonly AnswerCache? _cache;
 
     // The options one call uses, read once at its start: a configuration reload swaps the whole snapshot, never half of it.
     private volatile Settings _settings;
@@ -52,9 +53,10 @@ public sealed class HybridAnswerer
     /// The container's answerer: the options in effect follow <paramref name="options"/>, so a configuration reload changes the
     /// next call's defaults (docs/configuration.md, "Reloading options", says which settings take effect and which need a restart).
     /// </summary>
-    internal HybridAnswerer(IRetriever retriever, IGenerator generator, IOptionsMonitor<HybridAnsweringOptions> options, ICustomerContextProvider? customers, ILogger<HybridAnswerer>? logger)
+    internal HybridAnswerer(IRetriever retriever, IGenerator generator, IOptionsMonitor<HybridAnsweringOptions> options, ICustomerContextProvider? customers, ILogger<HybridAnswerer>? logger, AnswerCache? cache = null)
         : this(retriever, generator, Options.Create(options.CurrentValue), customers, logger)
     {
+        _cache = cache;
         // The monitor validates before it notifies (the validators registered with AddHybridAnswering): a change arrives valid.
         // The subscription is not disposed: the monitor and this answerer are singletons of one container and end together.
         _ = options.OnChange((changed, name) =>
@@ -79,6 +81,23 @@ public sealed class HybridAnswerer
         var started = Stopwatch.GetTimestamp();
         var settings = _settings;
         var call = AnswerCall.Resolve(question, options, settings.Options);
+        if (_cache is null || await _cache.KeyAsync(call, settings.Options, cancellationToken).ConfigureAwait(false) is not { } key)
+        {
+            return await AnswerCoreAsync(settings, call, started, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (answer, hit) = await _cache.GetOrAnswerAsync(key, token => AnswerCoreAsync(settings, call, started, token), cancellationToken).ConfigureAwait(false);
+        if (!hit)
+        {
+            return answer;
+        }
+
+        using var telemetry = AnswerTelemetry.Start(call, _logger);
+        return telemetry.Completed(AnswerCache.Served(answer, Stopwatch.GetElapsedTime(started)));
+    }
+
+    private async Task<Answer> AnswerCoreAsync(Settings settings, AnswerCall call, long started, CancellationToken cancellationToken)
+    {
         using var telemetry = AnswerTelemetry.Start(call, _logger);
         try
         {
@@ -134,15 +153,8 @@ public sealed class HybridAnswerer
         using var activity = Telemetry.Source.StartActivity("hybrid_answer.retrieve");
         var retrieved = await _retriever.RetrieveAsync(call.ToRetrievalRequest(), cancellationToken).ConfigureAwait(false);
         activity?.SetTag(Telemetry.HitsTag, retrieved.Count);
-        var request = new GenerationRequest
-        {
-            Question = call.Question,
-            Mode = call.Mode,
-            Sources = [.. retrieved.Take(call.TopK)],
-            NoAnswerText = settings.Options.NoAnswerText,
-            MaxAnswerTokens = settings.Options.Prompt.MaxAnswerTokens,
-        };
-        return PromptBuilder.Pack(request, settings.Options.Prompt);
+        var request = new GenerationRequest { Question = call.Question, Mode = call.Mode, Sources = [.. retrieved.Take(call.TopK)], NoAnswerText = settings.Options.NoAnswerText };
+        return PromptBuilder.Pack(request with { MaxAnswerTokens = settings.Options.Prompt.MaxAnswerTokens }, settings.Options.Prompt);
     }
 
     private static Settings Validate(HybridAnsweringOptions options)
@@ -159,6 +171,18 @@ public sealed class HybridAnswerer
     private async IAsyncEnumerable<AnswerUpdate> StreamAsync(Settings settings, AnswerCall call, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var key = _cache is null ? null : await _cache.KeyAsync(call, settings.Options, cancellationToken).ConfigureAwait(false);
+        if (key is not null && await _cache!.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            using var hit = AnswerTelemetry.Start(call, _logger);
+            foreach (var update in AnswerCache.Replay(hit.Completed(AnswerCache.Served(cached, Stopwatch.GetElapsedTime(started)))))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         using var telemetry = AnswerTelemetry.Start(call, _logger);
         try
         {
@@ -169,22 +193,39 @@ public sealed class HybridAnswerer
             yield return new AnswerUpdate { Sources = request?.Sources ?? retrieval.Sources };
             if (request is null)
             {
-                yield return new AnswerUpdate { Completed = telemetry.Completed(Refusal(settings, call, retrieval, started)) };
+                yield return new AnswerUpdate { Completed = await AnswerCache.PassAsync(_cache, key, telemetry.Completed(Refusal(settings, call, retrieval, started)), cancellationToken).ConfigureAwait(false) };
                 yield break;
             }
 
             var generationStarted = Stopwatch.GetTimestamp();
             var generated = new GeneratedText.Builder();
-            await foreach (var update in _generator.GenerateStreamingAsync(request, cancellationToken).ConfigureAwait(false))
+            GeneratedText text;
+            using (var span = telemetry.StartStreamingGeneration())
             {
-                generated.Add(update);
-                if (update.Text.Length > 0)
+                // Stepped by hand, not with await foreach: each step runs with the generation span current (see TraceStepAsync).
+                var updates = _generator.GenerateStreamingAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                try
                 {
-                    yield return new AnswerUpdate { Text = update.Text };
+                    while (await telemetry.TraceStepAsync(span, updates).ConfigureAwait(false))
+                    {
+                        generated.Add(updates.Current);
+                        if (updates.Current.Text.Length > 0)
+                        {
+                            yield return new AnswerUpdate { Text = updates.Current.Text };
+                        }
+                    }
                 }
+                finally
+                {
+                    await updates.DisposeAsync().ConfigureAwait(false);
+                }
+
+                text = generated.Build();
+                span?.SetTag(Telemetry.ModelTag, text.ModelId);
             }
 
-            yield return new AnswerUpdate { Completed = telemetry.Completed(Compose(settings, call, retrieval, request, generated.Build(), generationStarted, started)) };
+            var completed = telemetry.Completed(Compose(settings, call, retrieval, request, text, generationStarted, started));
+            yield return new AnswerUpdate { Completed = await AnswerCache.PassAsync(_cache, key, completed, cancellationToken).ConfigureAwait(false) };
         }
         finally
         {

@@ -81,7 +81,7 @@ public sealed class HybridAnsweringBuilder
         Services.RemoveAll<HybridAnswer.IKnowledgeBase>();
         Services.RemoveAll<HybridAnswer.IRetriever>();
         Services.AddSingleton(factory);
-        Services.AddSingleton<HybridAnswer.IKnowledgeBase>(sp => sp.GetRequiredService<TKnowledgeBase>());
+        Services.AddSingleton<HybridAnswer.IKnowledgeBase>(sp => HybridAnswer.CachingServices.WrapKnowledgeBase(sp, sp.GetRequiredService<TKnowledgeBase>()));
         Services.AddSingleton<HybridAnswer.IRetriever>(sp => sp.GetRequiredService<TKnowledgeBase>());
         return this;
     }
@@ -103,6 +103,32 @@ public sealed class HybridAnsweringBuilder
     {
         ArgumentNullException.ThrowIfNull(decorate);
         Services.AddSingleton(new HybridAnswer.RetrieverDecorator(decorate));
+        return this;
+    }
+
+    /// <summary>
+    /// Caches whole answers and embeddings in the host's <c>HybridCache</c> (added with <c>AddHybridCache()</c> unless the host
+    /// registered one; give it an <c>IDistributedCache</c> to share entries between processes). Answers are keyed by question, tenant,
+    /// filter, mode, top-K, floor, model and the knowledge base's version: a document published, changed or deleted through the
+    /// container's <see cref="HybridAnswer.IKnowledgeBase"/> invalidates the answers that could see it (its tenant's unfiltered
+    /// answers, and those filtered on a metadata pair it had or has), and no others. A hit reports <see cref="HybridAnswer.Answer.FromCache"/>
+    /// and costs $0. Options bind from <c>HybridAnswering:Caching</c>.
+    /// </summary>
+    /// <param name="configure">Adjusts the caching options after configuration binding.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseCaching(Action<HybridAnswer.HybridAnswerCachingOptions>? configure = null)
+    {
+        Services.AddHybridCache();
+        Services.AddOptions<HybridAnswer.HybridAnswerCachingOptions>().ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HybridAnswer.HybridAnswerCachingOptions>, HybridAnswer.ConfigurationSectionSetup<HybridAnswer.HybridAnswerCachingOptions>>(
+            sp => new HybridAnswer.ConfigurationSectionSetup<HybridAnswer.HybridAnswerCachingOptions>(sp, HybridAnswer.HybridAnswerCachingOptions.SectionName)));
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HybridAnswer.HybridAnswerCachingOptions>, HybridAnswer.HybridAnswerCachingOptionsValidator>());
+        if (configure is not null)
+        {
+            Services.Configure(configure);
+        }
+
+        Services.TryAddSingleton(sp => new HybridAnswer.CachingServices(sp));
         return this;
     }
 
@@ -134,6 +160,20 @@ public sealed class HybridAnsweringBuilder
         return this;
     }
 
+    /// <summary>
+    /// Answers with the <c>IChatClient</c> the host registered under <paramref name="serviceKey"/> (<c>AddKeyedChatClient(serviceKey, ...)</c>,
+    /// as .NET Aspire's integrations register them): the base model's client, and the fine-tuned model's too unless it has its own.
+    /// Without this call a keyed chat client is not used, and one registered only under a key fails validation at start.
+    /// </summary>
+    /// <param name="serviceKey">The key the client is registered under.</param>
+    /// <param name="modelId">The model id sent with each request; when <see langword="null"/>, <c>HybridAnswering:BaseModel</c>.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseChatClient(object serviceKey, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return UseBaseModel(sp => sp.GetRequiredKeyedService<IChatClient>(serviceKey), modelId);
+    }
+
     /// <summary>Uses a fine-tuned model (the <see cref="HybridAnswer.AnswerMode.FineTuned"/> and <see cref="HybridAnswer.AnswerMode.Hybrid"/> modes).</summary>
     /// <param name="modelId">The fine-tuned model id, e.g. <c>ft:gpt-4o-mini:acme::abc123</c>.</param>
     /// <param name="client">Its client; when <see langword="null"/>, the base model's client is used with this model id.</param>
@@ -153,6 +193,17 @@ public sealed class HybridAnsweringBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         ArgumentNullException.ThrowIfNull(factory);
         return SetFineTunedModel(modelId, factory);
+    }
+
+    /// <summary>Uses a fine-tuned model whose client the host registered under <paramref name="serviceKey"/> (<c>AddKeyedChatClient(serviceKey, ...)</c>).</summary>
+    /// <param name="modelId">The fine-tuned model id, e.g. <c>ft:gpt-4o-mini:acme::abc123</c>.</param>
+    /// <param name="serviceKey">The key its client is registered under.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseFineTunedModel(string modelId, object serviceKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return SetFineTunedModel(modelId, sp => sp.GetRequiredKeyedService<IChatClient>(serviceKey));
     }
 
     private HybridAnsweringBuilder SetFineTunedModel(string modelId, Func<IServiceProvider, IChatClient>? factory)

@@ -43,20 +43,29 @@ public static class HybridAnsweringServiceCollectionExtensions
             services.AddSingleton<IValidateOptions<HybridAnsweringOptions>>(new EmbeddingGeneratorSelection(services));
         }
 
+        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<HybridAnsweringOptions>) && d.ImplementationInstance is ChatClientSelection))
+        {
+            services.AddSingleton<IValidateOptions<HybridAnsweringOptions>>(new ChatClientSelection(services, DefaultGenerator));
+        }
+
         if (!services.Any(d => d.ServiceType == typeof(IRetriever)))
         {
             builder.UseInMemoryKnowledgeBase();
         }
 
-        services.TryAddSingleton<IGenerator>(CreateGenerator);
+        services.TryAddSingleton(DefaultGenerator);
         services.TryAddSingleton(sp => new HybridAnswerer(
             RetrieverPipeline.Create(sp.GetRequiredService<IRetriever>(), sp.GetServices<RetrieverDecorator>().Select(d => (Func<IRetriever, IRetriever>)(r => d.Decorate(sp, r)))),
             sp.GetRequiredService<IGenerator>(),
             sp.GetRequiredService<IOptionsMonitor<HybridAnsweringOptions>>(),
             ScopedCustomerContextProvider.For(sp),
-            sp.GetService<ILogger<HybridAnswerer>>()));
+            sp.GetService<ILogger<HybridAnswerer>>(),
+            sp.GetService<CachingServices>()?.Answers));
         return builder;
     }
+
+    // One delegate instance, so the chat client check can tell this default from a generator the host registered.
+    private static readonly Func<IServiceProvider, IGenerator> DefaultGenerator = CreateGenerator;
 
     private static void AddOptions<TOptions>(IServiceCollection services, string section)
         where TOptions : class
