@@ -86,7 +86,9 @@ internal sealed class ListChunkStore(RetrievalKind kind) : IChunkStore
             // A chunk's score stays its cosine (the floor is a cosine); the order is the fusion's.
             _ => Fuse(byVector, byKeyword).Select(r => (Row: r, Score: r.Cosine(queryVector!))).ToList(),
         };
-        IReadOnlyList<RetrievedChunk> found = [.. ranked.Take(request.TopK).Select(s => s.Row.ToChunk(s.Score))];
+        // The floor applies before top-K, as IRetriever promises (no chunk below MinScore), whoever else applies it too.
+        var floor = request.MinScore ?? double.NegativeInfinity;
+        IReadOnlyList<RetrievedChunk> found = [.. ranked.Where(s => s.Score >= floor).Take(request.TopK).Select(s => s.Row.ToChunk(s.Score))];
         return Task.FromResult(found);
     }
 
