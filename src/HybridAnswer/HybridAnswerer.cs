@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using HybridAnswer.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -249,7 +250,7 @@ public sealed class HybridAnswerer
 
         // Only on the way to a refusal, and only when the store can tell: did the filter itself rule out every document?
         // A typo in a filter must not read as "the knowledge base has no answer".
-        return retrieval.Sources.Count == 0 && request.Filter.Count > 0 && _retriever is RetrieverPipeline { Store: IFilterProbe probe }
+        return retrieval.Sources.Count == 0 && request.Filter.Count > 0 && _retriever.GetService<IFilterProbe>() is { } probe
             && !await probe.MatchesAnyAsync(request, cancellationToken).ConfigureAwait(false)
             ? retrieval with { FilterMatchedNothing = true }
             : retrieval;
