@@ -9,7 +9,7 @@ namespace HybridAnswer.Cli;
 /// (<c>ingest: 640/2000 documents (15 s, 42.7 documents/s, about 32 s left)</c>) at most once a second as batches finish, and every
 /// <see cref="Heartbeat"/> while one is slow. A clock drives it, not only the batches: the first update comes within
 /// <see cref="DefaultQuietPeriod"/> even while the first batch is still embedding (a cold model can take most of a minute), and an
-/// ingest that finishes sooner prints nothing.
+/// ingest that finishes sooner prints nothing; redirected, an ingest of one batch prints nothing either.
 /// </summary>
 internal sealed class IngestProgress : IDisposable
 {
@@ -55,8 +55,17 @@ internal sealed class IngestProgress : IDisposable
     /// <summary>Whether <paramref name="error"/> is the process's stderr on a terminal (not redirected to a file or a pipe).</summary>
     public static bool IsTerminal(TextWriter error) => ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
 
-    /// <summary>Starts the clock that shows progress while a batch is still running.</summary>
-    public void Start() => _ticker ??= _time.CreateTimer(_ => Tick(), null, _terminal ? TerminalRedraw : DefaultQuietPeriod, _terminal ? TerminalRedraw : DefaultQuietPeriod);
+    /// <summary>
+    /// Starts the clock that shows progress while a batch is still running. With plain lines, only for an ingest of more than one
+    /// batch: a log or a pipe that reads stderr gets nothing from an ingest that is one upsert, however slow, as before.
+    /// </summary>
+    public void Start()
+    {
+        if (_terminal || _total > DocumentsPerBatch)
+        {
+            _ticker ??= _time.CreateTimer(_ => Tick(), null, _terminal ? TerminalRedraw : DefaultQuietPeriod, _terminal ? TerminalRedraw : DefaultQuietPeriod);
+        }
+    }
 
     /// <summary>Reports that <paramref name="done"/> of the documents are stored.</summary>
     public Task ReportAsync(int done)
