@@ -54,7 +54,7 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         var metadata = Nuspec(package);
         Assert.Equal("HybridAnswer.Agents", Value(metadata, "id"));
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
-        Assert.Equal(feed.Version, dependencies["HybridAnswer"]);
+        Assert.Equal($"[{feed.Version}]", dependencies["HybridAnswer"]); // exactly the same version (Directory.Build.targets)
         Assert.Contains("Microsoft.Agents.AI.Abstractions", dependencies.Keys);
         Assert.DoesNotContain("Microsoft.Agents.AI", dependencies.Keys);
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
@@ -72,7 +72,8 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         var metadata = Nuspec(package);
         Assert.Equal("HybridAnswer.PgVector", Value(metadata, "id"));
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
-        Assert.Equal(feed.Version, dependencies["HybridAnswer"]);
+        // Exactly the same version (Directory.Build.targets): the store builds on the core's experimental seam.
+        Assert.Equal($"[{feed.Version}]", dependencies["HybridAnswer"]);
         Assert.Contains("Npgsql", dependencies.Keys);
         Assert.Contains("Pgvector", dependencies.Keys);
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
@@ -90,7 +91,7 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         var metadata = Nuspec(package);
         Assert.Equal("HybridAnswer.DecisionFramework", Value(metadata, "id"));
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
-        Assert.Contains(feed.Version, dependencies["HybridAnswer"], StringComparison.Ordinal);
+        Assert.Equal($"[{feed.Version}]", dependencies["HybridAnswer"]);
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
         using (var docs = new StreamReader(package.GetEntry("lib/net10.0/HybridAnswer.DecisionFramework.xml")!.Open()))
         {
@@ -107,6 +108,27 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         Assert.DoesNotContain("T:HybridAnswer.Evaluation.", coreText, StringComparison.Ordinal);
         Assert.DoesNotContain("T:HybridAnswer.Planning.", coreText, StringComparison.Ordinal);
         Assert.DoesNotContain("T:HybridAnswer.FineTuning.", coreText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StoreConformancePackage_Packed_HasTheSuitesAndDependsOnCoreAndXunitOnly()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.StoreConformance.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.StoreConformance.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.StoreConformance.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.StoreConformance", Value(metadata, "id"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+        Assert.Contains(feed.Version, dependencies["HybridAnswer"], StringComparison.Ordinal);
+        Assert.Contains("xunit.extensibility.core", dependencies.Keys);
+        Assert.Contains("xunit.assert", dependencies.Keys);
+        // The store's own test project brings the test SDK and the runner; the suite must not drag in a database driver either.
+        Assert.DoesNotContain("Microsoft.NET.Test.Sdk", dependencies.Keys);
+        Assert.DoesNotContain("xunit.runner.visualstudio", dependencies.Keys);
+        Assert.DoesNotContain("Npgsql", dependencies.Keys);
     }
 
     [Fact]
