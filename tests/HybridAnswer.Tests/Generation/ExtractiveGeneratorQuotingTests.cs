@@ -1,0 +1,81 @@
+namespace HybridAnswer.Tests.Generation;
+
+/// <summary>What the extractive generator quotes: whole facts (a list with its lead-in, a row with its header), from one source.</summary>
+public sealed class ExtractiveGeneratorQuotingTests
+{
+    private static GenerationRequest Request(string question, params RetrievedChunk[] sources) => new()
+    {
+        Question = question,
+        Mode = AnswerMode.Rag,
+        Sources = sources,
+        NoAnswerText = HybridAnsweringOptions.DefaultNoAnswerText,
+    };
+
+    [Fact]
+    public async Task GenerateAsync_LeadInEndingInColon_QuotesTheListItemsWithIt()
+    {
+        var source = FakeRetriever.Chunk("returns", "# Returns\n\nBefore a kayak return is accepted, the paddler must:\n\n- clean the hull\n- attach the original receipt\n- book a drop-off slot\n\nRefunds go to the original card.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("What must a paddler do before a kayak return is accepted?", source));
+
+        Assert.Null(answer.DeclineReason);
+        Assert.Contains("must:", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("clean the hull", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("attach the original receipt", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("book a drop-off slot", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_QuestionAboutOneListItem_QuotesItAfterItsLeadIn()
+    {
+        var source = FakeRetriever.Chunk("lockers", "Locker rentals come in these sizes:\n\n- small lockers hold one backpack\n- tall lockers hold skis and poles\n- wide lockers hold a bicycle frame");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("Which locker rentals hold skis and poles?", source));
+
+        Assert.StartsWith("Locker rentals come in these sizes: tall lockers hold skis and poles", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_QuestionAboutOneTableRow_QuotesThatRowWithItsHeaderAndNoOtherRow()
+    {
+        var source = FakeRetriever.Chunk("plans", "Greenhouse plans compared.\n\n| Plan | Monthly price | Watering slots |\n|---|---|---|\n| Sprout | $4 | 2 |\n| Orchard | $19 | 40 |\n| Meadow | $9 | 10 |");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("What is the monthly price of the Orchard greenhouse plan?", source));
+
+        Assert.Contains("Orchard — Monthly price: $19", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sprout", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Meadow", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_HardWrappedParagraph_QuotesTheWholeSentence()
+    {
+        var source = FakeRetriever.Chunk("storage", "Cold storage keeps every\nfrozen sample at minus eighty degrees\nfor up to ninety days. Other text follows here.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("How long does cold storage keep a frozen sample?", source));
+
+        Assert.StartsWith("Cold storage keeps every frozen sample at minus eighty degrees for up to ninety days. [1]", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_FigureAskedButSupportStatesNone_Refuses()
+    {
+        var source = FakeRetriever.Chunk("membership", "Climbing gym memberships can be paused from the members page. Paused memberships keep their locker.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("How much does a climbing gym membership cost?", source));
+
+        Assert.Equal(NoAnswerReason.InsufficientSupport, answer.DeclineReason);
+        Assert.Equal(HybridAnsweringOptions.DefaultNoAnswerText, answer.Text);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_FigureAskedAndSupportStatesIt_Answers()
+    {
+        var source = FakeRetriever.Chunk("membership", "A climbing gym membership costs $35 per month. Paused memberships keep their locker.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("How much does a climbing gym membership cost?", source));
+
+        Assert.Null(answer.DeclineReason);
+        Assert.Contains("$35", answer.Text, StringComparison.Ordinal);
+    }
+}
