@@ -107,7 +107,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
         // A question asking for a figure (a price, a limit, a duration) is not answered by support that states none: quoting a
         // nearby sentence without one would read as an answer while giving none.
-        return analysis.WantsFigure && !QuotedAnswer.HasFigure(text) ? null : text;
+        return QuotedAnswer.HasFigure(text, analysis.WantsFigure, request.Question) ? text : null;
     }
 
     /// <summary>Whether the best source supports the question: enough of its words, or (with an embedder) one sentence close enough in meaning.</summary>
@@ -242,5 +242,5 @@ public sealed partial class ExtractiveGenerator : IGenerator
         return false;
     }
 
-    private sealed record Analysis(List<Candidate> Candidates, Dictionary<int, List<Passage>> Passages, double Coverage, double Similarity, bool WantsFigure);
+    private sealed record Analysis(List<Candidate> Candidates, Dictionary<int, List<Passage>> Passages, double Coverage, double Similarity, FigureKind WantsFigure);
 }

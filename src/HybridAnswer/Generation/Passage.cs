@@ -29,3 +29,19 @@ internal sealed record Passage(int Position, string Text, PassageKind Kind, int 
     /// <summary>Gets the text matched against the question: a list item with its lead-in, so the item is found by what the list is about.</summary>
     public string MatchText => Kind == PassageKind.ListItem && Context is not null ? Context + " " + Text : Text;
 }
+
+/// <summary>The kind of figure a question asks for (see <see cref="QuotedAnswer.AsksForFigure"/>).</summary>
+internal enum FigureKind
+{
+    /// <summary>The question asks for no figure.</summary>
+    None,
+
+    /// <summary>Any figure: a count, a size, a limit, a rate.</summary>
+    Any,
+
+    /// <summary>An amount of money.</summary>
+    Money,
+
+    /// <summary>A duration or a point in time.</summary>
+    Duration,
+}

@@ -19,20 +19,31 @@ internal static partial class QuotedAnswer
 {
     private const int MaxListItems = 8;
 
-    private static readonly FrozenSet<string> FigureWords = new[]
+    private static readonly FrozenSet<string> NumberWords = new[]
     {
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
-        "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "thousand", "million", "billion", "dozen", "half", "once",
-        "twice", "single", "double", "free", "unlimited", "percent", "second", "seconds", "minute", "minutes", "hour", "hours",
-        "day", "days", "week", "weeks", "month", "months", "year", "years", "daily", "weekly", "monthly", "yearly", "annually",
-        "annual", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december", "kb", "mb", "gb", "tb", "ms",
+        "twenty", "thirty", "forty", "fifty", "sixty", "ninety", "hundred", "thousand", "million", "billion", "dozen", "half",
+        "once", "twice", "single", "double", "unlimited", "percent",
     }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> TimeWords = new[]
+    {
+        "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year",
+        "years", "daily", "weekly", "monthly", "yearly", "annually", "annual", "immediately", "january", "february", "march",
+        "april", "june", "july", "august", "september", "october", "november", "december",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> MoneyWords = new[]
+    {
+        "free", "dollar", "dollars", "usd", "eur", "euro", "euros", "cents", "gbp", "pounds",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> MoneyNouns = new[] { "price", "prices", "cost", "costs", "fee", "fees", "charge", "charges" }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> FigureNouns = new[]
     {
-        "price", "prices", "cost", "costs", "fee", "fees", "rate", "rates", "percentage", "limit", "limits", "maximum", "minimum",
-        "deadline", "date", "year", "duration", "length", "size", "amount", "number", "quota", "charge",
+        "rate", "rates", "percentage", "limit", "limits", "maximum", "minimum", "max", "min", "deadline", "duration", "amount",
+        "quota", "largest", "biggest", "smallest", "highest", "lowest", "longest", "shortest",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Picks the passages to quote: the best one, then passages of the same source that add a question term or continue it.</summary>
@@ -103,26 +114,62 @@ internal static partial class QuotedAnswer
         return text.ToString();
     }
 
-    /// <summary>Whether a question asks for a figure: an amount, a price, a limit, a duration, a date.</summary>
-    public static bool AsksForFigure(string question)
+    /// <summary>
+    /// What kind of figure a question asks for, if any: an amount of money ("how much does it cost", "what is the fee"), a
+    /// duration ("how long", "how soon", "how many days"), or any figure ("how many", "how much storage", "what is the limit").
+    /// </summary>
+    public static FigureKind AsksForFigure(string question)
     {
         var words = TextAnalyzer.Words(question);
+        var kind = FigureKind.None;
         for (var i = 0; i < words.Count; i++)
         {
-            if ((words[i] == "how" && i + 1 < words.Count && words[i + 1] is "much" or "many" or "long" or "often" or "soon" or "far" or "big" or "old" or "large") ||
-                ((words[i] is "what" or "which") && i + 1 < words.Count && FigureNouns.Contains(words[i + 1])) ||
-                (words[i] is "price" or "prices" or "cost" or "costs" or "fee" or "fees" or "percentage" or "deadline"))
+            var next = i + 1 < words.Count ? words[i + 1] : string.Empty;
+            var after = i + 2 < words.Count ? words[i + 2] : string.Empty;
+            if (words[i] == "how" && next is "long" or "soon" or "often" || (words[i] == "how" && next == "many" && TimeWords.Contains(after)))
             {
-                return true;
+                return FigureKind.Duration;
+            }
+
+            if (words[i] == "how" && next == "much" && after is "does" or "do" or "is" or "are" or "will" or "would" or "did" or "it" or "for" &&
+                words.Skip(i + 2).Any(w => MoneyNouns.Contains(w) || w is "pay" or "charge"))
+            {
+                return FigureKind.Money;
+            }
+
+            if (words[i] is "what" or "which" && words.Skip(i + 1).Take(4).Any(MoneyNouns.Contains))
+            {
+                return FigureKind.Money;
+            }
+
+            if ((words[i] == "how" && next is "much" or "many" or "big" or "large" or "far" or "old") || FigureNouns.Contains(words[i]))
+            {
+                kind = FigureKind.Any;
             }
         }
 
-        return false;
+        return kind;
     }
 
-    /// <summary>Whether a text states a figure: a digit, a number or time word, a currency sign or a percentage.</summary>
-    public static bool HasFigure(string text) =>
-        CitationMarker().Replace(text, string.Empty).Any(c => char.IsDigit(c) || c is '$' or '€' or '£' or '¥' or '%') || TextAnalyzer.Words(text).Any(FigureWords.Contains);
+    /// <summary>
+    /// Whether a text states the figure a question asks for (see <see cref="AsksForFigure"/>): a currency sign or word for money;
+    /// a number or a time word for a duration; a digit, a number word, a percentage or a time word for any figure. A word the
+    /// question itself uses ("free", "days") does not count: repeating the question states nothing.
+    /// </summary>
+    public static bool HasFigure(string text, FigureKind kind, string question)
+    {
+        var asked = TextAnalyzer.Words(question).ToHashSet(StringComparer.Ordinal);
+        var plain = CitationMarker().Replace(text, string.Empty);
+        var words = TextAnalyzer.Words(plain).Where(w => !asked.Contains(w)).ToList();
+        var number = plain.Any(char.IsDigit) || words.Any(NumberWords.Contains);
+        return kind switch
+        {
+            FigureKind.None => true,
+            FigureKind.Money => plain.Any(c => c is '$' or '€' or '£' or '¥') || words.Any(MoneyWords.Contains),
+            FigureKind.Duration => number || words.Any(TimeWords.Contains),
+            _ => number || plain.Contains('%', StringComparison.Ordinal) || words.Any(TimeWords.Contains) || words.Any(MoneyWords.Contains),
+        };
+    }
 
     private static bool SplicesAnotherBlock(List<Candidate> chosen, Candidate candidate) =>
         candidate.Passage.Kind is PassageKind.ListItem or PassageKind.TableRow &&

@@ -78,4 +78,35 @@ public sealed class ExtractiveGeneratorQuotingTests
         Assert.Null(answer.DeclineReason);
         Assert.Contains("$35", answer.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GenerateAsync_PriceAskedButSupportStatesOnlyAPercentage_Refuses()
+    {
+        var source = FakeRetriever.Chunk("sla", "Every Harbor Premium workspace is guaranteed 99.5% monthly availability.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("How much does Harbor Premium cost per month?", source));
+
+        Assert.Equal(NoAnswerReason.InsufficientSupport, answer.DeclineReason);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_DurationAskedAndSupportOnlyEchoesTheQuestionsWords_Refuses()
+    {
+        var source = FakeRetriever.Chunk("trial", "For services that offer a free trial, the length of the trial is shown when you sign up.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("How long is the free trial for services?", source));
+
+        Assert.Equal(NoAnswerReason.InsufficientSupport, answer.DeclineReason);
+    }
+
+    [Theory]
+    [InlineData("How much notice is given before a change?", "Notice of a change is given 30 days before it applies.")]
+    [InlineData("Within how many days can an appeal be sent?", "An appeal can be sent within 14 calendar days of the decision.")]
+    [InlineData("How many seats does the starter workspace include?", "The starter workspace includes five seats and one admin.")]
+    public async Task GenerateAsync_FigureAskedAndStated_Answers(string question, string content)
+    {
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request(question, FakeRetriever.Chunk("doc", content)));
+
+        Assert.Null(answer.DeclineReason);
+    }
 }
