@@ -29,12 +29,18 @@ internal sealed class EmbedderOptions
         Description = "Do not read or write the embedding cache (default: the user's cache folder, or HYBRIDANSWER_CACHE_DIR).",
     };
 
+    private readonly Option<bool> _noRerank = new("--no-rerank")
+    {
+        Description = "Do not rerank the retrieved candidates by their best passage's similarity to the question (MiniLM only; reranking is on by default).",
+    };
+
     public EmbedderOptions() => _embedder.AcceptOnlyFromAmong(MiniLM, Hashing);
 
     public void AddTo(Command command)
     {
         command.Options.Add(_embedder);
         command.Options.Add(_noCache);
+        command.Options.Add(_noRerank);
     }
 
     public void Register(HybridAnsweringBuilder builder, ParseResult parse)
@@ -47,6 +53,11 @@ internal sealed class EmbedderOptions
         }
 
         builder.UseMiniLMEmbeddings();
+        if (!parse.GetValue(_noRerank))
+        {
+            Rerank(builder.Services);
+        }
+
         if (parse.GetValue(_noCache))
         {
             return;
@@ -56,5 +67,24 @@ internal sealed class EmbedderOptions
         builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new FileEmbeddingCache(
             new MiniLMEmbeddingGenerator(sp.GetRequiredService<IOptions<MiniLMEmbeddingOptions>>().Value, sp.GetService<ILogger<MiniLMEmbeddingGenerator>>()),
             FileEmbeddingCache.DefaultDirectory()));
+    }
+
+    /// <summary>
+    /// Wraps the knowledge base's retriever (the <see cref="IRetriever"/> service, which <c>eval</c> measures and the answerer
+    /// builds its pipeline on) in the passage reranker, using the embedder the knowledge base embeds with.
+    /// </summary>
+    private static void Rerank(IServiceCollection services)
+    {
+        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IRetriever) && !d.IsKeyedService);
+        if (inner is null)
+        {
+            return;
+        }
+
+        services.Remove(inner);
+        var weights = (Environment.GetEnvironmentVariable("HYBRIDANSWER_RERANK_WEIGHTS") ?? "1,0.1,2").Split(',').Select(w => double.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        services.AddSingleton<IRetriever>(sp => new SentenceReranker(
+            inner.ImplementationInstance as IRetriever ?? inner.ImplementationFactory?.Invoke(sp) as IRetriever ?? (IRetriever)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!),
+            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), weights[0], weights[1], (int)weights[2]));
     }
 }

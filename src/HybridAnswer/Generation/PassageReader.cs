@@ -12,6 +12,8 @@ namespace HybridAnswer;
 /// </summary>
 internal static partial class PassageReader
 {
+    private const int MaxQuotedCodeLines = 4;
+
     public static List<Passage> Read(string content)
     {
         var lines = content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
@@ -24,6 +26,22 @@ internal static partial class PassageReader
         string[]? header = null;
         var tableBlock = -1;
         var inFence = false;
+        var fence = new List<string>();
+
+        void CloseFence()
+        {
+            // A short code block right after a sentence ending in a colon is what the sentence introduces ("install it with:"):
+            // quoted with it, like a list's items. Longer code is not quoted.
+            if (fence.Count is > 0 and <= MaxQuotedCodeLines && passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
+            {
+                var code = block++;
+                passages[^1] = last with { Kind = PassageKind.LeadIn, Block = code };
+                foreach (var codeLine in fence)
+                {
+                    passages.Add(new Passage(passages.Count, "`" + codeLine.Replace("`", string.Empty, StringComparison.Ordinal) + "`", PassageKind.ListItem, code, last.Text));
+                }
+            }
+        }
 
         void FlushParagraph()
         {
@@ -75,11 +93,22 @@ internal static partial class PassageReader
                 FlushParagraph();
                 EndList();
                 inFence = !inFence;
+                if (!inFence)
+                {
+                    CloseFence();
+                }
+
+                fence.Clear();
                 continue;
             }
 
             if (inFence)
             {
+                if (line.Length > 0)
+                {
+                    fence.Add(line);
+                }
+
                 continue;
             }
 

@@ -43,7 +43,7 @@ internal static partial class QuotedAnswer
     private static readonly FrozenSet<string> FigureNouns = new[]
     {
         "rate", "rates", "percentage", "limit", "limits", "maximum", "minimum", "max", "min", "deadline", "duration", "amount",
-        "quota", "largest", "biggest", "smallest", "highest", "lowest", "longest", "shortest",
+        "quota", "date", "largest", "biggest", "smallest", "highest", "lowest", "longest", "shortest",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Picks the passages to quote: the best one, then passages of the same source that add a question term or continue it.</summary>
@@ -126,7 +126,8 @@ internal static partial class QuotedAnswer
         {
             var next = i + 1 < words.Count ? words[i + 1] : string.Empty;
             var after = i + 2 < words.Count ? words[i + 2] : string.Empty;
-            if (words[i] == "how" && next is "long" or "soon" or "often" || (words[i] == "how" && next == "many" && TimeWords.Contains(after)))
+            if ((words[i] == "how" && next is "long" or "soon" or "often") || (words[i] == "how" && next == "many" && TimeWords.Contains(after)) ||
+                (words[i] is "what" or "which" && next is "date" or "day" or "year" or "month"))
             {
                 return FigureKind.Duration;
             }
@@ -161,7 +162,7 @@ internal static partial class QuotedAnswer
         var asked = TextAnalyzer.Words(question).ToHashSet(StringComparer.Ordinal);
         var plain = CitationMarker().Replace(text, string.Empty);
         var words = TextAnalyzer.Words(plain).Where(w => !asked.Contains(w)).ToList();
-        var number = plain.Any(char.IsDigit) || words.Any(NumberWords.Contains);
+        var number = words.Any(w => w.Any(char.IsDigit) || NumberWords.Contains(w));
         return kind switch
         {
             FigureKind.None => true,

@@ -109,4 +109,24 @@ public sealed class ExtractiveGeneratorQuotingTests
 
         Assert.Null(answer.DeclineReason);
     }
+
+    [Fact]
+    public async Task GenerateAsync_SentenceIntroducingAShortCommand_QuotesTheCommandWithIt()
+    {
+        var source = FakeRetriever.Chunk("tool", "To rebuild the lantern index from scratch, run:\n\n```\n$ lantern index --rebuild\n```\n\nIt takes a while.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("How do I rebuild the lantern index from scratch?", source));
+
+        Assert.Contains("To rebuild the lantern index from scratch, run: `$ lantern index --rebuild`", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_DateAskedAndSupportOnlyRepeatsTheQuestionsNumber_Refuses()
+    {
+        var source = FakeRetriever.Chunk("support", "Version 4.2 of the lantern tool is supported on every platform listed above.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("On what date will the lantern tool drop support for version 4.2?", source));
+
+        Assert.Equal(NoAnswerReason.InsufficientSupport, answer.DeclineReason);
+    }
 }
