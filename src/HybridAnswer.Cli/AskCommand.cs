@@ -50,13 +50,13 @@ internal static class AskCommand
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             // Resolve the answerer first: it starts loading the tokenizer while the knowledge base is prepared.
             var answerer = provider.GetRequiredService<HybridAnswerer>();
-            await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);
+            var done = await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.Partial;
             var askOptions = new AnswerOptions { Filter = CommonOptions.ParseFilters(parse.GetValue(filter)) };
             if (parse.GetValue(stream))
             {
                 var streamed = await StreamAsync(output, answerer, parse.GetValue(question) ?? string.Empty, askOptions, cancellationToken).ConfigureAwait(false);
                 await WarnAsync(parse, prices.UnknownCostWarning(parse, streamed)).ConfigureAwait(false);
-                return ExitCodes.Success;
+                return done;
             }
 
             var answer = await answerer.AnswerAsync(parse.GetValue(question) ?? string.Empty, askOptions, cancellationToken).ConfigureAwait(false);
@@ -71,7 +71,7 @@ internal static class AskCommand
             }
 
             await WarnAsync(parse, prices.UnknownCostWarning(parse, answer)).ConfigureAwait(false);
-            return ExitCodes.Success;
+            return done;
         });
         return command;
     }

@@ -61,20 +61,32 @@ internal static class CommonOptions
         return filters;
     }
 
-    public static async Task<IReadOnlyList<KnowledgeDocument>> LoadDocumentsAsync(DirectoryInfo directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads a <c>--docs</c> folder as <c>ingest</c> does: each file decided on its own, each one that gave no document named on
+    /// <paramref name="error"/> with the reason (a link out of the folder, not UTF-8, too large, ...), the others loaded.
+    /// </summary>
+    /// <returns>The documents, and whether some files were skipped (the command then exits <see cref="ExitCodes.Partial"/>).</returns>
+    public static async Task<(IReadOnlyList<KnowledgeDocument> Documents, bool Partial)> LoadDocumentsAsync(DirectoryInfo directory, TextWriter error, CancellationToken cancellationToken)
     {
         if (!directory.Exists)
         {
             throw new CliUsageException($"--docs: the folder '{directory.FullName}' does not exist.");
         }
 
-        var documents = await KnowledgeDocumentLoader.LoadDirectoryAsync(directory.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (documents.Count == 0)
+        var load = await KnowledgeDocumentLoader.ReadDirectoryAsync(directory.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var failure in load.Failures)
         {
-            throw new CliUsageException($"--docs: the folder '{directory.FullName}' has no *.md or *.txt files.");
+            await error.WriteLineAsync($"warning: skipped '{failure.Path}': {failure.Reason}").ConfigureAwait(false);
         }
 
-        return documents;
+        if (load.Documents.Count == 0)
+        {
+            throw load.Failures.Count == 0
+                ? new CliUsageException($"--docs: the folder '{directory.FullName}' has no *.md or *.txt files.")
+                : new InvalidDataException($"--docs: no file of the folder '{directory.FullName}' could be read ({load.Failures.Count} skipped).");
+        }
+
+        return (load.Documents, load.Failures.Count > 0);
     }
 
     private static void ValidateFilter(OptionResult result)

@@ -62,7 +62,7 @@ internal static class EvalCommand
             thresholds.Register(builder, parse);
 
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-            await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false);
+            var done = await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.Partial;
             var evaluator = new Evaluator(provider.GetRequiredService<IRetriever>(), provider.GetRequiredService<HybridAnswerer>());
             var options = new EvaluationOptions
             {
@@ -80,14 +80,14 @@ internal static class EvalCommand
                     ?? new ExtractiveGenerator(embedder: provider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>());
                 var calibration = await RefusalCalibrator.CalibrateAsync(set, provider.GetRequiredService<IRetriever>(), generator, options, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(parse.GetValue(json) ? CliJson.Serialize(calibration) : RefusalCalibrator.Format(calibration)).ConfigureAwait(false);
-                return ExitCodes.Success;
+                return done;
             }
 
             var report = await evaluator.EvaluateAsync(set, options, cancellationToken).ConfigureAwait(false);
 
             var text = parse.GetValue(json) ? CliJson.Serialize(ToJson(report, file.Name, options)) : FormatTable(report, file.Name, options, parse.GetValue(details));
             await output.WriteLineAsync(text).ConfigureAwait(false);
-            return ExitCodes.Success;
+            return done;
         });
         return command;
     }

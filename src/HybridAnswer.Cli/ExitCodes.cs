@@ -10,7 +10,10 @@ internal static class ExitCodes
     /// <summary>The command line itself was wrong: unknown option, bad value, missing folder or file.</summary>
     public const int Usage = 2;
 
-    /// <summary>The operation ran and did part of its work: <c>ingest</c> ingested the good files and reported the ones it could not read.</summary>
+    /// <summary>
+    /// The operation ran and did part of its work: <c>ingest</c> ingested the good files, and <c>ask</c>/<c>eval --docs</c> answered
+    /// from them, and reported the ones they could not read (or would not: a link out of the folder).
+    /// </summary>
     public const int Partial = 3;
 
     public const int Cancelled = 130;

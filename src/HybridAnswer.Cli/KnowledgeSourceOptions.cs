@@ -72,18 +72,23 @@ internal sealed class KnowledgeSourceOptions(TimeProvider? time = null)
         }
     }
 
-    /// <summary>Makes the knowledge base ready to answer: loads the folder into the in-memory store; a pgvector store is used as ingested.</summary>
-    public async Task PrepareAsync(IServiceProvider services, ParseResult parse, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the knowledge base ready to answer: loads the folder into the in-memory store; a pgvector store is used as ingested.
+    /// </summary>
+    /// <returns><see langword="true"/> when every file of the folder was read; <see langword="false"/> when some were skipped
+    /// (named on stderr), so the command exits <see cref="ExitCodes.Partial"/> as <c>ingest</c> does.</returns>
+    public async Task<bool> PrepareAsync(IServiceProvider services, ParseResult parse, CancellationToken cancellationToken)
     {
         if (ConnectionString(parse) is not null)
         {
-            return;
+            return true;
         }
 
-        var documents = await CommonOptions.LoadDocumentsAsync(parse.GetValue(_docs)!, cancellationToken).ConfigureAwait(false);
+        var (documents, partial) = await CommonOptions.LoadDocumentsAsync(parse.GetValue(_docs)!, parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
 
         // A big folder with a semantic embedder takes a while: progress on stderr, stdout keeps only the answer.
         await IngestProgress.UpsertAsync(services.GetRequiredService<IKnowledgeBase>(), documents, parse.InvocationConfiguration.Error, time, cancellationToken).ConfigureAwait(false);
+        return !partial;
     }
 
     private static string? ReadConnectionString(ParseResult parse) =>

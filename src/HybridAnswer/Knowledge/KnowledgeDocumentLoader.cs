@@ -15,7 +15,11 @@ namespace HybridAnswer;
 /// link loop is not followed round), a file over <see cref="KnowledgeLoaderOptions.MaxFileBytes"/> is never read, and a file
 /// that reports no size is never opened — FIFOs, sockets and devices report none, so a named pipe cannot hang the load and
 /// <c>/dev/zero</c> cannot fill memory (an empty regular file is reported too: it holds no document). Hidden files and folders
-/// are skipped.
+/// are skipped. A symbolic link — to a file or a folder, directly, through a chain of links or with <c>..</c> in its target —
+/// whose target resolves outside the folder is never opened: it is reported as a <see cref="KnowledgeLoadFailure"/> naming the
+/// link, and gives no document (so a syncing ingest removes a copy stored earlier). Links that stay inside the folder are
+/// followed unless <see cref="KnowledgeLoaderOptions.FollowSymbolicLinks"/> is off. On Linux each opened file is checked again
+/// through its handle, so a folder swapped for a link between the walk and the read is caught too.
 /// </remarks>
 public static class KnowledgeDocumentLoader
 {
@@ -69,7 +73,8 @@ public static class KnowledgeDocumentLoader
         }
 
         var failures = new List<KnowledgeLoadFailure>();
-        var files = KnowledgeFiles.Walk(root, failures, cancellationToken);
+        var rootReal = KnowledgeFiles.RootRealPath(root);
+        var files = KnowledgeFiles.Walk(root, options.FollowSymbolicLinks, failures, cancellationToken);
         var documents = new List<KnowledgeDocument>(files.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (relative, full, real) in files.OrderBy(f => f.Relative, StringComparer.Ordinal))
@@ -84,7 +89,7 @@ public static class KnowledgeDocumentLoader
             var id = relative[..^Path.GetExtension(relative).Length];
             try
             {
-                var text = await KnowledgeFiles.ReadTextAsync(real, options.MaxFileBytes, cancellationToken).ConfigureAwait(false);
+                var text = await KnowledgeFiles.ReadTextAsync(real, rootReal, options.MaxFileBytes, cancellationToken).ConfigureAwait(false);
                 var document = Parse(id, text, relative, options.TenantId);
                 KnowledgeText.CheckDocument(document, "text");
                 documents.Add(document);

@@ -7,8 +7,10 @@ public sealed record KnowledgeLoadFailure
     public required string Path { get; init; }
 
     /// <summary>
-    /// Gets the id the document of this file would have had (its path without extension), or <see langword="null"/> for a folder.
-    /// A document stored under this id must be left alone: its file is still there, only unreadable this time.
+    /// Gets the id the document of this file would have had (its path without extension), or <see langword="null"/> for a folder
+    /// and for a symbolic link that is never followed (one out of the folder, or any with
+    /// <see cref="KnowledgeLoaderOptions.FollowSymbolicLinks"/> off): that file is not part of the folder's knowledge.
+    /// A document stored under a non-null id must be left alone: its file is still there, only unreadable this time.
     /// </summary>
     public string? DocumentId { get; init; }
 

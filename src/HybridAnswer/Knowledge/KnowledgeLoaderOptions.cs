@@ -16,4 +16,13 @@ public sealed class KnowledgeLoaderOptions
     /// <summary>Gets or sets the tenant assigned to every document.</summary>
     /// <value>The default is <see langword="null"/> (single-tenant).</value>
     public string? TenantId { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether symbolic links whose target resolves inside the folder are followed. A link whose target resolves
+    /// outside the folder (after every link in the chain and every <c>..</c> is resolved) is never opened, whatever this says:
+    /// it is reported as a <see cref="KnowledgeLoadFailure"/> and gives no document.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>: links inside the folder are followed (each real file is read once);
+    /// <see langword="false"/> reports every link, inside or out, and reads none.</value>
+    public bool FollowSymbolicLinks { get; set; } = true;
 }

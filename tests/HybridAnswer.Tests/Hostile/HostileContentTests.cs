@@ -259,7 +259,7 @@ public sealed partial class HostileContentTests : IDisposable
         Assert.Equal(["good"], result.Documents.Select(d => d.Id));
         Assert.Equal(["sparse.md", "zero.md"], result.Failures.Select(f => f.Path));
         Assert.Contains("over the limit", result.Failures[0].Reason, StringComparison.Ordinal);
-        Assert.Contains("not a regular file", result.Failures[1].Reason, StringComparison.Ordinal);
+        Assert.Contains("outside the folder", result.Failures[1].Reason, StringComparison.Ordinal);
         Assert.True(GC.GetTotalAllocatedBytes() - before < 64L << 20, "the load allocated more than 64 MB");
     }
 
