@@ -29,9 +29,10 @@ internal sealed class EmbedderOptions
         Description = "Do not read or write the embedding cache (default: the user's cache folder, or HYBRIDANSWER_CACHE_DIR).",
     };
 
-    private readonly Option<bool> _noRerank = new("--no-rerank")
+    // Off by default: measured on four corpora (docs/benchmarks.md, issue 22) it raised hit@1 on two and lowered it on the other two.
+    private readonly Option<bool> _rerank = new("--rerank")
     {
-        Description = "Do not rerank the retrieved candidates by their best passage's similarity to the question (MiniLM only; reranking is on by default).",
+        Description = "Rerank twice top-k candidates by their best passage's similarity to the question before the top-k cut (MiniLM only; experimental, off by default).",
     };
 
     public EmbedderOptions() => _embedder.AcceptOnlyFromAmong(MiniLM, Hashing);
@@ -40,7 +41,7 @@ internal sealed class EmbedderOptions
     {
         command.Options.Add(_embedder);
         command.Options.Add(_noCache);
-        command.Options.Add(_noRerank);
+        command.Options.Add(_rerank);
     }
 
     public void Register(HybridAnsweringBuilder builder, ParseResult parse)
@@ -53,7 +54,7 @@ internal sealed class EmbedderOptions
         }
 
         builder.UseMiniLMEmbeddings();
-        if (!parse.GetValue(_noRerank))
+        if (parse.GetValue(_rerank))
         {
             Rerank(builder.Services);
         }
@@ -82,9 +83,8 @@ internal sealed class EmbedderOptions
         }
 
         services.Remove(inner);
-        var weights = (Environment.GetEnvironmentVariable("HYBRIDANSWER_RERANK_WEIGHTS") ?? "1,0.1,2").Split(',').Select(w => double.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         services.AddSingleton<IRetriever>(sp => new SentenceReranker(
             inner.ImplementationInstance as IRetriever ?? inner.ImplementationFactory?.Invoke(sp) as IRetriever ?? (IRetriever)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!),
-            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), weights[0], weights[1], (int)weights[2]));
+            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()));
     }
 }
