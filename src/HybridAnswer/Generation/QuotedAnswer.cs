@@ -29,7 +29,7 @@ internal static partial class QuotedAnswer
     private static readonly FrozenSet<string> TimeWords = new[]
     {
         "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year",
-        "years", "time", "timer", "duration", "elapsed", "period", "daily", "weekly", "monthly", "yearly", "annually", "annual", "immediately", "january", "february", "march",
+        "years", "daily", "weekly", "monthly", "yearly", "annually", "annual", "immediately", "january", "february", "march",
         "april", "june", "july", "august", "september", "october", "november", "december",
     }.ToFrozenSet(StringComparer.Ordinal);
 

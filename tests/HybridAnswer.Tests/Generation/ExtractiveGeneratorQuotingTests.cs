@@ -129,14 +129,4 @@ public sealed class ExtractiveGeneratorQuotingTests
 
         Assert.Equal(NoAnswerReason.InsufficientSupport, answer.DeclineReason);
     }
-
-    [Fact]
-    public async Task GenerateAsync_FigureAskedAndBestPassageStatesNone_QuotesTheNearlyAsGoodPassageThatDoes()
-    {
-        var source = FakeRetriever.Chunk("screen", "Use the palette depth of the lantern screen to pick colours for the lantern screen.\n\nThe lantern screen palette depth shows 256 colours at most.");
-
-        var answer = await new ExtractiveGenerator().GenerateAsync(Request("How many colours does the lantern screen palette depth show?", source));
-
-        Assert.Contains("256 colours", answer.Text, StringComparison.Ordinal);
-    }
 }
