@@ -94,13 +94,22 @@ internal static partial class QuotedAnswer
             }
 
             var all = passages[candidate.Source];
-            var part = passage.Kind switch
+            // A list is quoted whole with its lead-in (up to MaxListItems), whichever of them was chosen: the lead-in alone says
+            // nothing and an item alone loses what it is an item of. A sentence ending in a colon is finished by what follows it.
+            var leadIn = passage.Kind == PassageKind.LeadIn ? passage : passage.Kind == PassageKind.ListItem ? LeadInOf(all, passage.Block) : null;
+            string part;
+            if (leadIn is not null && (leadIn == passage || emitted.Add((candidate.Source, leadIn.Position))))
             {
-                PassageKind.LeadIn => passage.Text + " " + string.Join("; ", Items(all, passage.Block, candidate.Source, emitted)),
-                PassageKind.ListItem when passage.Context is not null && LeadInOf(all, passage.Block) is { } leadIn && emitted.Add((candidate.Source, leadIn.Position)) =>
-                    leadIn.Text + " " + passage.Text,
-                _ => passage.Text,
-            };
+                part = leadIn.Text + " " + string.Join("; ", Items(all, leadIn.Block, candidate.Source, emitted));
+            }
+            else if (passage.Kind == PassageKind.Sentence && passage.Text.EndsWith(':') && passage.Position + 1 < all.Count && emitted.Add((candidate.Source, passage.Position + 1)))
+            {
+                part = passage.Text + " " + all[passage.Position + 1].Text;
+            }
+            else
+            {
+                part = passage.Text;
+            }
 
             if (text.Length > 0)
             {

@@ -26,13 +26,23 @@ public sealed class ExtractiveGeneratorQuotingTests
     }
 
     [Fact]
-    public async Task GenerateAsync_QuestionAboutOneListItem_QuotesItAfterItsLeadIn()
+    public async Task GenerateAsync_QuestionAboutOneListItem_QuotesTheListWithItsLeadIn()
     {
         var source = FakeRetriever.Chunk("lockers", "Locker rentals come in these sizes:\n\n- small lockers hold one backpack\n- tall lockers hold skis and poles\n- wide lockers hold a bicycle frame");
 
         var answer = await new ExtractiveGenerator().GenerateAsync(Request("Which locker rentals hold skis and poles?", source));
 
-        Assert.StartsWith("Locker rentals come in these sizes: tall lockers hold skis and poles", answer.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Locker rentals come in these sizes: small lockers hold one backpack; tall lockers hold skis and poles; wide lockers hold a bicycle frame [1]", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_SentenceEndingInColonBeforeAParagraph_QuotesTheParagraphWithIt()
+    {
+        var source = FakeRetriever.Chunk("contact", "Lantern repair requests reach the workshop through the following channel:\n\n**By post**: Lantern Workshop, 12 Quay Road.\n\nOther notes.");
+
+        var answer = await new ExtractiveGenerator().GenerateAsync(Request("Through which channel do lantern repair requests reach the workshop?", source));
+
+        Assert.Contains("following channel: By post: Lantern Workshop, 12 Quay Road.", answer.Text, StringComparison.Ordinal);
     }
 
     [Fact]
