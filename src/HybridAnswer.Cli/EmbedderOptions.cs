@@ -29,19 +29,12 @@ internal sealed class EmbedderOptions
         Description = "Do not read or write the embedding cache (default: the user's cache folder, or HYBRIDANSWER_CACHE_DIR).",
     };
 
-    // Off by default: measured on four corpora (docs/benchmarks.md, issue 22) it raised hit@1 on two and lowered it on the other two.
-    private readonly Option<bool> _rerank = new("--rerank")
-    {
-        Description = "Rerank twice top-k candidates by their best passage's similarity to the question before the top-k cut (MiniLM only; experimental, off by default).",
-    };
-
     public EmbedderOptions() => _embedder.AcceptOnlyFromAmong(MiniLM, Hashing);
 
     public void AddTo(Command command)
     {
         command.Options.Add(_embedder);
         command.Options.Add(_noCache);
-        command.Options.Add(_rerank);
     }
 
     public void Register(HybridAnsweringBuilder builder, ParseResult parse)
@@ -54,11 +47,6 @@ internal sealed class EmbedderOptions
         }
 
         builder.UseMiniLMEmbeddings();
-        if (parse.GetValue(_rerank))
-        {
-            Rerank(builder.Services);
-        }
-
         if (parse.GetValue(_noCache))
         {
             return;
@@ -72,23 +60,5 @@ internal sealed class EmbedderOptions
             o.CacheAnswers = false;
             o.EmbeddingExpiration = TimeSpan.FromDays(30);
         });
-    }
-
-    /// <summary>
-    /// Wraps the knowledge base's retriever (the <see cref="IRetriever"/> service, which <c>eval</c> measures and the answerer
-    /// builds its pipeline on) in the passage reranker, using the embedder the knowledge base embeds with.
-    /// </summary>
-    private static void Rerank(IServiceCollection services)
-    {
-        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IRetriever) && !d.IsKeyedService);
-        if (inner is null)
-        {
-            return;
-        }
-
-        services.Remove(inner);
-        services.AddSingleton<IRetriever>(sp => new SentenceReranker(
-            inner.ImplementationInstance as IRetriever ?? inner.ImplementationFactory?.Invoke(sp) as IRetriever ?? (IRetriever)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!),
-            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()));
     }
 }
