@@ -1,0 +1,26 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace HybridAnswer.Tests.Hostile;
+
+/// <summary>Issue 23, failure 6: a lone surrogate in a question or tenant is refused at the boundary, in every mode.</summary>
+public sealed partial class HostileContentTests
+{
+    [Theory]
+    [InlineData("How long \ud800 do returns take?", null, AnswerMode.Rag, "question")]
+    [InlineData("How long do returns take?", "acme\udc00", AnswerMode.Rag, "tenant id")]
+    [InlineData("How long \udfff do returns take?", null, AnswerMode.FineTuned, "question")]
+    public async Task AnswerAsync_LoneSurrogateInQuestionOrTenant_ArgumentExceptionNothingRetrievedOrSent(string question, string? tenant, AnswerMode mode, string what)
+    {
+        var client = new Mock<IChatClient>(MockBehavior.Strict);
+        var retriever = new FakeRetriever(FakeRetriever.Chunk("returns", "Items can be returned within 30 days.", 0.9));
+        var options = new HybridAnsweringOptions { FineTunedModel = "ft:m" };
+        var answerer = new HybridAnswerer(retriever, new ChatClientGenerator(client.Object, options.BaseModel, options.FineTunedModel, generation: options.Generation, prompt: options.Prompt), Options.Create(options));
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => answerer.AnswerAsync(question, new AnswerOptions { TenantId = tenant, Mode = mode }));
+
+        Assert.Contains($"The {what} has a lone UTF-16 surrogate", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, retriever.Calls);
+    }
+}
