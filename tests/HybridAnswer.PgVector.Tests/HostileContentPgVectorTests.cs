@@ -83,10 +83,14 @@ public sealed class HostileContentPgVectorTests(PostgresFixture postgres) : IDis
     }
 
     [Theory]
-    [InlineData("returns \ud800 policy", null)]
-    [InlineData("returns policy", "acme\udfff")]
+    [InlineData("returns # policy", null)]
+    [InlineData("returns policy", "acme#")]
     public async Task AnswerAsync_LoneSurrogateInQuestionOrTenant_ClearArgumentExceptionNotEncoderFallback(string question, string? tenant)
     {
+        // Attribute arguments are stored as UTF-8, which turns a lone surrogate into U+FFFD: put it in here.
+        question = question.Replace("#", "\ud800", StringComparison.Ordinal);
+        tenant = tenant?.Replace("#", "\udfff", StringComparison.Ordinal);
+
         // Issue 23: PostgreSQL threw a raw EncoderFallbackException while sending the parameter; in memory it was answered.
         await using var dataSource = await postgres.CreateDatabaseAsync();
         var kb = new PgVectorKnowledgeBase(dataSource, new HashingEmbeddingGenerator());

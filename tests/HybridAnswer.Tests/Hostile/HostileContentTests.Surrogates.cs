@@ -8,11 +8,14 @@ namespace HybridAnswer.Tests.Hostile;
 public sealed partial class HostileContentTests
 {
     [Theory]
-    [InlineData("How long \ud800 do returns take?", null, AnswerMode.Rag, "question")]
-    [InlineData("How long do returns take?", "acme\udc00", AnswerMode.Rag, "tenant id")]
-    [InlineData("How long \udfff do returns take?", null, AnswerMode.FineTuned, "question")]
+    [InlineData("How long # do returns take?", null, AnswerMode.Rag, "question")]
+    [InlineData("How long do returns take?", "acme#", AnswerMode.Rag, "tenant id")]
+    [InlineData("How long # do returns take?", null, AnswerMode.FineTuned, "question")]
     public async Task AnswerAsync_LoneSurrogateInQuestionOrTenant_ArgumentExceptionNothingRetrievedOrSent(string question, string? tenant, AnswerMode mode, string what)
     {
+        // Attribute arguments are stored as UTF-8, which turns a lone surrogate into U+FFFD: put it in here.
+        question = question.Replace("#", "\ud800", StringComparison.Ordinal);
+        tenant = tenant?.Replace("#", "\udc00", StringComparison.Ordinal);
         var client = new Mock<IChatClient>(MockBehavior.Strict);
         var retriever = new FakeRetriever(FakeRetriever.Chunk("returns", "Items can be returned within 30 days.", 0.9));
         var options = new HybridAnsweringOptions { FineTunedModel = "ft:m" };
