@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
-using Pgvector.Npgsql;
 
 namespace HybridAnswer.PgVector.Tests;
 
@@ -39,15 +37,14 @@ public sealed class PrimaryOutageTests(PostgresFixture postgres)
                 write = await Assert.ThrowsAsync<PgVectorStoreException>(() => fresh.UpsertAsync([new KnowledgeDocument("new", "New", "New text.")]));
             }
 
-            var read = new NpgsqlDataSourceBuilder(standby);
-            read.UseVector();
-            await using var readSource = read.Build();
             var services = new ServiceCollection();
             services.AddLogging();
             services.AddHybridAnswering().UsePgVector(primary, o =>
             {
                 o.AutoMigrate = false;
                 o.ReadConnectionString = standby;
+                o.Dimensions = 64; // as TestEmbedder.Hashing() built the table
+
             });
             services.AddHealthChecks().AddPgVectorKnowledgeBase();
             await using var provider = services.BuildServiceProvider();
