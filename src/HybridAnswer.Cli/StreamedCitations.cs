@@ -52,9 +52,14 @@ internal sealed class StreamedCitations(int sourceCount)
                 }
             }
 
-            if (_dropped && (c is ' ' or '\t') && EndsWithSpace(output))
+            if (c is ' ' or '\t')
             {
-                // "text [99] more" → "text more": one space, not two.
+                // "text [99] more" → "text more": one space, not two (a space held back from the last piece counts).
+                if (!(_dropped && EndsWithSpace(output)))
+                {
+                    output.Append(c);
+                }
+
                 i++;
                 continue;
             }

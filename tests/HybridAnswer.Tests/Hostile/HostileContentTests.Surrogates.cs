@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using HybridAnswer.Tests.Generation;
 using Moq;
 
 namespace HybridAnswer.Tests.Hostile;
@@ -16,7 +17,7 @@ public sealed partial class HostileContentTests
         // Attribute arguments are stored as UTF-8, which turns a lone surrogate into U+FFFD: put it in here.
         question = question.Replace("#", "\ud800", StringComparison.Ordinal);
         tenant = tenant?.Replace("#", "\udc00", StringComparison.Ordinal);
-        var client = new Mock<IChatClient>(MockBehavior.Strict);
+        var client = new Mock<IChatClient>();
         var retriever = new FakeRetriever(FakeRetriever.Chunk("returns", "Items can be returned within 30 days.", 0.9));
         var options = new HybridAnsweringOptions { FineTunedModel = "ft:m" };
         var answerer = new HybridAnswerer(retriever, new ChatClientGenerator(client.Object, options.BaseModel, options.FineTunedModel, generation: options.Generation, prompt: options.Prompt), Options.Create(options));
@@ -25,5 +26,6 @@ public sealed partial class HostileContentTests
 
         Assert.Contains($"The {what} has a lone UTF-16 surrogate", e.Message, StringComparison.Ordinal);
         Assert.Equal(0, retriever.Calls);
+        client.Verify(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 }
