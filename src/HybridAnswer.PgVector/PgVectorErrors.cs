@@ -66,6 +66,11 @@ internal sealed class PgVectorErrors(string table, ILogger logger)
                     $"PostgreSQL: no pooled connection became free within {settings.Timeout} s (the connection string's Timeout) while {operation} on {table}: all {settings.MaxPoolSize} connections (Max Pool Size) were busy. Raise Max Pool Size or Timeout, or send fewer requests at once."),
                 e, isTransient: true, operation);
         }
+        catch (Exception e) when (PgVectorTypeMapping.IsMissingMapping(e))
+        {
+            // A read data source built without UseVector() gets here on its first search (the check at start covers the primary).
+            throw PgVectorTypeMapping.Missing(dataSource, e, operation);
+        }
         catch (NpgsqlException e) when (IsTimeout(e))
         {
             // Not retried and the pool is kept: the connection was fine (Npgsql drops that one connection itself if it broke).

@@ -116,6 +116,34 @@ public sealed class HybridAnswerer
         return StreamAsync(settings, call, cancellationToken);
     }
 
+    /// <summary>
+    /// Retrieves the sources a prompt for this question would carry, without generating: the same retrieval pipeline, filter,
+    /// tenant and relevance floor as <see cref="AnswerAsync"/>, at most top-K, duplicates dropped and packed to the prompt's token
+    /// budget — numbered by position, so <c>[n]</c> is the n-th. For hosts that generate elsewhere (an agent, a tool call).
+    /// </summary>
+    /// <param name="question">The question, at most <see cref="HybridAnsweringOptions.MaxQuestionLength"/> characters.</param>
+    /// <param name="options">Per-call overrides (filter, tenant, top-K, floor); the configured defaults when <see langword="null"/>. The mode is ignored: this always retrieves.</param>
+    /// <param name="cancellationToken">Cancels retrieval.</param>
+    /// <returns>The sources, best first; empty when nothing cleared the floor.</returns>
+    /// <exception cref="ArgumentException">The question is empty, whitespace or too long, or an option is out of range.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string question, AnswerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var settings = _settings;
+        var call = AnswerCall.Resolve(question, options, settings.Options) with { Mode = AnswerMode.Rag };
+        using var activity = Telemetry.Source.StartActivity("hybrid_answer.retrieve");
+        var retrieved = await _retriever.RetrieveAsync(call.ToRetrievalRequest(), cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(Telemetry.HitsTag, retrieved.Count);
+        var request = new GenerationRequest
+        {
+            Question = call.Question,
+            Mode = call.Mode,
+            Sources = [.. retrieved.Take(call.TopK)],
+            NoAnswerText = settings.Options.NoAnswerText,
+            MaxAnswerTokens = settings.Options.Prompt.MaxAnswerTokens,
+        };
+        return PromptBuilder.Pack(request, settings.Options.Prompt);
+    }
+
     private static Settings Validate(HybridAnsweringOptions options)
     {
         var validation = new HybridAnsweringOptionsValidator().Validate(Options.DefaultName, options);
@@ -146,16 +174,32 @@ public sealed class HybridAnswerer
 
             var generationStarted = Stopwatch.GetTimestamp();
             var generated = new GeneratedText.Builder();
-            await foreach (var update in _generator.GenerateStreamingAsync(request, cancellationToken).ConfigureAwait(false))
+            GeneratedText text;
+            using (var span = telemetry.StartStreamingGeneration())
             {
-                generated.Add(update);
-                if (update.Text.Length > 0)
+                // Stepped by hand, not with await foreach: each step runs with the generation span current (see TraceStepAsync).
+                var updates = _generator.GenerateStreamingAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                try
                 {
-                    yield return new AnswerUpdate { Text = update.Text };
+                    while (await telemetry.TraceStepAsync(span, updates).ConfigureAwait(false))
+                    {
+                        generated.Add(updates.Current);
+                        if (updates.Current.Text.Length > 0)
+                        {
+                            yield return new AnswerUpdate { Text = updates.Current.Text };
+                        }
+                    }
                 }
+                finally
+                {
+                    await updates.DisposeAsync().ConfigureAwait(false);
+                }
+
+                text = generated.Build();
+                span?.SetTag(Telemetry.ModelTag, text.ModelId);
             }
 
-            yield return new AnswerUpdate { Completed = telemetry.Completed(Compose(settings, call, retrieval, request, generated.Build(), generationStarted, started)) };
+            yield return new AnswerUpdate { Completed = telemetry.Completed(Compose(settings, call, retrieval, request, text, generationStarted, started)) };
         }
         finally
         {

@@ -37,6 +37,27 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies);
         Assert.DoesNotContain("Npgsql", dependencies);
         Assert.DoesNotContain("Pgvector", dependencies);
+
+        // The adapters to the .NET AI stack live in their own packages: the core never pulls an agent framework in.
+        Assert.DoesNotContain(dependencies, d => d!.StartsWith("Microsoft.Agents.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AgentsPackage_Packed_HasDocsAndDependsOnCoreAndAgentFrameworkAbstractionsOnly()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.Agents.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.Agents.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.Agents.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.Agents", Value(metadata, "id"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+        Assert.Equal(feed.Version, dependencies["HybridAnswer"]);
+        Assert.Contains("Microsoft.Agents.AI.Abstractions", dependencies.Keys);
+        Assert.DoesNotContain("Microsoft.Agents.AI", dependencies.Keys);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
     }
 
     [Fact]
@@ -55,6 +76,37 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         Assert.Contains("Npgsql", dependencies.Keys);
         Assert.Contains("Pgvector", dependencies.Keys);
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
+    }
+
+    [Fact]
+    public void DecisionFrameworkPackage_Packed_HasDocsDependsOnCoreAndCoreLacksToolkit()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.DecisionFramework.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.DecisionFramework.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.DecisionFramework.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.DecisionFramework", Value(metadata, "id"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+        Assert.Contains(feed.Version, dependencies["HybridAnswer"], StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
+        using (var docs = new StreamReader(package.GetEntry("lib/net10.0/HybridAnswer.DecisionFramework.xml")!.Open()))
+        {
+            var text = docs.ReadToEnd();
+            Assert.Contains("T:HybridAnswer.Evaluation.Evaluator", text, StringComparison.Ordinal);
+            Assert.Contains("T:HybridAnswer.Planning.CostModel", text, StringComparison.Ordinal);
+            Assert.Contains("T:HybridAnswer.FineTuning.FineTuningValidator", text, StringComparison.Ordinal);
+        }
+
+        // The toolkit left the core: a host that only answers questions does not carry it.
+        using var core = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.{feed.Version}.nupkg"));
+        using var coreDocs = new StreamReader(core.GetEntry("lib/net10.0/HybridAnswer.xml")!.Open());
+        var coreText = coreDocs.ReadToEnd();
+        Assert.DoesNotContain("T:HybridAnswer.Evaluation.", coreText, StringComparison.Ordinal);
+        Assert.DoesNotContain("T:HybridAnswer.Planning.", coreText, StringComparison.Ordinal);
+        Assert.DoesNotContain("T:HybridAnswer.FineTuning.", coreText, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class PgVectorHybridAnsweringBuilderExtensionsTests(PostgresFixtur
         services.AddHybridAnswering().UseEmbeddingGenerator(serviceKey: "embeddings").UsePgVector(serviceKey: "db");
         await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }))
         {
-            provider.GetRequiredService<IStartupValidator>().Validate();
+            await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync();
             await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([new KnowledgeDocument("a", "A", "Alpha text.")]);
         }
 

@@ -71,7 +71,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
     }
 
     /// <summary>Gets whether sentences are ranked and supported by meaning (an embedder was given).</summary>
-    internal bool UsesEmbeddings => _embedder is not null;
+    public bool UsesEmbeddings => _embedder is not null;
 
     /// <inheritdoc />
     public async Task<GeneratedAnswer> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
@@ -142,12 +142,17 @@ public sealed partial class ExtractiveGenerator : IGenerator
     /// <summary>
     /// The support figures the refusal decision is made on, for calibration (<c>hybrid-answer eval --calibrate</c>): the best
     /// source's lexical coverage of the question and the best sentence's similarity to it (0 without an embedder);
-    /// <see langword="null"/> when there is nothing to quote at all.
+    /// <see langword="null"/> when there is nothing to quote at all. Public for the decision-framework package's refusal
+    /// calibrator, which measures the same figures the generator refuses on rather than re-implementing them.
     /// </summary>
-    internal async Task<(double Coverage, double Similarity)?> MeasureSupportAsync(GenerationRequest request, CancellationToken cancellationToken)
+    /// <param name="request">The question and the retrieved sources.</param>
+    /// <param name="cancellationToken">Cancels the embedding calls.</param>
+    /// <returns>The support figures, or <see langword="null"/> when there is nothing to quote.</returns>
+    public async Task<ExtractiveSupport?> MeasureSupportAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var analysis = await AnalyseAsync(request, cancellationToken).ConfigureAwait(false);
-        return analysis is null ? null : (analysis.Coverage, analysis.Similarity);
+        return analysis is null ? null : new ExtractiveSupport(analysis.Coverage, analysis.Similarity);
     }
 
     private async Task<Analysis?> AnalyseAsync(GenerationRequest request, CancellationToken cancellationToken)

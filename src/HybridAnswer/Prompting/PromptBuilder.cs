@@ -164,7 +164,7 @@ internal static class PromptBuilder
     private static string Fill(string template, GenerationRequest request) =>
         template.Replace("{NoAnswerText}", request.NoAnswerText, StringComparison.Ordinal);
 
-    private static string FormatSource(int number, RetrievedChunk source) =>
+    internal static string FormatSource(int number, RetrievedChunk source) =>
         string.Create(CultureInfo.InvariantCulture, $"<source id=\"{number}\" title=\"{Neutralize(OneLine(source.Title)).Replace("\"", "&quot;", StringComparison.Ordinal)}\">\n{Neutralize(source.Content.Trim())}\n</source>\n");
 
     private static string? CustomerBlock(CustomerContext? customer, int maxChars)

@@ -2,7 +2,13 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
+// Linked as source into HybridAnswer.DecisionFramework (shipped packages share no internals); there it lives in that
+// package's namespace, so an assembly that sees both packages' internals (the tests) finds one TextAnalyzer per namespace.
+#if HYBRIDANSWER_DECISIONFRAMEWORK
+namespace HybridAnswer.DecisionFramework;
+#else
 namespace HybridAnswer;
+#endif
 
 /// <summary>
 /// The one tokenizer behind keyword scoring, the hashing embedder and the extractive generator,

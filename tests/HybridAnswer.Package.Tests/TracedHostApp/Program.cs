@@ -44,7 +44,7 @@ services.AddScoped<ICustomerContextProvider, DirectoryCustomerProvider>();
 services.AddHybridAnswering(o => o.BaseModel = "host-base-model");
 
 await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-provider.GetRequiredService<IStartupValidator>().Validate();
+await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync();
 Console.WriteLine("container=validated");
 
 await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync(

@@ -83,7 +83,7 @@ public sealed class AspNetCoreHostTests
         services.AddHybridAnswering();
         await using var provider = services.BuildServiceProvider(AspNetCoreDevelopment);
 
-        var startup = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate);
+        var startup = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IAsyncStartupValidator>().ValidateAsync());
         Assert.Contains("UseEmbeddingGenerator(serviceKey: \"embeddings\")", startup.Message, StringComparison.Ordinal);
 
         // Without a host that validates at start, the knowledge base still refuses to embed with the hashing fallback.
@@ -98,7 +98,7 @@ public sealed class AspNetCoreHostTests
         services.AddKeyedEmbeddingGenerator("embeddings", embedder);
         services.AddHybridAnswering().UseEmbeddingGenerator(serviceKey: "embeddings");
         await using var provider = services.BuildServiceProvider(AspNetCoreDevelopment);
-        provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        await provider.GetRequiredService<Microsoft.Extensions.Options.IAsyncStartupValidator>().ValidateAsync();
 
         await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([TestData.Doc("returns", "You can return items within 30 days of delivery.")]);
         var answer = await provider.GetRequiredService<HybridAnswerer>().AnswerAsync("How many days do I have to return items?");
@@ -118,7 +118,7 @@ public sealed class AspNetCoreHostTests
         var builder = services.AddHybridAnswering();
         _ = how == "instance" ? builder.UseEmbeddingGenerator(embedder) : builder.UseEmbeddingGenerator(_ => embedder);
         await using var provider = services.BuildServiceProvider(AspNetCoreDevelopment);
-        provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        await provider.GetRequiredService<Microsoft.Extensions.Options.IAsyncStartupValidator>().ValidateAsync();
 
         await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync([TestData.Doc("returns", "You can return items within 30 days of delivery.")]);
 

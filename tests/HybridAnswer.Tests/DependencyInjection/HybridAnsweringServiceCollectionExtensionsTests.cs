@@ -124,8 +124,8 @@ public sealed class HybridAnsweringServiceCollectionExtensionsTests
         Assert.Contains("HybridAnswering:FineTunedModel", e.Message, StringComparison.Ordinal);
 
         // ValidateOnStart: hosts run the registered startup validator when they start.
-        var startup = provider.GetRequiredService<IStartupValidator>();
-        Assert.Throws<OptionsValidationException>(startup.Validate);
+        var startup = provider.GetRequiredService<IAsyncStartupValidator>();
+        await Assert.ThrowsAsync<OptionsValidationException>(() => startup.ValidateAsync());
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class InMemoryKnowledgeBaseOptionsValidatorTests
         services.AddHybridAnswering();
         await using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync());
 
         Assert.Equal("HybridAnswering:InMemory:RrfK must be between 1 and 1000 (was 0).", Assert.Single(error.Failures));
     }

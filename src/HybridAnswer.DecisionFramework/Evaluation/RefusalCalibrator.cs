@@ -12,14 +12,25 @@ namespace HybridAnswer.Evaluation;
 /// (Youden's J), ties broken towards refusing fewer answerable questions, and sits midway to the next lower observed value so
 /// it is not on the edge of one question's score. With few unanswerable questions the curve is coarse: write 20 or more.
 /// </summary>
-internal static class RefusalCalibrator
+public static class RefusalCalibrator
 {
     private const string SentenceSimilarity = "sentence similarity";
     private const string QuestionCoverage = "question coverage";
 
+    /// <summary>Retrieves for every question, measures the extractive generator's support, and chooses both thresholds.</summary>
+    /// <param name="questions">Answerable and unanswerable questions (<see cref="EvaluationQuestion.Unanswerable"/>).</param>
+    /// <param name="retriever">The retriever whose scores the relevance floor applies to (asked with no floor).</param>
+    /// <param name="generator">The extractive generator whose support threshold is calibrated.</param>
+    /// <param name="options">Top-K, filter and tenant of the retrieval.</param>
+    /// <param name="cancellationToken">Cancels retrieval and embedding.</param>
+    /// <returns>The recommended thresholds and the curves they were chosen on.</returns>
     public static async Task<RefusalCalibration> CalibrateAsync(
-        IReadOnlyList<EvaluationQuestion> questions, IRetriever retriever, ExtractiveGenerator generator, EvaluationOptions options, CancellationToken cancellationToken)
+        IReadOnlyList<EvaluationQuestion> questions, IRetriever retriever, ExtractiveGenerator generator, EvaluationOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(questions);
+        ArgumentNullException.ThrowIfNull(retriever);
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(options);
         var samples = new List<(bool Unanswerable, double TopScore, double Support)>();
         foreach (var question in questions)
         {
@@ -91,8 +102,12 @@ internal static class RefusalCalibrator
     internal static double Choose(IReadOnlyList<CalibrationPoint> curve) =>
         curve.Count == 0 ? 0 : curve.OrderByDescending(p => Math.Round(p.RefusalRecall - p.AnswerableRefused, 9)).ThenBy(p => p.AnswerableRefused).ThenBy(p => p.Threshold).First().Threshold;
 
+    /// <summary>Formats a calibration as the curves, the chosen thresholds and the options that apply them.</summary>
+    /// <param name="calibration">The calibration to format.</param>
+    /// <returns>Plain text for a terminal.</returns>
     public static string Format(RefusalCalibration calibration)
     {
+        ArgumentNullException.ThrowIfNull(calibration);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"calibration on {calibration.Samples} questions ({calibration.Unanswerable} unanswerable)");
         Table(text, "MinScore (best chunk's score)", calibration.MinScoreCurve, calibration.MinScore);
@@ -118,34 +133,4 @@ internal static class RefusalCalibrator
             text.AppendLine(CultureInfo.InvariantCulture, $"{p.Threshold,9:0.000}  {p.RefusalRecall,14:0.000}  {p.AnswerableRefused,18:0.000}  {precision,17}{(p.Threshold == chosen ? "  <- chosen" : string.Empty)}");
         }
     }
-}
-
-/// <summary>One point of a refusal curve: refuse when the value is below <see cref="Threshold"/>.</summary>
-internal sealed record CalibrationPoint
-{
-    public required double Threshold { get; init; }
-
-    public required double RefusalRecall { get; init; }
-
-    public required double AnswerableRefused { get; init; }
-
-    public double? RefusalPrecision { get; init; }
-}
-
-/// <summary>The recommended thresholds and the curves they were chosen on.</summary>
-internal sealed record RefusalCalibration
-{
-    public required int Samples { get; init; }
-
-    public required int Unanswerable { get; init; }
-
-    public required double MinScore { get; init; }
-
-    public required IReadOnlyList<CalibrationPoint> MinScoreCurve { get; init; }
-
-    public required double SupportThreshold { get; init; }
-
-    public required IReadOnlyList<CalibrationPoint> SupportCurve { get; init; }
-
-    public required string SupportKind { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HybridAnswer.DecisionFramework;
 
 namespace HybridAnswer.FineTuning;
 
