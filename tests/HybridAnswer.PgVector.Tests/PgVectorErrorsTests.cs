@@ -1,4 +1,5 @@
 using Npgsql;
+using Pgvector.Npgsql;
 
 namespace HybridAnswer.PgVector.Tests;
 
@@ -11,7 +12,9 @@ public sealed class PgVectorErrorsTests(PostgresFixture postgres)
     {
         await using var database = await postgres.CreateDatabaseAsync();
         var settings = new NpgsqlConnectionStringBuilder(postgres.PrimaryConnectionString(database)) { MaxPoolSize = 1, Timeout = 1, CommandTimeout = 5 };
-        await using var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        builder.UseVector();
+        await using var dataSource = builder.Build();
         await using var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing());
         await knowledgeBase.MigrateAsync();
         await using var held = await dataSource.OpenConnectionAsync();
