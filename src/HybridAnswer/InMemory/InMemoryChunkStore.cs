@@ -1,3 +1,5 @@
+using HybridAnswer.Storage;
+
 namespace HybridAnswer.InMemory;
 
 /// <summary>
@@ -19,7 +21,16 @@ internal sealed class InMemoryChunkStore : IChunkStore
     // One write per upsert: the whole upsert becomes visible in one snapshot swap, or not at all.
     public int MaxChunksPerWrite => int.MaxValue;
 
-    public bool SearchesByVector => _options.RetrievalKind != RetrievalKind.Keyword;
+    public ChunkStoreCapabilities Capabilities => _options.RetrievalKind switch
+    {
+        RetrievalKind.Vector => Always | ChunkStoreCapabilities.VectorSearch,
+        RetrievalKind.Keyword => Always | ChunkStoreCapabilities.KeywordSearch,
+        _ => Always | ChunkStoreCapabilities.VectorSearch | ChunkStoreCapabilities.KeywordSearch,
+    };
+
+    // One snapshot swap per write (atomic), counts and the filter probe read the snapshot, and every chunk keeps its vector.
+    private const ChunkStoreCapabilities Always =
+        ChunkStoreCapabilities.AtomicReplace | ChunkStoreCapabilities.CountDocuments | ChunkStoreCapabilities.FilterProbe | ChunkStoreCapabilities.ReturnsEmbeddings;
 
     public Task<IReadOnlyDictionary<DocumentKey, string>> ReadContentHashesAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {
@@ -53,6 +64,8 @@ internal sealed class InMemoryChunkStore : IChunkStore
 
     public Task<int> DeleteDocumentsAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {
+        // Nothing here waits, so a cancelled token is honoured up front, as a store that does I/O would (the conformance suite checks it).
+        cancellationToken.ThrowIfCancellationRequested();
         var doomed = keys.ToHashSet();
         lock (_writeLock)
         {
@@ -69,12 +82,16 @@ internal sealed class InMemoryChunkStore : IChunkStore
 
     public Task<IReadOnlyList<string>> ListDocumentIdsAsync(string? tenantId, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> ids = [.. _snapshot.Documents.Keys.Where(k => k.TenantId == tenantId).Select(k => k.Id).Order(StringComparer.Ordinal)];
         return Task.FromResult(ids);
     }
 
-    public Task<long> CountDocumentsAsync(string? tenantId, CancellationToken cancellationToken) =>
-        Task.FromResult((long)_snapshot.Documents.Keys.Count(k => k.TenantId == tenantId));
+    public Task<long> CountDocumentsAsync(string? tenantId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)_snapshot.Documents.Keys.Count(k => k.TenantId == tenantId));
+    }
 
     public Task<bool> AnyMatchAsync(RetrievalRequest request, CancellationToken cancellationToken)
     {
