@@ -1,8 +1,5 @@
-<<<<<<< HEAD
 using System.Globalization;
-=======
 using HybridAnswer.Storage;
->>>>>>> main
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;

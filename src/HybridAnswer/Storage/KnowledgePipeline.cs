@@ -133,17 +133,12 @@ internal sealed class KnowledgePipeline
     public async Task<long> CountAsync(string? tenantId, CancellationToken cancellationToken)
     {
         CheckTenant(tenantId, nameof(tenantId));
-<<<<<<< HEAD:src/HybridAnswer/Knowledge/KnowledgePipeline.cs
         KnowledgeText.CheckNoNul(tenantId, nameof(tenantId), "tenant id");
-        return _store.CountDocumentsAsync(tenantId, cancellationToken);
-=======
-        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId));
 
         // A store that cannot count (an index without a count query) still answers: the ids it lists are the documents.
         return (_store.Capabilities & ChunkStoreCapabilities.CountDocuments) != 0
             ? await _store.CountDocumentsAsync(tenantId, cancellationToken).ConfigureAwait(false)
             : (await _store.ListDocumentIdsAsync(tenantId, cancellationToken).ConfigureAwait(false)).Count;
->>>>>>> main:src/HybridAnswer/Storage/KnowledgePipeline.cs
     }
 
     public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
