@@ -36,7 +36,7 @@ public sealed class LocalFeedFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(Feed);
-        foreach (var project in new[] { "src/HybridAnswer/HybridAnswer.csproj", "src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj", "src/HybridAnswer.Agents/HybridAnswer.Agents.csproj", "src/HybridAnswer.DecisionFramework/HybridAnswer.DecisionFramework.csproj", "src/HybridAnswer.Embeddings.MiniLM/HybridAnswer.Embeddings.MiniLM.csproj", "src/HybridAnswer.Cli/HybridAnswer.Cli.csproj", "tests/HybridAnswer.StoreConformance/HybridAnswer.StoreConformance.csproj" })
+        foreach (var project in new[] { "src/HybridAnswer/HybridAnswer.csproj", "src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj", "src/HybridAnswer.Agents/HybridAnswer.Agents.csproj", "src/HybridAnswer.VectorData/HybridAnswer.VectorData.csproj", "src/HybridAnswer.DecisionFramework/HybridAnswer.DecisionFramework.csproj", "src/HybridAnswer.Embeddings.MiniLM/HybridAnswer.Embeddings.MiniLM.csproj", "src/HybridAnswer.Cli/HybridAnswer.Cli.csproj", "tests/HybridAnswer.StoreConformance/HybridAnswer.StoreConformance.csproj" })
         {
             // --artifacts-path keeps this build's obj/bin out of the working tree, so packing in Release never touches
             // the files of the Debug build that 'dotnet test' is running from.

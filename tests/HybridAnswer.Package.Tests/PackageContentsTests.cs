@@ -43,6 +43,21 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
     }
 
     [Fact]
+    public void VectorDataPackage_Packed_HasDocsAndDependsOnCoreAndVectorDataAbstractions()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.VectorData.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.VectorData.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.VectorData.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var dependencies = Nuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
+        Assert.Contains("HybridAnswer", dependencies);
+        Assert.Contains("Microsoft.Extensions.VectorData.Abstractions", dependencies);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies);
+    }
+
+    [Fact]
     public void AgentsPackage_Packed_HasDocsAndDependsOnCoreAndAgentFrameworkAbstractionsOnly()
     {
         using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.Agents.{feed.Version}.nupkg"));
