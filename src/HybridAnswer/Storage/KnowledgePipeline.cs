@@ -107,7 +107,7 @@ internal sealed class KnowledgePipeline
     {
         ArgumentNullException.ThrowIfNull(documentIds);
         CheckTenant(tenantId, nameof(tenantId));
-        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId));
+        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId), "tenant id");
         var keys = new List<DocumentKey>();
         foreach (var id in documentIds.Distinct(StringComparer.Ordinal))
         {
@@ -116,7 +116,7 @@ internal sealed class KnowledgePipeline
                 throw new ArgumentException("A document id is null.", nameof(documentIds));
             }
 
-            KnowledgeText.CheckNoNul(id, nameof(documentIds));
+            KnowledgeText.CheckNoNul(id, nameof(documentIds), "document id");
             keys.Add(new DocumentKey(tenantId, id));
         }
 
@@ -126,14 +126,14 @@ internal sealed class KnowledgePipeline
     public Task<IReadOnlyList<string>> ListDocumentIdsAsync(string? tenantId, CancellationToken cancellationToken)
     {
         CheckTenant(tenantId, nameof(tenantId));
-        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId));
+        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId), "tenant id");
         return _store.ListDocumentIdsAsync(tenantId, cancellationToken);
     }
 
     public async Task<long> CountAsync(string? tenantId, CancellationToken cancellationToken)
     {
         CheckTenant(tenantId, nameof(tenantId));
-        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId));
+        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId), "tenant id");
 
         // A store that cannot count (an index without a count query) still answers: the ids it lists are the documents.
         return (_store.Capabilities & ChunkStoreCapabilities.CountDocuments) != 0
@@ -148,7 +148,14 @@ internal sealed class KnowledgePipeline
         KnowledgeText.CheckRequest(request, nameof(request));
         var query = (_store.Capabilities & ChunkStoreCapabilities.VectorSearch) != 0 ? await EmbedQueryAsync(request.Query, cancellationToken).ConfigureAwait(false) : null;
         cancellationToken.ThrowIfCancellationRequested();
-        return await _store.SearchAsync(request, query, cancellationToken).ConfigureAwait(false);
+        var chunks = await _store.SearchAsync(request, query, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"{_store.GetType().Name}.SearchAsync returned null.");
+
+        // The floor, once: by the store where it ranks when it declares so, here otherwise; never again above (the answerer's
+        // pipeline puts no ScoreFloorRetriever around a knowledge base over a chunk store).
+        return (_store.Capabilities & ChunkStoreCapabilities.ScoreFloor) != 0 || request.MinScore is not { } floor || chunks.All(c => c.Score >= floor)
+            ? chunks
+            : [.. chunks.Where(c => c.Score >= floor)];
     }
 
     /// <summary>Whether any chunk of the request's tenant matches its filter (see <see cref="IFilterProbe"/>); validated like a retrieval.</summary>
