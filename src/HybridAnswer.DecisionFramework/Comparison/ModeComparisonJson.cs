@@ -54,11 +54,11 @@ public static class ModeComparisonJson
         try
         {
             var comparison = JsonSerializer.Deserialize<ModeComparison>(json, Options);
-            return comparison?.Modes is null ? throw new FormatException("The JSON has no \"modes\" array: it is not the output of compare --json.") : comparison;
+            return comparison?.Modes is null ? throw new FormatException("The JSON is not the output of compare --json: it has no \"modes\" array.") : comparison;
         }
         catch (JsonException e)
         {
-            throw new FormatException($"Not a comparison (compare --json): {e.Message}", e);
+            throw new FormatException($"The JSON is not the output of compare --json: {e.Message}", e);
         }
     }
 
