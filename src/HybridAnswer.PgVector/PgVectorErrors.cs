@@ -52,6 +52,11 @@ internal sealed class PgVectorErrors(string table, ILogger logger)
                 $"PostgreSQL error while {operation} on {table}: {e.MessageText}. Run 'hybrid-answer migrate' or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.",
                 e, isTransient: false, operation);
         }
+        catch (Exception e) when (PgVectorTypeMapping.IsMissingMapping(e))
+        {
+            // A read data source built without UseVector() gets here on its first search (the check at start covers the primary).
+            throw PgVectorTypeMapping.Missing(dataSource, e, operation);
+        }
         catch (NpgsqlException e) when (IsTimeout(e))
         {
             // Not retried and the pool is kept: the connection was fine (Npgsql drops that one connection itself if it broke).

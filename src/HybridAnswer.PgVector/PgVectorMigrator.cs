@@ -36,6 +36,7 @@ internal sealed class PgVectorMigrator
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         var version = await _errors.RunAsync(_dataSource, Migrating, () => MigrateCoreAsync(cancellationToken)).ConfigureAwait(false);
+        await _errors.RunAsync(_dataSource, CheckingSchema, () => PgVectorTypeMapping.EnsureAsync(_dataSource, CheckingSchema, cancellationToken)).ConfigureAwait(false);
         _ready = true;
         return version;
     }
@@ -71,6 +72,7 @@ internal sealed class PgVectorMigrator
                 }).ConfigureAwait(false);
             }
 
+            await _errors.RunAsync(_dataSource, CheckingSchema, () => PgVectorTypeMapping.EnsureAsync(_dataSource, CheckingSchema, cancellationToken)).ConfigureAwait(false);
             _ready = true;
         }
         finally

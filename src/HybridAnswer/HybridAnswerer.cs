@@ -174,16 +174,32 @@ public sealed class HybridAnswerer
 
             var generationStarted = Stopwatch.GetTimestamp();
             var generated = new GeneratedText.Builder();
-            await foreach (var update in _generator.GenerateStreamingAsync(request, cancellationToken).ConfigureAwait(false))
+            GeneratedText text;
+            using (var span = telemetry.StartStreamingGeneration())
             {
-                generated.Add(update);
-                if (update.Text.Length > 0)
+                // Stepped by hand, not with await foreach: each step runs with the generation span current (see TraceStepAsync).
+                var updates = _generator.GenerateStreamingAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                try
                 {
-                    yield return new AnswerUpdate { Text = update.Text };
+                    while (await telemetry.TraceStepAsync(span, updates).ConfigureAwait(false))
+                    {
+                        generated.Add(updates.Current);
+                        if (updates.Current.Text.Length > 0)
+                        {
+                            yield return new AnswerUpdate { Text = updates.Current.Text };
+                        }
+                    }
                 }
+                finally
+                {
+                    await updates.DisposeAsync().ConfigureAwait(false);
+                }
+
+                text = generated.Build();
+                span?.SetTag(Telemetry.ModelTag, text.ModelId);
             }
 
-            yield return new AnswerUpdate { Completed = telemetry.Completed(Compose(settings, call, retrieval, request, generated.Build(), generationStarted, started)) };
+            yield return new AnswerUpdate { Completed = telemetry.Completed(Compose(settings, call, retrieval, request, text, generationStarted, started)) };
         }
         finally
         {

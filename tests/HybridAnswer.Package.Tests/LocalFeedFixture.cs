@@ -4,7 +4,7 @@ using System.Globalization;
 namespace HybridAnswer.Package.Tests;
 
 /// <summary>
-/// Packs HybridAnswer, HybridAnswer.PgVector, HybridAnswer.DecisionFramework and the HybridAnswer.Cli tool once per run into a local folder feed, under a version no earlier
+/// Packs HybridAnswer, HybridAnswer.PgVector, HybridAnswer.DecisionFramework, the HybridAnswer.Cli tool and the HybridAnswer.StoreConformance suite once per run into a local folder feed, under a version no earlier
 /// run used (0.1.0-test.&lt;ticks&gt;), so the NuGet global packages folder can never serve a stale copy. Everything lives
 /// in one temp folder outside the repository, deleted with the run's entries in the global packages folder.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class LocalFeedFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(Feed);
-        foreach (var project in new[] { "src/HybridAnswer/HybridAnswer.csproj", "src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj", "src/HybridAnswer.Agents/HybridAnswer.Agents.csproj", "src/HybridAnswer.DecisionFramework/HybridAnswer.DecisionFramework.csproj", "src/HybridAnswer.Cli/HybridAnswer.Cli.csproj" })
+        foreach (var project in new[] { "src/HybridAnswer/HybridAnswer.csproj", "src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj", "src/HybridAnswer.Agents/HybridAnswer.Agents.csproj", "src/HybridAnswer.DecisionFramework/HybridAnswer.DecisionFramework.csproj", "src/HybridAnswer.Cli/HybridAnswer.Cli.csproj", "tests/HybridAnswer.StoreConformance/HybridAnswer.StoreConformance.csproj" })
         {
             // --artifacts-path keeps this build's obj/bin out of the working tree, so packing in Release never touches
             // the files of the Debug build that 'dotnet test' is running from.
@@ -66,7 +66,7 @@ public sealed class LocalFeedFixture : IAsyncLifetime
         // The unique versions would otherwise pile up in the global packages folder, one per run.
         var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "hybridanswer", "hybridanswer.pgvector", "hybridanswer.decisionframework", "hybridanswer.cli" })
+        foreach (var id in new[] { "hybridanswer", "hybridanswer.pgvector", "hybridanswer.decisionframework", "hybridanswer.cli", "hybridanswer.storeconformance" })
         {
             TryDelete(Path.Combine(globalPackages, id, Version));
         }

@@ -110,6 +110,27 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
     }
 
     [Fact]
+    public void StoreConformancePackage_Packed_HasTheSuitesAndDependsOnCoreAndXunitOnly()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.StoreConformance.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.StoreConformance.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.StoreConformance.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var metadata = Nuspec(package);
+        Assert.Equal("HybridAnswer.StoreConformance", Value(metadata, "id"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+        Assert.Contains(feed.Version, dependencies["HybridAnswer"], StringComparison.Ordinal);
+        Assert.Contains("xunit.extensibility.core", dependencies.Keys);
+        Assert.Contains("xunit.assert", dependencies.Keys);
+        // The store's own test project brings the test SDK and the runner; the suite must not drag in a database driver either.
+        Assert.DoesNotContain("Microsoft.NET.Test.Sdk", dependencies.Keys);
+        Assert.DoesNotContain("xunit.runner.visualstudio", dependencies.Keys);
+        Assert.DoesNotContain("Npgsql", dependencies.Keys);
+    }
+
+    [Fact]
     public void SymbolPackage_Packed_HasPortablePdbWithSourceLinkToRepository()
     {
         using var symbols = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.{feed.Version}.snupkg"));

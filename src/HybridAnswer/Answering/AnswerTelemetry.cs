@@ -73,6 +73,43 @@ internal sealed class AnswerTelemetry : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the span of a streaming generation, a child of the answer's. It is parented explicitly, and made current only around
+    /// each step of the model's stream (<see cref="TraceStepAsync{T}"/>): an async iterator's changes to <see cref="Activity.Current"/>
+    /// do not survive its <c>yield return</c> (each MoveNextAsync runs in the consumer's context), so the model's <c>chat</c> span,
+    /// started when the stream is first moved, would otherwise hang off the consumer's span (the HTTP request) instead.
+    /// </summary>
+    public Activity? StartStreamingGeneration()
+    {
+        var previous = Activity.Current;
+        var span = _activity is null
+            ? Telemetry.Source.StartActivity("hybrid_answer.generate")
+            : Telemetry.Source.StartActivity("hybrid_answer.generate", ActivityKind.Internal, _activity.Context);
+        span?.SetTag(Telemetry.ModeTag, _call.Mode.ToString());
+        Activity.Current = previous;
+        return span;
+    }
+
+    /// <summary>Moves the model's stream one step with the generation span current; a failure is reported on the span.</summary>
+    public async ValueTask<bool> TraceStepAsync<T>(Activity? span, IAsyncEnumerator<T> updates)
+    {
+        var previous = Activity.Current;
+        Activity.Current = span ?? previous;
+        try
+        {
+            return await updates.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Telemetry.Fail(span, Stage, e);
+            throw;
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
     /// <summary>Reports an exception that ended the answer: on its span, the failure counter and (unless cancelled) the log.</summary>
     public void Failed(Exception exception)
     {

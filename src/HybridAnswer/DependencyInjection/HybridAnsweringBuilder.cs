@@ -134,6 +134,20 @@ public sealed class HybridAnsweringBuilder
         return this;
     }
 
+    /// <summary>
+    /// Answers with the <c>IChatClient</c> the host registered under <paramref name="serviceKey"/> (<c>AddKeyedChatClient(serviceKey, ...)</c>,
+    /// as .NET Aspire's integrations register them): the base model's client, and the fine-tuned model's too unless it has its own.
+    /// Without this call a keyed chat client is not used, and one registered only under a key fails validation at start.
+    /// </summary>
+    /// <param name="serviceKey">The key the client is registered under.</param>
+    /// <param name="modelId">The model id sent with each request; when <see langword="null"/>, <c>HybridAnswering:BaseModel</c>.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseChatClient(object serviceKey, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return UseBaseModel(sp => sp.GetRequiredKeyedService<IChatClient>(serviceKey), modelId);
+    }
+
     /// <summary>Uses a fine-tuned model (the <see cref="HybridAnswer.AnswerMode.FineTuned"/> and <see cref="HybridAnswer.AnswerMode.Hybrid"/> modes).</summary>
     /// <param name="modelId">The fine-tuned model id, e.g. <c>ft:gpt-4o-mini:acme::abc123</c>.</param>
     /// <param name="client">Its client; when <see langword="null"/>, the base model's client is used with this model id.</param>
@@ -153,6 +167,17 @@ public sealed class HybridAnsweringBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         ArgumentNullException.ThrowIfNull(factory);
         return SetFineTunedModel(modelId, factory);
+    }
+
+    /// <summary>Uses a fine-tuned model whose client the host registered under <paramref name="serviceKey"/> (<c>AddKeyedChatClient(serviceKey, ...)</c>).</summary>
+    /// <param name="modelId">The fine-tuned model id, e.g. <c>ft:gpt-4o-mini:acme::abc123</c>.</param>
+    /// <param name="serviceKey">The key its client is registered under.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseFineTunedModel(string modelId, object serviceKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return SetFineTunedModel(modelId, sp => sp.GetRequiredKeyedService<IChatClient>(serviceKey));
     }
 
     private HybridAnsweringBuilder SetFineTunedModel(string modelId, Func<IServiceProvider, IChatClient>? factory)

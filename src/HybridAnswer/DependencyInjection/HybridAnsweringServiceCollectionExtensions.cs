@@ -43,12 +43,17 @@ public static class HybridAnsweringServiceCollectionExtensions
             services.AddSingleton<IValidateOptions<HybridAnsweringOptions>>(new EmbeddingGeneratorSelection(services));
         }
 
+        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<HybridAnsweringOptions>) && d.ImplementationInstance is ChatClientSelection))
+        {
+            services.AddSingleton<IValidateOptions<HybridAnsweringOptions>>(new ChatClientSelection(services, DefaultGenerator));
+        }
+
         if (!services.Any(d => d.ServiceType == typeof(IRetriever)))
         {
             builder.UseInMemoryKnowledgeBase();
         }
 
-        services.TryAddSingleton<IGenerator>(CreateGenerator);
+        services.TryAddSingleton(DefaultGenerator);
         services.TryAddSingleton(sp => new HybridAnswerer(
             RetrieverPipeline.Create(sp.GetRequiredService<IRetriever>(), sp.GetServices<RetrieverDecorator>().Select(d => (Func<IRetriever, IRetriever>)(r => d.Decorate(sp, r)))),
             sp.GetRequiredService<IGenerator>(),
@@ -57,6 +62,9 @@ public static class HybridAnsweringServiceCollectionExtensions
             sp.GetService<ILogger<HybridAnswerer>>()));
         return builder;
     }
+
+    // One delegate instance, so the chat client check can tell this default from a generator the host registered.
+    private static readonly Func<IServiceProvider, IGenerator> DefaultGenerator = CreateGenerator;
 
     private static void AddOptions<TOptions>(IServiceCollection services, string section)
         where TOptions : class

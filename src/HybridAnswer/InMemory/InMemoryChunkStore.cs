@@ -53,6 +53,8 @@ internal sealed class InMemoryChunkStore : IChunkStore
 
     public Task<int> DeleteDocumentsAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {
+        // Nothing here waits, so a cancelled token is honoured up front, as a store that does I/O would (the conformance suite checks it).
+        cancellationToken.ThrowIfCancellationRequested();
         var doomed = keys.ToHashSet();
         lock (_writeLock)
         {
@@ -69,12 +71,16 @@ internal sealed class InMemoryChunkStore : IChunkStore
 
     public Task<IReadOnlyList<string>> ListDocumentIdsAsync(string? tenantId, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> ids = [.. _snapshot.Documents.Keys.Where(k => k.TenantId == tenantId).Select(k => k.Id).Order(StringComparer.Ordinal)];
         return Task.FromResult(ids);
     }
 
-    public Task<long> CountDocumentsAsync(string? tenantId, CancellationToken cancellationToken) =>
-        Task.FromResult((long)_snapshot.Documents.Keys.Count(k => k.TenantId == tenantId));
+    public Task<long> CountDocumentsAsync(string? tenantId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)_snapshot.Documents.Keys.Count(k => k.TenantId == tenantId));
+    }
 
     public Task<bool> AnyMatchAsync(RetrievalRequest request, CancellationToken cancellationToken)
     {

@@ -84,18 +84,6 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Ingest_HostileDocumentsInTwoTenants_OnlyChangedDocumentsChangeAndNothingCrossesTenants()
-    {
-        var kb = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator(), options: new InMemoryKnowledgeBaseOptions { MultiTenant = true });
-        var rounds = Math.Max(4, Scale / 50);
-        var watch = Stopwatch.StartNew();
-
-        var documents = await IngestAsync(kb, new Random(Seed + 2), rounds);
-
-        output.WriteLine($"seed {Seed}: {documents} documents upserted in {rounds * 2} batches in {watch.ElapsedMilliseconds} ms");
-    }
-
-    [Fact]
     public async Task Loader_HostileFiles_EveryFileLoadedOrReportedAndTheDocumentsIngest()
     {
         var random = new Random(Seed + 3);
