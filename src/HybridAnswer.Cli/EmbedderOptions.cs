@@ -1,6 +1,6 @@
 using System.CommandLine;
 using HybridAnswer.Embeddings.MiniLM;
-using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -52,9 +52,13 @@ internal sealed class EmbedderOptions
             return;
         }
 
-        builder.Services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
-        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new FileEmbeddingCache(
-            new MiniLMEmbeddingGenerator(sp.GetRequiredService<IOptions<MiniLMEmbeddingOptions>>().Value, sp.GetService<ILogger<MiniLMEmbeddingGenerator>>()),
-            FileEmbeddingCache.DefaultDirectory()));
+        // The library's own caching, with the user's cache folder as HybridCache's second level: asking about the same folder
+        // again embeds nothing but the question.
+        builder.Services.AddSingleton<IDistributedCache>(_ => new FileDistributedCache(FileDistributedCache.DefaultDirectory()));
+        builder.UseCaching(o =>
+        {
+            o.CacheAnswers = false;
+            o.EmbeddingExpiration = TimeSpan.FromDays(30);
+        });
     }
 }

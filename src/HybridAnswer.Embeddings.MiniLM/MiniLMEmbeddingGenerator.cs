@@ -60,15 +60,11 @@ public sealed class MiniLMEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// </summary>
     /// <param name="options">How to run it; <see langword="null"/> for the defaults.</param>
     /// <param name="logger">Where truncated inputs are reported; <see langword="null"/> for none.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of its range (the message names its configuration key).</exception>
     public MiniLMEmbeddingGenerator(MiniLMEmbeddingOptions? options = null, ILogger<MiniLMEmbeddingGenerator>? logger = null)
     {
         options ??= new MiniLMEmbeddingOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options.MaxBatchSize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxBatchSize, 256, nameof(options.MaxBatchSize));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.IntraOpThreads, nameof(options.IntraOpThreads));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTokens, 8, nameof(options.MaxTokens));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxTokens, MaxSupportedTokens, nameof(options.MaxTokens));
+        OptionsValidation.ThrowIfInvalid(new MiniLMEmbeddingOptionsValidator(), options);
 
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _maxBatchSize = options.MaxBatchSize;

@@ -5,6 +5,9 @@ namespace HybridAnswer.Embeddings.MiniLM;
 /// <summary>How <see cref="MiniLMEmbeddingGenerator"/> runs the model. Bound from configuration section <c>HybridAnswering:MiniLM</c> by <c>UseMiniLMEmbeddings()</c>.</summary>
 public sealed class MiniLMEmbeddingOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = HybridAnsweringOptions.SectionName + ":MiniLM";
+
     /// <summary>Gets or sets the largest number of texts run through the model at once.</summary>
     /// <value>The default is 16. Memory grows with batch size times the longest text in the batch; on two cores larger batches are no faster.</value>
     [Range(1, 256)]

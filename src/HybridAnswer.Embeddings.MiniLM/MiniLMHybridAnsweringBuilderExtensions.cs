@@ -1,6 +1,5 @@
 using HybridAnswer;
 using HybridAnswer.Embeddings.MiniLM;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,15 +9,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the local MiniLM embedder with HybridAnswer.</summary>
 public static class MiniLMHybridAnsweringBuilderExtensions
 {
-    /// <summary>The configuration section <see cref="MiniLMEmbeddingOptions"/> bind from.</summary>
-    public const string SectionName = HybridAnsweringOptions.SectionName + ":MiniLM";
-
     /// <summary>
-    /// Embeds with <see cref="MiniLMEmbeddingGenerator"/> (all-MiniLM-L6-v2, offline) in place of any other registered
-    /// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>, loaded once on first use; chunks are then sized to its
-    /// 256-word-piece input. Unless the host set its own <see cref="HybridAnsweringOptions.MinScore"/> (any value but the
-    /// default 0.1), the floor becomes <see cref="MiniLMEmbeddingGenerator.RecommendedMinScore"/>: cosine scores of this model
-    /// are on a different scale from the hashing embedder's.
+    /// Embeds with <see cref="MiniLMEmbeddingGenerator"/> (all-MiniLM-L6-v2, offline), loaded once on first use, chosen the way
+    /// <c>UseEmbeddingGenerator(...)</c> chooses a generator: the host's own registrations stay as they are. Chunks are then sized
+    /// to its 256-word-piece input. Unless the host sets <see cref="HybridAnsweringOptions.MinScore"/> itself (in code or in
+    /// configuration, any value, the default 0.1 included), the floor becomes <see cref="MiniLMEmbeddingGenerator.RecommendedMinScore"/>:
+    /// cosine scores of this model are on a different scale from the hashing embedder's.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Adjusts the options after configuration binding (section <c>HybridAnswering:MiniLM</c>).</param>
@@ -27,33 +23,29 @@ public static class MiniLMHybridAnsweringBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<MiniLMEmbeddingOptions>().BindConfigurationIfPresent().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MiniLMEmbeddingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MiniLMEmbeddingOptions>, ConfigurationSectionSetup<MiniLMEmbeddingOptions>>(
+            sp => new ConfigurationSectionSetup<MiniLMEmbeddingOptions>(sp, MiniLMEmbeddingOptions.SectionName)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MiniLMEmbeddingOptions>, MiniLMEmbeddingOptionsValidator>());
         if (configure is not null)
         {
             services.Configure(configure);
         }
 
-        services.PostConfigure<HybridAnsweringOptions>(o =>
+        // The recommended floor as a default, not an override: configured first of all, so every setting of the host (code or
+        // configuration, whenever registered) comes after it and wins, an explicit 0.1 included.
+        if (!services.Any(d => d.ImplementationInstance is RecommendedFloor))
         {
-            if (o.MinScore == DefaultMinScore)
-            {
-                o.MinScore = MiniLMEmbeddingGenerator.RecommendedMinScore;
-            }
-        });
+            services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<HybridAnsweringOptions>>(new RecommendedFloor()));
+        }
 
-        services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
-        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new MiniLMEmbeddingGenerator(
+        return builder.UseEmbeddingGenerator(sp => new MiniLMEmbeddingGenerator(
             sp.GetRequiredService<IOptions<MiniLMEmbeddingOptions>>().Value,
             sp.GetService<ILogger<MiniLMEmbeddingGenerator>>()));
-        return builder;
     }
 
-    private static readonly double DefaultMinScore = new HybridAnsweringOptions().MinScore;
-
-    private static OptionsBuilder<MiniLMEmbeddingOptions> BindConfigurationIfPresent(this OptionsBuilder<MiniLMEmbeddingOptions> options)
+    private sealed class RecommendedFloor : IConfigureOptions<HybridAnsweringOptions>
     {
-        options.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MiniLMEmbeddingOptions>, ConfigurationSectionSetup<MiniLMEmbeddingOptions>>(
-            sp => new ConfigurationSectionSetup<MiniLMEmbeddingOptions>(sp, SectionName)));
-        return options;
+        public void Configure(HybridAnsweringOptions options) => options.MinScore = MiniLMEmbeddingGenerator.RecommendedMinScore;
     }
 }

@@ -1,3 +1,4 @@
+using HybridAnswer.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -40,7 +41,16 @@ internal sealed class PgVectorChunkStore : IChunkStore
 
     public int MaxChunksPerWrite => _schema.Options.WriteBatchChunks;
 
-    public bool SearchesByVector => _schema.Options.RetrievalKind != RetrievalKind.Keyword;
+    public ChunkStoreCapabilities Capabilities => _schema.Options.RetrievalKind switch
+    {
+        RetrievalKind.Vector => Always | ChunkStoreCapabilities.VectorSearch,
+        RetrievalKind.Keyword => Always | ChunkStoreCapabilities.KeywordSearch,
+        _ => Always | ChunkStoreCapabilities.VectorSearch | ChunkStoreCapabilities.KeywordSearch,
+    };
+
+    // Each write group is one transaction under per-document advisory locks (atomic), counts and the filter probe are one query
+    // each; the embeddings stay in the table (returning them would multiply the bytes every search reads).
+    private const ChunkStoreCapabilities Always = ChunkStoreCapabilities.AtomicReplace | ChunkStoreCapabilities.CountDocuments | ChunkStoreCapabilities.FilterProbe;
 
     public async Task<IReadOnlyDictionary<DocumentKey, string>> ReadContentHashesAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {

@@ -117,7 +117,7 @@ public static class PgVectorHybridAnsweringBuilderExtensions
         {
             return new PgVectorKnowledgeBase(
                 write,
-                EmbeddingGeneratorSelection.Resolve(services),
+                services.GetKnowledgeBaseEmbeddingGenerator(),
                 services.GetRequiredService<IOptions<PgVectorKnowledgeBaseOptions>>().Value,
                 services.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value.Chunking,
                 read,

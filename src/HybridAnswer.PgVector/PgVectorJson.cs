@@ -6,7 +6,7 @@ namespace HybridAnswer.PgVector;
 
 /// <summary>
 /// Metadata as <c>jsonb</c> and filters as <c>jsonpath</c>. One object holds both kinds of metadata: a single value as a JSON
-/// string, a multi-valued field as an array of strings (a key is never both, see <see cref="KnowledgeText"/>).
+/// string, a multi-valued field as an array of strings (a key is never both: the core rejects a document that has it in both).
 /// </summary>
 internal static class PgVectorJson
 {

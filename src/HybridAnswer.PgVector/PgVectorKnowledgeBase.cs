@@ -1,4 +1,5 @@
 using System.Globalization;
+using HybridAnswer.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,12 +15,12 @@ namespace HybridAnswer.PgVector;
 /// Thread-safe; share one instance. Writes go to the primary data source, retrieval to the read data source when one is given.
 /// Every PostgreSQL failure is a <see cref="PgVectorStoreException"/> (transient or not).
 /// </summary>
-public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IFilterProbe, IAsyncDisposable, IDisposable
+public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDisposable, IDisposable
 {
     private readonly IReadOnlyList<NpgsqlDataSource> _owned;
     private readonly PgVectorSchema _schema;
     private readonly PgVectorChunkStore _store;
-    private readonly KnowledgePipeline _pipeline;
+    private readonly ChunkStoreKnowledgeBase _knowledgeBase;
 
     /// <summary>Initializes a knowledge base over a data source built with <c>UseVector()</c>. It does not take ownership of the data sources.</summary>
     /// <param name="dataSource">The primary: migrations, ingestion, deletes, counts; and retrieval unless <paramref name="readDataSource"/> is given.</param>
@@ -72,7 +73,7 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IFilterP
 
         _schema = new PgVectorSchema(settings, dimensions);
         _store = new PgVectorChunkStore(dataSource, readDataSource ?? dataSource, _schema, logger ?? NullLogger.Instance);
-        _pipeline = new KnowledgePipeline(_store, embedder, chunking, settings.MultiTenant, settings.EmbeddingBatchSize);
+        _knowledgeBase = new ChunkStoreKnowledgeBase(_store, embedder, chunking, settings.MultiTenant, settings.EmbeddingBatchSize);
         _owned = owned;
     }
 
@@ -112,26 +113,26 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IFilterP
 
     /// <inheritdoc />
     public Task<IngestResult> UpsertAsync(IEnumerable<KnowledgeDocument> documents, CancellationToken cancellationToken = default) =>
-        _pipeline.UpsertAsync(documents, cancellationToken);
+        _knowledgeBase.UpsertAsync(documents, cancellationToken);
 
     /// <inheritdoc />
     public Task<int> DeleteAsync(IEnumerable<string> documentIds, string? tenantId = null, CancellationToken cancellationToken = default) =>
-        _pipeline.DeleteAsync(documentIds, tenantId, cancellationToken);
+        _knowledgeBase.DeleteAsync(documentIds, tenantId, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListDocumentIdsAsync(string? tenantId = null, CancellationToken cancellationToken = default) =>
-        _pipeline.ListDocumentIdsAsync(tenantId, cancellationToken);
+        _knowledgeBase.ListDocumentIdsAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(string? tenantId = null, CancellationToken cancellationToken = default) =>
-        _pipeline.CountAsync(tenantId, cancellationToken);
+        _knowledgeBase.CountAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The knowledge base is multi-tenant and the request names no tenant, or a filter key or value contains a NUL character.</exception>
     /// <exception cref="InvalidOperationException">The query embedding has the wrong dimensions.</exception>
     /// <exception cref="PgVectorStoreException">PostgreSQL failed; <see cref="PgVectorStoreException.IsTransient"/> says whether a later try may succeed.</exception>
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
-        _pipeline.RetrieveAsync(request, cancellationToken);
+        _knowledgeBase.RetrieveAsync(request, cancellationToken);
 
     /// <summary>Gets the chunk store (the health check inspects the schema and the replica through it).</summary>
     internal PgVectorChunkStore Store => _store;
@@ -142,9 +143,15 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IFilterP
     /// <summary>Gets the options in effect.</summary>
     internal PgVectorKnowledgeBaseOptions Options => _schema.Options;
 
-    /// <inheritdoc />
-    Task<bool> IFilterProbe.MatchesAnyAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
-        _pipeline.MatchesAnyAsync(request, cancellationToken);
+    /// <summary>Returns this knowledge base for its own types, otherwise what the knowledge base over its store offers (the filter probe, the store).</summary>
+    /// <param name="serviceType">The type of object requested.</param>
+    /// <param name="serviceKey">An optional key; keyed requests find nothing here.</param>
+    /// <returns>The object, or <see langword="null"/>.</returns>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : _knowledgeBase.GetService(serviceType, serviceKey);
+    }
 
     /// <summary>Runs the search for a query vector the caller already has (benchmarks, tests): the library's own statement and settings.</summary>
     internal async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[] query, RetrievalKind kind, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using HybridAnswer.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
@@ -221,7 +222,7 @@ internal sealed class PgVectorSearchCommand
         var (metadata, multiValued) = PgVectorJson.DeserializeMetadata(reader.GetString(4));
         return new RetrievedChunk
         {
-            ChunkId = ChunkIds.Create(documentId, ordinal),
+            ChunkId = DocumentChunk.CreateId(documentId, ordinal),
             DocumentId = documentId,
             Ordinal = ordinal,
             Title = reader.GetString(2),

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HybridAnswer.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;

@@ -44,6 +44,12 @@ public sealed record Answer
     /// <summary>Gets where the time went.</summary>
     public required AnswerTimings Timings { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the answer was served from the answer cache (<c>UseCaching()</c>): then no retrieval or model
+    /// call was made, <see cref="CostUsd"/> is 0 and <see cref="Usage"/> is <see langword="null"/>.
+    /// </summary>
+    public bool FromCache { get; init; }
+
     /// <summary>Gets the cost of the answer in US dollars, or <see langword="null"/> when a price is unknown (never a made-up zero).</summary>
     public decimal? CostUsd { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using HybridAnswer.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed class HybridAnswerer
     private readonly IGenerator _generator;
     private readonly ICustomerContextProvider? _customers;
     private readonly ILogger _logger;
+    private readonly AnswerCache? _cache;
 
     // The options one call uses, read once at its start: a configuration reload swaps the whole snapshot, never half of it.
     private volatile Settings _settings;
@@ -51,9 +53,10 @@ public sealed class HybridAnswerer
     /// The container's answerer: the options in effect follow <paramref name="options"/>, so a configuration reload changes the
     /// next call's defaults (docs/configuration.md, "Reloading options", says which settings take effect and which need a restart).
     /// </summary>
-    internal HybridAnswerer(IRetriever retriever, IGenerator generator, IOptionsMonitor<HybridAnsweringOptions> options, ICustomerContextProvider? customers, ILogger<HybridAnswerer>? logger)
+    internal HybridAnswerer(IRetriever retriever, IGenerator generator, IOptionsMonitor<HybridAnsweringOptions> options, ICustomerContextProvider? customers, ILogger<HybridAnswerer>? logger, AnswerCache? cache = null)
         : this(retriever, generator, Options.Create(options.CurrentValue), customers, logger)
     {
+        _cache = cache;
         // The monitor validates before it notifies (the validators registered with AddHybridAnswering): a change arrives valid.
         // The subscription is not disposed: the monitor and this answerer are singletons of one container and end together.
         _ = options.OnChange((changed, name) =>
@@ -78,6 +81,23 @@ public sealed class HybridAnswerer
         var started = Stopwatch.GetTimestamp();
         var settings = _settings;
         var call = AnswerCall.Resolve(question, options, settings.Options);
+        if (_cache is null || await _cache.KeyAsync(call, settings.Options, cancellationToken).ConfigureAwait(false) is not { } key)
+        {
+            return await AnswerCoreAsync(settings, call, started, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (answer, hit) = await _cache.GetOrAnswerAsync(key, token => AnswerCoreAsync(settings, call, started, token), cancellationToken).ConfigureAwait(false);
+        if (!hit)
+        {
+            return answer;
+        }
+
+        using var telemetry = AnswerTelemetry.Start(call, _logger);
+        return telemetry.Completed(AnswerCache.Served(answer, Stopwatch.GetElapsedTime(started)));
+    }
+
+    private async Task<Answer> AnswerCoreAsync(Settings settings, AnswerCall call, long started, CancellationToken cancellationToken)
+    {
         using var telemetry = AnswerTelemetry.Start(call, _logger);
         try
         {
@@ -133,15 +153,8 @@ public sealed class HybridAnswerer
         using var activity = Telemetry.Source.StartActivity("hybrid_answer.retrieve");
         var retrieved = await _retriever.RetrieveAsync(call.ToRetrievalRequest(), cancellationToken).ConfigureAwait(false);
         activity?.SetTag(Telemetry.HitsTag, retrieved.Count);
-        var request = new GenerationRequest
-        {
-            Question = call.Question,
-            Mode = call.Mode,
-            Sources = [.. retrieved.Take(call.TopK)],
-            NoAnswerText = settings.Options.NoAnswerText,
-            MaxAnswerTokens = settings.Options.Prompt.MaxAnswerTokens,
-        };
-        return PromptBuilder.Pack(request, settings.Options.Prompt);
+        var request = new GenerationRequest { Question = call.Question, Mode = call.Mode, Sources = [.. retrieved.Take(call.TopK)], NoAnswerText = settings.Options.NoAnswerText };
+        return PromptBuilder.Pack(request with { MaxAnswerTokens = settings.Options.Prompt.MaxAnswerTokens }, settings.Options.Prompt);
     }
 
     private static Settings Validate(HybridAnsweringOptions options)
@@ -158,6 +171,18 @@ public sealed class HybridAnswerer
     private async IAsyncEnumerable<AnswerUpdate> StreamAsync(Settings settings, AnswerCall call, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var key = _cache is null ? null : await _cache.KeyAsync(call, settings.Options, cancellationToken).ConfigureAwait(false);
+        if (key is not null && await _cache!.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            using var hit = AnswerTelemetry.Start(call, _logger);
+            foreach (var update in AnswerCache.Replay(hit.Completed(AnswerCache.Served(cached, Stopwatch.GetElapsedTime(started)))))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         using var telemetry = AnswerTelemetry.Start(call, _logger);
         try
         {
@@ -168,7 +193,7 @@ public sealed class HybridAnswerer
             yield return new AnswerUpdate { Sources = request?.Sources ?? retrieval.Sources };
             if (request is null)
             {
-                yield return new AnswerUpdate { Completed = telemetry.Completed(Refusal(settings, call, retrieval, started)) };
+                yield return new AnswerUpdate { Completed = await AnswerCache.PassAsync(_cache, key, telemetry.Completed(Refusal(settings, call, retrieval, started)), cancellationToken).ConfigureAwait(false) };
                 yield break;
             }
 
@@ -199,7 +224,8 @@ public sealed class HybridAnswerer
                 span?.SetTag(Telemetry.ModelTag, text.ModelId);
             }
 
-            yield return new AnswerUpdate { Completed = telemetry.Completed(Compose(settings, call, retrieval, request, text, generationStarted, started)) };
+            var completed = telemetry.Completed(Compose(settings, call, retrieval, request, text, generationStarted, started));
+            yield return new AnswerUpdate { Completed = await AnswerCache.PassAsync(_cache, key, completed, cancellationToken).ConfigureAwait(false) };
         }
         finally
         {
@@ -224,7 +250,7 @@ public sealed class HybridAnswerer
 
         // Only on the way to a refusal, and only when the store can tell: did the filter itself rule out every document?
         // A typo in a filter must not read as "the knowledge base has no answer".
-        return retrieval.Sources.Count == 0 && request.Filter.Count > 0 && _retriever is RetrieverPipeline { Store: IFilterProbe probe }
+        return retrieval.Sources.Count == 0 && request.Filter.Count > 0 && _retriever.GetService<IFilterProbe>() is { } probe
             && !await probe.MatchesAnyAsync(request, cancellationToken).ConfigureAwait(false)
             ? retrieval with { FilterMatchedNothing = true }
             : retrieval;

@@ -96,6 +96,22 @@ public sealed partial class HybridAnswerPackageTests(LocalFeedFixture feed, ITes
     }
 
     /// <summary>Copies a host app template (its sources, the props that cut it off from the repository's) into a folder of the run.</summary>
+    [Fact]
+    public async Task ConformanceHostApp_StoreTestProjectOutsideTheRepository_RunsEverySuiteFromThePackage()
+    {
+        var host = CreateHost("conformance-host", "ConformanceHostApp", "InMemoryStoreConformanceTests.cs");
+        var run = (await ProcessRunner.RunAsync("dotnet", ["test", Path.Combine(host, "ConformanceHostApp.csproj")], host, RunTimeout)).AssertSucceeded();
+        log.WriteLine($"restore + build + test of the store's test project: {run.Elapsed.TotalSeconds:0.0} s");
+        log.WriteLine(run.StandardOutput);
+
+        var assets = File.ReadAllText(Path.Combine(host, "obj", "project.assets.json"));
+        Assert.Contains($"\"HybridAnswer.StoreConformance/{feed.Version}\"", assets, StringComparison.Ordinal);
+        var summary = TestSummary().Match(run.StandardOutput);
+        Assert.True(summary.Success, run.Describe("printed no test summary"));
+        Assert.Equal("0", summary.Groups["failed"].Value);
+        Assert.True(int.Parse(summary.Groups["passed"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 60, run.Describe("ran fewer than 60 conformance tests"));
+    }
+
     private string CreateHost(string name, string template, params string[] sources)
     {
         var host = Directory.CreateDirectory(Path.Combine(feed.WorkRoot, name)).FullName;
@@ -113,13 +129,19 @@ public sealed partial class HybridAnswerPackageTests(LocalFeedFixture feed, ITes
         File.WriteAllText(Path.Combine(host, template + ".csproj"), File.ReadAllText(Path.Combine(templates, template, template + ".csproj"))
             .Replace("{{HybridAnswerVersion}}", feed.Version, StringComparison.Ordinal)
             .Replace("{{DependencyInjectionVersion}}", RepositoryLayout.PackageVersion("Microsoft.Extensions.DependencyInjection"), StringComparison.Ordinal)
-            .Replace("{{MicrosoftExtensionsAIVersion}}", RepositoryLayout.PackageVersion("Microsoft.Extensions.AI"), StringComparison.Ordinal));
+            .Replace("{{MicrosoftExtensionsAIVersion}}", RepositoryLayout.PackageVersion("Microsoft.Extensions.AI"), StringComparison.Ordinal)
+            .Replace("{{TestSdkVersion}}", RepositoryLayout.PackageVersion("Microsoft.NET.Test.Sdk"), StringComparison.Ordinal)
+            .Replace("{{XunitVersion}}", RepositoryLayout.PackageVersion("xunit"), StringComparison.Ordinal)
+            .Replace("{{XunitRunnerVersion}}", RepositoryLayout.PackageVersion("xunit.runner.visualstudio"), StringComparison.Ordinal));
         feed.WriteNuGetConfig(host);
         return host;
     }
 
     private static string Line(string output, string prefix) =>
         output.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException($"no line starting '{prefix}' in:\n{output}");
+
+    [GeneratedRegex(@"Failed:\s+(?<failed>\d+), Passed:\s+(?<passed>\d+)")]
+    private static partial Regex TestSummary();
 
     [GeneratedRegex(@"^mode=(?<mode>\w+) model=(?<model>\S*) answered=(?<answered>\w+) citations=(?<citations>\d+) cited=(?<cited>\S*) text=(?<text>.*?)\r?$", RegexOptions.Multiline)]
     private static partial Regex AnswerLine();

@@ -54,7 +54,7 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         var metadata = Nuspec(package);
         Assert.Equal("HybridAnswer.Agents", Value(metadata, "id"));
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
-        Assert.Equal(feed.Version, dependencies["HybridAnswer"]);
+        Assert.Equal($"[{feed.Version}]", dependencies["HybridAnswer"]); // exactly the same version (Directory.Build.targets)
         Assert.Contains("Microsoft.Agents.AI.Abstractions", dependencies.Keys);
         Assert.DoesNotContain("Microsoft.Agents.AI", dependencies.Keys);
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
@@ -72,7 +72,8 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         var metadata = Nuspec(package);
         Assert.Equal("HybridAnswer.PgVector", Value(metadata, "id"));
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
-        Assert.Equal(feed.Version, dependencies["HybridAnswer"]);
+        // Exactly the same version (Directory.Build.targets): the store builds on the core's experimental seam.
+        Assert.Equal($"[{feed.Version}]", dependencies["HybridAnswer"]);
         Assert.Contains("Npgsql", dependencies.Keys);
         Assert.Contains("Pgvector", dependencies.Keys);
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
@@ -90,7 +91,7 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
         var metadata = Nuspec(package);
         Assert.Equal("HybridAnswer.DecisionFramework", Value(metadata, "id"));
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
-        Assert.Contains(feed.Version, dependencies["HybridAnswer"], StringComparison.Ordinal);
+        Assert.Equal($"[{feed.Version}]", dependencies["HybridAnswer"]);
         Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies.Keys);
         using (var docs = new StreamReader(package.GetEntry("lib/net10.0/HybridAnswer.DecisionFramework.xml")!.Open()))
         {

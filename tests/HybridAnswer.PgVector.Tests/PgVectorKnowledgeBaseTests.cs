@@ -93,6 +93,24 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task UpsertAsync_Lists_StoredAsJsonArrays()
+    {
+        // That the same lists again are unchanged is the conformance suite's (IngestConformanceTests); here, the stored jsonb.
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing(32));
+        await knowledgeBase.UpsertAsync([new KnowledgeDocument("refunds", "Refunds", "Refunds are paid back to the card within five days.")
+        {
+            Metadata = new Dictionary<string, string> { ["status"] = "published" },
+            MultiValuedMetadata = new Dictionary<string, IReadOnlyList<string>> { ["tags"] = ["billing", "refunds"] },
+        }]);
+
+        await using var command = dataSource.CreateCommand("SELECT metadata::text FROM hybridanswer_chunks WHERE document_id = 'refunds'");
+        var stored = (string)(await command.ExecuteScalarAsync())!;
+
+        Assert.Equal("""{"tags": ["billing", "refunds"], "status": "published"}""", stored);
+    }
+
+    [Fact]
     public async Task Upsert_WrongEmbeddingDimensions_ClearErrorAndNothingStored()
     {
         await using var dataSource = await postgres.CreateDatabaseAsync();

@@ -18,8 +18,10 @@ internal sealed class EmbeddingGeneratorSelection(IServiceCollection services) :
 
     /// <summary>The embedding generator of the knowledge base.</summary>
     public static IEmbeddingGenerator<string, Embedding<float>> Resolve(IServiceProvider services) =>
-        services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(HybridAnsweringServiceKeys.EmbeddingGenerator)
-        ?? services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        CachingServices.WrapEmbeddingGenerator(
+            services,
+            services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(HybridAnsweringServiceKeys.EmbeddingGenerator)
+            ?? services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
 
     public ValidateOptionsResult Validate(string? name, HybridAnsweringOptions options)
     {

@@ -81,7 +81,7 @@ public sealed class HybridAnsweringBuilder
         Services.RemoveAll<HybridAnswer.IKnowledgeBase>();
         Services.RemoveAll<HybridAnswer.IRetriever>();
         Services.AddSingleton(factory);
-        Services.AddSingleton<HybridAnswer.IKnowledgeBase>(sp => sp.GetRequiredService<TKnowledgeBase>());
+        Services.AddSingleton<HybridAnswer.IKnowledgeBase>(sp => HybridAnswer.CachingServices.WrapKnowledgeBase(sp, sp.GetRequiredService<TKnowledgeBase>()));
         Services.AddSingleton<HybridAnswer.IRetriever>(sp => sp.GetRequiredService<TKnowledgeBase>());
         return this;
     }
@@ -103,6 +103,32 @@ public sealed class HybridAnsweringBuilder
     {
         ArgumentNullException.ThrowIfNull(decorate);
         Services.AddSingleton(new HybridAnswer.RetrieverDecorator(decorate));
+        return this;
+    }
+
+    /// <summary>
+    /// Caches whole answers and embeddings in the host's <c>HybridCache</c> (added with <c>AddHybridCache()</c> unless the host
+    /// registered one; give it an <c>IDistributedCache</c> to share entries between processes). Answers are keyed by question, tenant,
+    /// filter, mode, top-K, floor, model and the knowledge base's version: a document published, changed or deleted through the
+    /// container's <see cref="HybridAnswer.IKnowledgeBase"/> invalidates the answers that could see it (its tenant's unfiltered
+    /// answers, and those filtered on a metadata pair it had or has), and no others. A hit reports <see cref="HybridAnswer.Answer.FromCache"/>
+    /// and costs $0. Options bind from <c>HybridAnswering:Caching</c>.
+    /// </summary>
+    /// <param name="configure">Adjusts the caching options after configuration binding.</param>
+    /// <returns>This builder.</returns>
+    public HybridAnsweringBuilder UseCaching(Action<HybridAnswer.HybridAnswerCachingOptions>? configure = null)
+    {
+        Services.AddHybridCache();
+        Services.AddOptions<HybridAnswer.HybridAnswerCachingOptions>().ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HybridAnswer.HybridAnswerCachingOptions>, HybridAnswer.ConfigurationSectionSetup<HybridAnswer.HybridAnswerCachingOptions>>(
+            sp => new HybridAnswer.ConfigurationSectionSetup<HybridAnswer.HybridAnswerCachingOptions>(sp, HybridAnswer.HybridAnswerCachingOptions.SectionName)));
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HybridAnswer.HybridAnswerCachingOptions>, HybridAnswer.HybridAnswerCachingOptionsValidator>());
+        if (configure is not null)
+        {
+            Services.Configure(configure);
+        }
+
+        Services.TryAddSingleton(sp => new HybridAnswer.CachingServices(sp));
         return this;
     }
 

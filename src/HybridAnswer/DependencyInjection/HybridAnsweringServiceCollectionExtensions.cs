@@ -59,7 +59,8 @@ public static class HybridAnsweringServiceCollectionExtensions
             sp.GetRequiredService<IGenerator>(),
             sp.GetRequiredService<IOptionsMonitor<HybridAnsweringOptions>>(),
             ScopedCustomerContextProvider.For(sp),
-            sp.GetService<ILogger<HybridAnswerer>>()));
+            sp.GetService<ILogger<HybridAnswerer>>(),
+            sp.GetService<CachingServices>()?.Answers));
         return builder;
     }
 

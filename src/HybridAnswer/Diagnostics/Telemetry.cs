@@ -29,6 +29,11 @@ internal static class Telemetry
 
     public static readonly Counter<long> Failures = Meter.CreateCounter<long>("hybrid_answer.failures", "{answer}", "Answers that failed with an exception, by stage and error type.");
 
+    public static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("hybrid_answer.cache.hits", "{lookup}", "Cache lookups that found an entry, by hybrid_answer.cache (answer or embedding).");
+
+    public static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>("hybrid_answer.cache.misses", "{lookup}", "Cache lookups that found nothing, by hybrid_answer.cache (answer or embedding).");
+
+    public const string CacheTag = "hybrid_answer.cache";
     public const string ModeTag = "hybrid_answer.mode";
     public const string StageTag = "hybrid_answer.stage";
     public const string TopKTag = "hybrid_answer.top_k";

@@ -1,3 +1,5 @@
+using HybridAnswer.Storage;
+
 namespace HybridAnswer.InMemory;
 
 /// <summary>
@@ -19,7 +21,16 @@ internal sealed class InMemoryChunkStore : IChunkStore
     // One write per upsert: the whole upsert becomes visible in one snapshot swap, or not at all.
     public int MaxChunksPerWrite => int.MaxValue;
 
-    public bool SearchesByVector => _options.RetrievalKind != RetrievalKind.Keyword;
+    public ChunkStoreCapabilities Capabilities => _options.RetrievalKind switch
+    {
+        RetrievalKind.Vector => Always | ChunkStoreCapabilities.VectorSearch,
+        RetrievalKind.Keyword => Always | ChunkStoreCapabilities.KeywordSearch,
+        _ => Always | ChunkStoreCapabilities.VectorSearch | ChunkStoreCapabilities.KeywordSearch,
+    };
+
+    // One snapshot swap per write (atomic), counts and the filter probe read the snapshot, and every chunk keeps its vector.
+    private const ChunkStoreCapabilities Always =
+        ChunkStoreCapabilities.AtomicReplace | ChunkStoreCapabilities.CountDocuments | ChunkStoreCapabilities.FilterProbe | ChunkStoreCapabilities.ReturnsEmbeddings;
 
     public Task<IReadOnlyDictionary<DocumentKey, string>> ReadContentHashesAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using HybridAnswer.Storage;
 using Microsoft.Extensions.AI;
 
 namespace HybridAnswer.InMemory;
@@ -8,10 +9,10 @@ namespace HybridAnswer.InMemory;
 /// Readers see immutable snapshots swapped in atomically, so a search never observes half an upsert;
 /// writers are serialised. Suited to up to a few hundred thousand chunks, tests and offline use.
 /// </summary>
-public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever, IFilterProbe
+public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
 {
     private readonly InMemoryChunkStore _store;
-    private readonly KnowledgePipeline _pipeline;
+    private readonly ChunkStoreKnowledgeBase _knowledgeBase;
 
     /// <summary>Initializes a new, empty knowledge base.</summary>
     /// <param name="embedder">Embeds chunks and queries.</param>
@@ -25,7 +26,7 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever, IFilterP
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.RrfK, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.EmbeddingBatchSize, 1, nameof(options));
         _store = new InMemoryChunkStore(settings);
-        _pipeline = new KnowledgePipeline(_store, embedder, chunking, settings.MultiTenant, settings.EmbeddingBatchSize);
+        _knowledgeBase = new ChunkStoreKnowledgeBase(_store, embedder, chunking, settings.MultiTenant, settings.EmbeddingBatchSize);
     }
 
     /// <summary>Gets the number of stored chunks.</summary>
@@ -33,27 +34,33 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever, IFilterP
 
     /// <inheritdoc />
     public Task<IngestResult> UpsertAsync(IEnumerable<KnowledgeDocument> documents, CancellationToken cancellationToken = default) =>
-        _pipeline.UpsertAsync(documents, cancellationToken);
+        _knowledgeBase.UpsertAsync(documents, cancellationToken);
 
     /// <inheritdoc />
     public Task<int> DeleteAsync(IEnumerable<string> documentIds, string? tenantId = null, CancellationToken cancellationToken = default) =>
-        _pipeline.DeleteAsync(documentIds, tenantId, cancellationToken);
+        _knowledgeBase.DeleteAsync(documentIds, tenantId, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListDocumentIdsAsync(string? tenantId = null, CancellationToken cancellationToken = default) =>
-        _pipeline.ListDocumentIdsAsync(tenantId, cancellationToken);
+        _knowledgeBase.ListDocumentIdsAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(string? tenantId = null, CancellationToken cancellationToken = default) =>
-        _pipeline.CountAsync(tenantId, cancellationToken);
+        _knowledgeBase.CountAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
-        _pipeline.RetrieveAsync(request, cancellationToken);
+        _knowledgeBase.RetrieveAsync(request, cancellationToken);
 
-    /// <inheritdoc />
-    Task<bool> IFilterProbe.MatchesAnyAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
-        _pipeline.MatchesAnyAsync(request, cancellationToken);
+    /// <summary>Returns this knowledge base for its own types, otherwise what the knowledge base over its store offers (the filter probe, the store).</summary>
+    /// <param name="serviceType">The type of object requested.</param>
+    /// <param name="serviceKey">An optional key; keyed requests find nothing here.</param>
+    /// <returns>The object, or <see langword="null"/>.</returns>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : _knowledgeBase.GetService(serviceType, serviceKey);
+    }
 
     /// <summary>The exact search itself, for callers (benchmarks, tests) that already hold the query vector.</summary>
     internal IReadOnlyList<RetrievedChunk> Search(RetrievalRequest request, float[]? queryVector) => _store.Search(request, queryVector);

@@ -1,3 +1,5 @@
+using HybridAnswer.Storage;
+
 namespace HybridAnswer.InMemory;
 
 /// <summary>One immutable state of the in-memory store: chunks, their embeddings in one row-major matrix, and the keyword index.

@@ -1,3 +1,5 @@
+using HybridAnswer.Storage;
+
 namespace HybridAnswer;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Text;
 using Markdig;
 using Markdig.Extensions.Tables;
 using Markdig.Syntax;
+using HybridAnswer.Storage;
 
 namespace HybridAnswer;
 

@@ -16,9 +16,8 @@ namespace HybridAnswer;
 /// <see cref="RetrievedChunk.Embedding"/>s when both have one of the same length, otherwise the cosine of their term-count
 /// vectors (the library's stemmed terms without stop words). Ties keep the inner order; scores are passed through unchanged.
 /// </remarks>
-public sealed class MaximalMarginalRelevanceRetriever : IRetriever
+public sealed class MaximalMarginalRelevanceRetriever : DelegatingRetriever
 {
-    private readonly IRetriever _inner;
     private readonly double _lambda;
     private readonly int _candidateFactor;
 
@@ -27,24 +26,23 @@ public sealed class MaximalMarginalRelevanceRetriever : IRetriever
     /// <param name="options">λ and the candidate factor; the defaults when <see langword="null"/>.</param>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public MaximalMarginalRelevanceRetriever(IRetriever inner, MaximalMarginalRelevanceOptions? options = null)
+        : base(inner)
     {
-        ArgumentNullException.ThrowIfNull(inner);
         options ??= new MaximalMarginalRelevanceOptions();
         if (new MaximalMarginalRelevanceOptionsValidator().Validate(null, options) is { Failed: true } result)
         {
             throw new ValidationException(result.FailureMessage);
         }
 
-        _inner = inner;
         _lambda = options.Lambda;
         _candidateFactor = options.CandidateFactor;
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var candidates = await _inner.RetrieveAsync(
+        var candidates = await InnerRetriever.RetrieveAsync(
             request with { TopK = Math.Min(request.TopK * _candidateFactor, RetrievalRequest.MaxTopK) },
             cancellationToken).ConfigureAwait(false);
         return Select(candidates, request.TopK, _lambda);

@@ -47,4 +47,11 @@ internal sealed class RetrieverPipeline : IRetriever
 
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
         _outer.RetrieveAsync(request, cancellationToken);
+
+    /// <summary>Asks the outermost decorator, which forwards down to the store: a capability is found through the decorators, never around them.</summary>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : _outer.GetService(serviceType, serviceKey);
+    }
 }

@@ -5,22 +5,16 @@ namespace HybridAnswer;
 /// store that ignores the floor still cannot pass irrelevant sources, while decorators above it (rerankers) may return scores
 /// on their own scale without the answerer cutting them.
 /// </summary>
-internal sealed class ScoreFloorRetriever : IRetriever
+internal sealed class ScoreFloorRetriever(IRetriever inner) : DelegatingRetriever(inner)
 {
-    public ScoreFloorRetriever(IRetriever inner)
-    {
-        ArgumentNullException.ThrowIfNull(inner);
-        Inner = inner;
-    }
-
     /// <summary>Gets the store the floor is applied to.</summary>
-    public IRetriever Inner { get; }
+    public IRetriever Inner => InnerRetriever;
 
     /// <summary>Wraps <paramref name="retriever"/> in the floor unless it is one already (wrapping twice would only cost a copy).</summary>
     public static ScoreFloorRetriever Around(IRetriever retriever) =>
         retriever as ScoreFloorRetriever ?? new ScoreFloorRetriever(retriever);
 
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var chunks = await Inner.RetrieveAsync(request, cancellationToken).ConfigureAwait(false)

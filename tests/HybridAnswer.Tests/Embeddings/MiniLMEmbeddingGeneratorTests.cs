@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using HybridAnswer.Embeddings.MiniLM;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -72,8 +73,8 @@ public sealed class MiniLMEmbeddingGeneratorTests : IClassFixture<MiniLMEmbeddin
     [Fact]
     public void Constructor_BatchSizeZero_ThrowsNamingTheOption()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MiniLMEmbeddingGenerator(new MiniLMEmbeddingOptions { MaxBatchSize = 0 }));
-        Assert.Contains("MaxBatchSize", e.ParamName, StringComparison.Ordinal);
+        var e = Assert.Throws<OptionsValidationException>(() => new MiniLMEmbeddingGenerator(new MiniLMEmbeddingOptions { MaxBatchSize = 0 }));
+        Assert.Contains("HybridAnswering:MiniLM:MaxBatchSize", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +85,44 @@ public sealed class MiniLMEmbeddingGeneratorTests : IClassFixture<MiniLMEmbeddin
         using var provider = services.BuildServiceProvider();
 
         Assert.Equal(MiniLMEmbeddingGenerator.RecommendedMinScore, provider.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value.MinScore);
-        Assert.IsType<MiniLMEmbeddingGenerator>(provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.IsType<MiniLMEmbeddingGenerator>(provider.GetKnowledgeBaseEmbeddingGenerator());
+    }
+
+    [Fact]
+    public void UseMiniLMEmbeddings_HostSetDefaultMinScore_ExplicitValueKept()
+    {
+        // 0.1 is also the library's default: an explicit setting must still win over the model's recommended floor.
+        var services = new ServiceCollection();
+        services.AddHybridAnswering(o => o.MinScore = 0.1).UseMiniLMEmbeddings();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(0.1, provider.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value.MinScore);
+    }
+
+    [Fact]
+    public void UseMiniLMEmbeddings_MinScoreInConfiguration_ConfiguredValueKept()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["HybridAnswering:MinScore"] = "0.1" }).Build());
+        services.AddHybridAnswering().UseMiniLMEmbeddings();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(0.1, provider.GetRequiredService<IOptions<HybridAnsweringOptions>>().Value.MinScore);
+    }
+
+    [Fact]
+    public void UseMiniLMEmbeddings_HostRegisteredGenerator_RegistrationKept()
+    {
+        // The host's own generator (used elsewhere in the app) stays registered; the knowledge base embeds with MiniLM.
+        var hosts = new HashingEmbeddingGenerator();
+        var services = new ServiceCollection();
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(hosts);
+        services.AddHybridAnswering().UseMiniLMEmbeddings();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(hosts, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.IsType<MiniLMEmbeddingGenerator>(provider.GetKnowledgeBaseEmbeddingGenerator());
     }
 
     [Fact]

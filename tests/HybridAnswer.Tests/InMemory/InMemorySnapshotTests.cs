@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using HybridAnswer.InMemory;
+using HybridAnswer.Storage;
 
 namespace HybridAnswer.Tests.InMemory;
 

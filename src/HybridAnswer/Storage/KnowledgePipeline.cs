@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 
-namespace HybridAnswer;
+namespace HybridAnswer.Storage;
 
 /// <summary>
 /// Ingestion and retrieval written once for every store: validates documents and requests, hashes and diffs against what the
@@ -130,11 +130,15 @@ internal sealed class KnowledgePipeline
         return _store.ListDocumentIdsAsync(tenantId, cancellationToken);
     }
 
-    public Task<long> CountAsync(string? tenantId, CancellationToken cancellationToken)
+    public async Task<long> CountAsync(string? tenantId, CancellationToken cancellationToken)
     {
         CheckTenant(tenantId, nameof(tenantId));
         KnowledgeText.CheckNoNul(tenantId, nameof(tenantId));
-        return _store.CountDocumentsAsync(tenantId, cancellationToken);
+
+        // A store that cannot count (an index without a count query) still answers: the ids it lists are the documents.
+        return (_store.Capabilities & ChunkStoreCapabilities.CountDocuments) != 0
+            ? await _store.CountDocumentsAsync(tenantId, cancellationToken).ConfigureAwait(false)
+            : (await _store.ListDocumentIdsAsync(tenantId, cancellationToken).ConfigureAwait(false)).Count;
     }
 
     public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
@@ -142,7 +146,7 @@ internal sealed class KnowledgePipeline
         ArgumentNullException.ThrowIfNull(request);
         CheckTenant(request.TenantId, nameof(request));
         KnowledgeText.CheckRequest(request, nameof(request));
-        var query = _store.SearchesByVector ? await EmbedQueryAsync(request.Query, cancellationToken).ConfigureAwait(false) : null;
+        var query = (_store.Capabilities & ChunkStoreCapabilities.VectorSearch) != 0 ? await EmbedQueryAsync(request.Query, cancellationToken).ConfigureAwait(false) : null;
         cancellationToken.ThrowIfCancellationRequested();
         return await _store.SearchAsync(request, query, cancellationToken).ConfigureAwait(false);
     }

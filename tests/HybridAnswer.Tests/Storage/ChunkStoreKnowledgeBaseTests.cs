@@ -1,0 +1,112 @@
+using HybridAnswer.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HybridAnswer.Tests.Storage;
+
+public sealed class ChunkStoreKnowledgeBaseTests
+{
+    private const ChunkStoreCapabilities Minimal = ChunkStoreCapabilities.VectorSearch;
+
+    private static readonly KnowledgeDocument[] Documents =
+    [
+        TestData.Doc("returns", "You can return most items within 30 days of delivery for a full refund.", "published"),
+        TestData.Doc("shipping", "Standard shipping takes 3 to 5 business days and is free over $49.", "published"),
+        TestData.Doc("draft", "Returns within 60 days are being considered.", "draft"),
+    ];
+
+    [Fact]
+    public async Task UseChunkStore_StoreOnThePublicSeam_IngestsSkipsUnchangedAndAnswers()
+    {
+        var store = new ListChunkStore(Minimal);
+        var services = new ServiceCollection();
+        services.AddHybridAnswering().UseChunkStore(_ => store);
+        using var provider = services.BuildServiceProvider();
+        var knowledgeBase = provider.GetRequiredService<IKnowledgeBase>();
+
+        var first = await knowledgeBase.UpsertAsync(Documents);
+        var second = await knowledgeBase.UpsertAsync(Documents);
+        var answer = await provider.GetRequiredService<HybridAnswerer>().AnswerAsync("How many days do I have to return an item?");
+
+        Assert.Equal((3, 0), (first.Added, first.Unchanged));
+        Assert.Equal((0, 3), (second.Added, second.Unchanged));
+        Assert.True(answer.Answered);
+        Assert.Equal("returns", answer.Sources[0].DocumentId);
+        Assert.Same(store, provider.GetRequiredService<ChunkStoreKnowledgeBase>().GetService<IChunkStore>());
+    }
+
+    [Fact]
+    public async Task CountAsync_StoreDoesNotDeclareCounts_CountsTheListedIds()
+    {
+        var knowledgeBase = new ChunkStoreKnowledgeBase(new ListChunkStore(Minimal), new HashingEmbeddingGenerator());
+        await knowledgeBase.UpsertAsync(Documents);
+
+        Assert.Equal(3, await knowledgeBase.CountAsync());
+    }
+
+    [Fact]
+    public async Task RetrieveAsync_KeywordOnlyStore_QueryIsNotEmbedded()
+    {
+        var store = new ListChunkStore(ChunkStoreCapabilities.KeywordSearch);
+        var knowledgeBase = new ChunkStoreKnowledgeBase(store, new HashingEmbeddingGenerator());
+        await knowledgeBase.UpsertAsync(Documents);
+
+        var found = await knowledgeBase.RetrieveAsync(new RetrievalRequest("return"));
+
+        Assert.Equal(1, store.Searches);
+        Assert.Null(store.LastQueryVector);
+        Assert.Equal(3, found.Count);
+    }
+
+    [Fact]
+    public async Task RetrieveAsync_VectorStore_UnitLengthQueryVector()
+    {
+        var store = new ListChunkStore(Minimal);
+        var knowledgeBase = new ChunkStoreKnowledgeBase(store, new HashingEmbeddingGenerator());
+        await knowledgeBase.UpsertAsync(Documents);
+
+        await knowledgeBase.RetrieveAsync(new RetrievalRequest("return"));
+
+        Assert.NotNull(store.LastQueryVector);
+        Assert.Equal(1.0, System.Numerics.Tensors.TensorPrimitives.Norm(store.LastQueryVector), 4);
+    }
+
+    [Fact]
+    public void GetService_FilterProbeNotDeclared_NoProbe()
+    {
+        var knowledgeBase = new ChunkStoreKnowledgeBase(new ListChunkStore(Minimal), new HashingEmbeddingGenerator());
+
+        Assert.Null(knowledgeBase.GetService<IFilterProbe>());
+        Assert.Same(knowledgeBase, knowledgeBase.GetService<IKnowledgeBase>());
+        Assert.Null(knowledgeBase.GetService<IKnowledgeBase>("some key"));
+    }
+
+    [Theory]
+    [InlineData(true, NoAnswerReason.FilterMatchedNothing)]
+    [InlineData(false, NoAnswerReason.NoRelevantSources)]
+    public async Task AnswerAsync_FilterProbeBeneathDecorators_FoundThroughThemWhenDeclared(bool declared, NoAnswerReason expected)
+    {
+        var capabilities = declared ? Minimal | ChunkStoreCapabilities.FilterProbe : Minimal;
+        var services = new ServiceCollection();
+        services.AddHybridAnswering()
+            .UseChunkStore(_ => new ListChunkStore(capabilities))
+            .UseMaximalMarginalRelevance()
+            .UseRetriever((_, inner) => new PassThroughRetriever(inner));
+        using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IKnowledgeBase>().UpsertAsync(Documents);
+
+        var answer = await provider.GetRequiredService<HybridAnswerer>().AnswerAsync(
+            "How many days do I have to return an item?", new AnswerOptions { Filter = new Dictionary<string, string> { ["status"] = "publshed" } });
+
+        Assert.Equal(expected, answer.NoAnswerReason);
+    }
+
+    [Fact]
+    public void Constructor_BatchSizeZero_Throws()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ChunkStoreKnowledgeBase(new ListChunkStore(Minimal), new HashingEmbeddingGenerator(), embeddingBatchSize: 0));
+        Assert.Equal("embeddingBatchSize", e.ParamName);
+    }
+
+    /// <summary>A host's decorator written on the public base class: it forwards GetService without a line of its own.</summary>
+    private sealed class PassThroughRetriever(IRetriever inner) : DelegatingRetriever(inner);
+}
