@@ -11,7 +11,8 @@
 #
 # After the tests, every benchmark runs once on tiny inputs (benchmarks --short, well
 # under a minute) so the benchmarks keep compiling and working; the numbers are not
-# measurements. HYBRIDANSWER_SKIP_BENCHMARKS=1 skips that step.
+# measurements. HYBRIDANSWER_SKIP_BENCHMARKS=1 skips that step. Then the guides' shell commands run as written
+# (scripts/check-docs.sh); HYBRIDANSWER_SKIP_DOCS=1 skips them.
 #
 # Needs the .NET SDK and the PostgreSQL 15 server binaries; installs pgvector on
 # first use (root + Debian apt). The cluster and its data are deleted on exit.
@@ -55,6 +56,12 @@ echo "tests: ${passed} passed, ${failed} failed"
 if [[ "$status" -eq 0 && "$passed" -eq 0 ]]; then
   echo "error: no test ran" >&2
   status=1
+fi
+
+# The commands of README.md and docs/getting-started.md, run as written (scripts/check-docs.sh says what runs elsewhere).
+if [[ "$unit" -eq 0 && "${HYBRIDANSWER_SKIP_DOCS:-0}" != "1" ]]; then
+  echo "== docs (the guides' commands) =="
+  bash scripts/check-docs.sh || status=$?
 fi
 
 if [[ "$unit" -eq 0 && "${HYBRIDANSWER_SKIP_BENCHMARKS:-0}" != "1" ]]; then

@@ -24,7 +24,7 @@ header='#nullable enable'
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
-for project in src/HybridAnswer/HybridAnswer.csproj src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj src/HybridAnswer.Embeddings.MiniLM/HybridAnswer.Embeddings.MiniLM.csproj src/HybridAnswer.Agents/HybridAnswer.Agents.csproj src/HybridAnswer.DecisionFramework/HybridAnswer.DecisionFramework.csproj; do
+for project in src/HybridAnswer/HybridAnswer.csproj src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj src/HybridAnswer.Embeddings.MiniLM/HybridAnswer.Embeddings.MiniLM.csproj src/HybridAnswer.Agents/HybridAnswer.Agents.csproj src/HybridAnswer.DecisionFramework/HybridAnswer.DecisionFramework.csproj src/HybridAnswer.VectorData/HybridAnswer.VectorData.csproj; do
   dir="$(dirname "$project")"
   shipped="$dir/PublicAPI.Shipped.txt"
   unshipped="$dir/PublicAPI.Unshipped.txt"

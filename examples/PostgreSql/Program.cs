@@ -2,13 +2,13 @@
 // vector similarity and full-text rank fused in one SQL statement. Embedder and generator stay the offline defaults.
 //
 //   dotnet run --project examples/PostgreSql -- "Host=localhost;Username=postgres;Password=...;Database=shop"
-//   HYBRIDANSWER_CONNECTION_STRING="Host=..." dotnet run --project examples/PostgreSql
+//   HYBRIDANSWER_CONNECTION="Host=..." dotnet run --project examples/PostgreSql   (the variable the CLI's --connection defaults to)
 //
 // The database needs the vector extension available (CREATE EXTENSION vector is run when missing).
 using HybridAnswer;
 using Microsoft.Extensions.DependencyInjection;
 
-const string connectionVariable = "HYBRIDANSWER_CONNECTION_STRING";
+const string connectionVariable = "HYBRIDANSWER_CONNECTION";
 var connectionString = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable(connectionVariable);
 if (string.IsNullOrWhiteSpace(connectionString))
 {

@@ -17,7 +17,6 @@ internal static class IngestCommand
     {
         var docs = CommonOptions.Docs("Folder of Markdown/text documents to ingest, read recursively (default: the bundled sample knowledge base).");
         var connection = KnowledgeSourceOptions.Connection("PostgreSQL connection string of the pgvector knowledge base (required).");
-        connection.Required = true;
         var prune = new Option<bool>("--prune") { Description = "Delete stored documents whose file is no longer in the folder (never one whose file is there but failed to read)." };
         var force = new Option<bool>("--force") { Description = "With --prune: delete even when that removes more than half of the stored documents." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: read the folder and list what --prune would delete." };
@@ -34,6 +33,10 @@ internal static class IngestCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
+
+            // Not Required on the option: its default ($HYBRIDANSWER_CONNECTION) would satisfy that even when it is unset.
+            var connectionString = parse.GetValue(connection)
+                ?? throw new CliUsageException($"ingest needs --connection (or {KnowledgeSourceOptions.ConnectionVariable} set to a connection string).");
             var tenantId = parse.GetValue(tenant) is { Length: > 0 } t ? t : null;
             var folder = parse.GetValue(docs)!;
             if (!folder.Exists)
@@ -55,7 +58,7 @@ internal static class IngestCommand
 
             var documents = load.Documents;
             var services = new ServiceCollection();
-            var builder = services.AddHybridAnswering().UsePgVector(parse.GetValue(connection)!);
+            var builder = services.AddHybridAnswering().UsePgVector(connectionString);
             embedder.Register(builder, parse);
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             var knowledgeBase = provider.GetRequiredService<IKnowledgeBase>();

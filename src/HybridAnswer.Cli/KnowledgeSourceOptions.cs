@@ -29,10 +29,14 @@ internal sealed class KnowledgeSourceOptions(TimeProvider? time = null)
         command.Options.Add(_readConnection);
     }
 
-    /// <summary>Creates the <c>--connection</c> option, shared by <c>ask</c>, <c>ingest</c> and <c>migrate</c>.</summary>
+    /// <summary>The environment variable <c>--connection</c> defaults to (the guide, the PostgreSQL example and the CLI use this one name).</summary>
+    public const string ConnectionVariable = "HYBRIDANSWER_CONNECTION";
+
+    /// <summary>Creates the <c>--connection</c> option, shared by <c>ask</c>, <c>ingest</c> and <c>migrate</c>; its default is <see cref="ConnectionVariable"/>.</summary>
     public static Option<string?> Connection(string description = "PostgreSQL connection string of a pgvector knowledge base (filled by 'ingest'); when given, --docs is not loaded.") => new(ConnectionOptionName)
     {
-        Description = description,
+        Description = $"{description} Default: ${ConnectionVariable}.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } value ? value : null,
         Validators =
         {
             result =>
@@ -96,6 +100,13 @@ internal sealed class KnowledgeSourceOptions(TimeProvider? time = null)
             ? (string.IsNullOrWhiteSpace(value) ? throw new CliUsageException($"{ReadConnectionOptionName} must not be empty.") : value)
             : null;
 
+    // A connection string from the environment does not override a folder named on the command line.
     private static string? ConnectionString(ParseResult parse) =>
-        parse.CommandResult.Command.Options.Any(o => o.Name == ConnectionOptionName) && parse.GetValue<string?>(ConnectionOptionName) is { Length: > 0 } value ? value : null;
+        parse.CommandResult.Command.Options.Any(o => o.Name == ConnectionOptionName) && parse.GetValue<string?>(ConnectionOptionName) is { Length: > 0 } value
+        && !(Given(parse, "--docs") && !Given(parse, ConnectionOptionName))
+            ? value
+            : null;
+
+    private static bool Given(ParseResult parse, string option) =>
+        parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>().Any(r => r.Option.Name == option && !r.Implicit);
 }

@@ -10,7 +10,8 @@ namespace HybridAnswer.Package.Tests;
 /// </summary>
 public sealed class LocalFeedFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(6);
+    // The tool packs once per platform (five publishes): give it room on a busy machine.
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(12);
 
     /// <summary>Gets the temp folder holding the feed, the build artifacts and the tests' apps; outside the repository.</summary>
     public string WorkRoot { get; } = Path.Combine(Path.GetTempPath(), "hybridanswer-package-tests", Guid.NewGuid().ToString("N"));
@@ -35,7 +36,7 @@ public sealed class LocalFeedFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(Feed);
-        foreach (var project in new[] { "src/HybridAnswer/HybridAnswer.csproj", "src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj", "src/HybridAnswer.Agents/HybridAnswer.Agents.csproj", "src/HybridAnswer.DecisionFramework/HybridAnswer.DecisionFramework.csproj", "src/HybridAnswer.Cli/HybridAnswer.Cli.csproj", "tests/HybridAnswer.StoreConformance/HybridAnswer.StoreConformance.csproj" })
+        foreach (var project in new[] { "src/HybridAnswer/HybridAnswer.csproj", "src/HybridAnswer.PgVector/HybridAnswer.PgVector.csproj", "src/HybridAnswer.Agents/HybridAnswer.Agents.csproj", "src/HybridAnswer.VectorData/HybridAnswer.VectorData.csproj", "src/HybridAnswer.DecisionFramework/HybridAnswer.DecisionFramework.csproj", "src/HybridAnswer.Embeddings.MiniLM/HybridAnswer.Embeddings.MiniLM.csproj", "src/HybridAnswer.Cli/HybridAnswer.Cli.csproj", "tests/HybridAnswer.StoreConformance/HybridAnswer.StoreConformance.csproj" })
         {
             // --artifacts-path keeps this build's obj/bin out of the working tree, so packing in Release never touches
             // the files of the Debug build that 'dotnet test' is running from.
@@ -66,7 +67,7 @@ public sealed class LocalFeedFixture : IAsyncLifetime
         // The unique versions would otherwise pile up in the global packages folder, one per run.
         var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "hybridanswer", "hybridanswer.pgvector", "hybridanswer.decisionframework", "hybridanswer.cli", "hybridanswer.storeconformance" })
+        foreach (var id in new[] { "hybridanswer", "hybridanswer.pgvector", "hybridanswer.decisionframework", "hybridanswer.embeddings.minilm", "hybridanswer.cli", "hybridanswer.cli.linux-x64", "hybridanswer.cli.linux-arm64", "hybridanswer.cli.win-x64", "hybridanswer.cli.win-arm64", "hybridanswer.cli.osx-arm64", "hybridanswer.storeconformance" })
         {
             TryDelete(Path.Combine(globalPackages, id, Version));
         }

@@ -43,6 +43,21 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
     }
 
     [Fact]
+    public void VectorDataPackage_Packed_HasDocsAndDependsOnCoreAndVectorDataAbstractions()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.VectorData.{feed.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/HybridAnswer.VectorData.dll", entries);
+        Assert.Contains("lib/net10.0/HybridAnswer.VectorData.xml", entries);
+        Assert.Contains("README.md", entries);
+
+        var dependencies = Nuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
+        Assert.Contains("HybridAnswer", dependencies);
+        Assert.Contains("Microsoft.Extensions.VectorData.Abstractions", dependencies);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", dependencies);
+    }
+
+    [Fact]
     public void AgentsPackage_Packed_HasDocsAndDependsOnCoreAndAgentFrameworkAbstractionsOnly()
     {
         using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.Agents.{feed.Version}.nupkg"));
@@ -164,24 +179,56 @@ public sealed class PackageContentsTests(LocalFeedFixture feed)
     }
 
     [Fact]
-    public void ToolPackage_Packed_IsDotnetToolWithBundledSamples()
+    public void ToolPackage_Packed_PointerToOnePackagePerPlatformEachUnder100MB()
     {
-        using var package = ZipFile.OpenRead(Path.Combine(feed.Feed, $"HybridAnswer.Cli.{feed.Version}.nupkg"));
+        // nuget.org takes at most 250 MB a package; the tool was 254.6 MB with every platform's ONNX Runtime in one package.
+        var pointerPath = Path.Combine(feed.Feed, $"HybridAnswer.Cli.{feed.Version}.nupkg");
+        Assert.True(new FileInfo(pointerPath).Length < 1_000_000, $"the pointer package is {new FileInfo(pointerPath).Length:N0} bytes");
+        using var pointer = ZipFile.OpenRead(pointerPath);
+        Assert.Equal("HybridAnswer.Cli", Value(Nuspec(pointer), "id"));
+        Assert.Contains(Nuspec(pointer).Descendants(), e => e.Name.LocalName == "packageType" && (string?)e.Attribute("name") == "DotnetTool");
+        using var settings = pointer.GetEntry("tools/any/any/DotnetToolSettings.xml")!.Open();
+        var tool = XDocument.Load(settings);
+        Assert.Equal("hybrid-answer", (string?)tool.Descendants("Command").Single().Attribute("Name"));
+        var platforms = tool.Descendants("RuntimeIdentifierPackage").ToDictionary(e => (string)e.Attribute("RuntimeIdentifier")!, e => (string)e.Attribute("Id")!);
+        Assert.Equal(["linux-arm64", "linux-x64", "osx-arm64", "win-arm64", "win-x64"], platforms.Keys.Order(StringComparer.Ordinal));
+
+        var samples = Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "docs", "samples"), "*.md", SearchOption.AllDirectories).Length;
+        foreach (var (rid, id) in platforms)
+        {
+            var path = Path.Combine(feed.Feed, $"{id}.{feed.Version}.nupkg");
+            var size = new FileInfo(path).Length;
+            Assert.True(size < 100_000_000, $"{id} is {size:N0} bytes, over 100 MB");
+            using var package = ZipFile.OpenRead(path);
+            var entries = package.Entries.Select(e => e.FullName).ToList();
+            var root = $"tools/net10.0/{rid}/";
+            Assert.Contains(root + "hybrid-answer.dll", entries);
+            Assert.Contains(root + "HybridAnswer.Embeddings.MiniLM.dll", entries);
+            Assert.Equal(samples, entries.Count(e => e.StartsWith(root + "samples/", StringComparison.Ordinal) && e.EndsWith(".md", StringComparison.Ordinal)));
+
+            // Only this platform's ONNX Runtime; nothing of the packages the model used to come from.
+            Assert.Single(entries, e => Path.GetFileName(e) is "libonnxruntime.so" or "onnxruntime.dll" or "libonnxruntime.dylib");
+            Assert.DoesNotContain(entries, e => e.Contains("/runtimes/", StringComparison.Ordinal) || e.EndsWith(".aar", StringComparison.Ordinal) || e.EndsWith(".xcframework.zip", StringComparison.Ordinal));
+            Assert.DoesNotContain(entries, e => Path.GetFileName(e).StartsWith("SentenceTransformers", StringComparison.Ordinal) || Path.GetFileName(e) is "Microsoft.ML.dll" or "Microsoft.ML.Data.dll" or "Microsoft.ML.Core.dll");
+        }
+    }
+
+    [Fact]
+    public void MiniLMPackage_Packed_Under100MBAndDependsOnlyOnWhatItUses()
+    {
+        var path = Path.Combine(feed.Feed, $"HybridAnswer.Embeddings.MiniLM.{feed.Version}.nupkg");
+        var size = new FileInfo(path).Length;
+        Assert.True(size < 100_000_000, $"the MiniLM package is {size:N0} bytes, over 100 MB");
+        using var package = ZipFile.OpenRead(path);
         var entries = package.Entries.Select(e => e.FullName).ToList();
-        Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", entries);
-        Assert.Contains("tools/net10.0/any/hybrid-answer.dll", entries);
-        Assert.Contains("tools/net10.0/any/samples/policies/returns.md", entries);
-        Assert.Equal(
-            Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "docs", "samples"), "*.md", SearchOption.AllDirectories).Length,
-            entries.Count(e => e.StartsWith("tools/net10.0/any/samples/", StringComparison.Ordinal) && e.EndsWith(".md", StringComparison.Ordinal)));
+        Assert.Contains("lib/net10.0/HybridAnswer.Embeddings.MiniLM.dll", entries);
+        Assert.Contains("buildTransitive/HybridAnswer.Embeddings.MiniLM.targets", entries);
 
-        using var settings = package.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
-        var command = XDocument.Load(settings).Descendants("Command").Single();
-        Assert.Equal("hybrid-answer", (string?)command.Attribute("Name"));
-
-        var metadata = Nuspec(package);
-        Assert.Equal("HybridAnswer.Cli", Value(metadata, "id"));
-        Assert.Contains(metadata.Descendants(), e => e.Name.LocalName == "packageType" && (string?)e.Attribute("name") == "DotnetTool");
+        var dependencies = Nuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("HybridAnswer", dependencies);
+        Assert.Contains("Microsoft.ML.OnnxRuntime", dependencies);
+        Assert.Contains("Microsoft.ML.Tokenizers", dependencies);
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("SentenceTransformers", StringComparison.Ordinal) || d == "Microsoft.ML");
     }
 
     private static XElement Nuspec(ZipArchive package)
