@@ -49,8 +49,10 @@ internal sealed class PgVectorChunkStore : IChunkStore
     };
 
     // Each write group is one transaction under per-document advisory locks (atomic), counts and the filter probe are one query
-    // each; the embeddings stay in the table (returning them would multiply the bytes every search reads).
-    private const ChunkStoreCapabilities Always = ChunkStoreCapabilities.AtomicReplace | ChunkStoreCapabilities.CountDocuments | ChunkStoreCapabilities.FilterProbe;
+    // each; the floor is applied in SQL (keyword and hybrid) or on the candidates read (vector); the embeddings stay in the table
+    // (returning them would multiply the bytes every search reads).
+    private const ChunkStoreCapabilities Always =
+        ChunkStoreCapabilities.AtomicReplace | ChunkStoreCapabilities.CountDocuments | ChunkStoreCapabilities.FilterProbe | ChunkStoreCapabilities.ScoreFloor;
 
     public async Task<IReadOnlyDictionary<DocumentKey, string>> ReadContentHashesAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {

@@ -246,7 +246,7 @@ public sealed class HybridAnswerer
 
         var request = call.ToRetrievalRequest();
         var retrieval = await telemetry.TraceRetrievalAsync(async () =>
-            (IReadOnlyList<RetrievedChunk>)[.. (await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false)).Take(call.TopK)]).ConfigureAwait(false);
+            AtMostTopK(await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false), call.TopK)).ConfigureAwait(false);
 
         // Only on the way to a refusal, and only when the store can tell: did the filter itself rule out every document?
         // A typo in a filter must not read as "the knowledge base has no answer".
@@ -286,6 +286,15 @@ public sealed class HybridAnswerer
         telemetry.Stage = "generation";
         return call.Retrieves && request.Sources.Count == 0 ? null : request;
     }
+
+    /// <summary>
+    /// Top-K is cut once, where the ranking is (the store, or a reranker choosing among more candidates); this only holds a
+    /// decorator that returns more than asked to the contract, without copying the list of one that keeps it.
+    /// </summary>
+    private static IReadOnlyList<RetrievedChunk> AtMostTopK(IReadOnlyList<RetrievedChunk>? chunks, int topK) =>
+        chunks is null ? throw new InvalidOperationException("The retriever returned null.")
+        : chunks.Count <= topK ? chunks
+        : [.. chunks.Take(topK)];
 
     private static Answer Refusal(Settings settings, AnswerCall call, RetrievedSources retrieval, long started) =>
         settings.Composer.Refusal(call, retrieval.FilterMatchedNothing ? NoAnswerReason.FilterMatchedNothing : NoAnswerReason.NoRelevantSources, retrieval.Sources, Timings(retrieval, TimeSpan.Zero, started));

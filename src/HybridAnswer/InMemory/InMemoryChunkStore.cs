@@ -28,9 +28,10 @@ internal sealed class InMemoryChunkStore : IChunkStore
         _ => Always | ChunkStoreCapabilities.VectorSearch | ChunkStoreCapabilities.KeywordSearch,
     };
 
-    // One snapshot swap per write (atomic), counts and the filter probe read the snapshot, and every chunk keeps its vector.
-    private const ChunkStoreCapabilities Always =
-        ChunkStoreCapabilities.AtomicReplace | ChunkStoreCapabilities.CountDocuments | ChunkStoreCapabilities.FilterProbe | ChunkStoreCapabilities.ReturnsEmbeddings;
+    // One snapshot swap per write (atomic), counts and the filter probe read the snapshot, every chunk keeps its vector, and the
+    // floor is applied while ranking (the top-K heap never holds a chunk below it).
+    private const ChunkStoreCapabilities Always = ChunkStoreCapabilities.AtomicReplace | ChunkStoreCapabilities.CountDocuments |
+        ChunkStoreCapabilities.FilterProbe | ChunkStoreCapabilities.ReturnsEmbeddings | ChunkStoreCapabilities.ScoreFloor;
 
     public Task<IReadOnlyDictionary<DocumentKey, string>> ReadContentHashesAsync(IReadOnlyList<DocumentKey> keys, CancellationToken cancellationToken)
     {

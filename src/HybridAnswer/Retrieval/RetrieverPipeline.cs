@@ -1,7 +1,10 @@
+using HybridAnswer.Storage;
+
 namespace HybridAnswer;
 
 /// <summary>
-/// The retriever an answerer calls: the store, the score floor directly around it, then the decorators registered with
+/// The retriever an answerer calls: the store, the score floor directly around it (applied by the store itself when it is a
+/// <see cref="ChunkStoreKnowledgeBase"/>), then the decorators registered with
 /// <c>UseRetriever</c>, first registered innermost. Being its own type lets <see cref="HybridAnswerer"/> tell a composed
 /// pipeline (floor already inside, decorators above it free to rescore) from a bare retriever (which it wraps in the floor).
 /// </summary>
@@ -36,7 +39,9 @@ internal sealed class RetrieverPipeline : IRetriever
             store = composed._outer;
         }
 
-        IRetriever current = ScoreFloorRetriever.Around(store);
+        // The floor once, directly around the store: a knowledge base over a chunk store applies it itself (found through any
+        // decorators with GetService), any other retriever gets the ScoreFloorRetriever.
+        IRetriever current = store is ScoreFloorRetriever || store.GetService<ChunkStoreKnowledgeBase>() is not null ? store : new ScoreFloorRetriever(store);
         foreach (var decorate in decorators)
         {
             current = decorate(current) ?? throw new InvalidOperationException("A retriever decorator (UseRetriever) returned null.");

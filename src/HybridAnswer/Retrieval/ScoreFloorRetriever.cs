@@ -10,10 +10,6 @@ internal sealed class ScoreFloorRetriever(IRetriever inner) : DelegatingRetrieve
     /// <summary>Gets the store the floor is applied to.</summary>
     public IRetriever Inner => InnerRetriever;
 
-    /// <summary>Wraps <paramref name="retriever"/> in the floor unless it is one already (wrapping twice would only cost a copy).</summary>
-    public static ScoreFloorRetriever Around(IRetriever retriever) =>
-        retriever as ScoreFloorRetriever ?? new ScoreFloorRetriever(retriever);
-
     public override async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -33,4 +33,9 @@ public enum ChunkStoreCapabilities
 
     /// <summary>Search results carry the chunk's embedding (<see cref="RetrievedChunk.Embedding"/>), for rerankers that compare chunks with each other.</summary>
     ReturnsEmbeddings = 32,
+
+    /// <summary><see cref="IChunkStore.SearchAsync"/> returns no chunk scoring below <see cref="RetrievalRequest.MinScore"/> (a store that can
+    /// floor where it ranks, e.g. in SQL, saves reading those rows); without it the knowledge base drops them. Either way the floor
+    /// is applied once, at the store, beneath every retriever decorator.</summary>
+    ScoreFloor = 64,
 }

@@ -85,8 +85,8 @@ public interface IChunkStore
         throw new NotSupportedException($"{GetType().Name} does not declare {nameof(ChunkStoreCapabilities.FilterProbe)}.");
 
     /// <summary>Searches: at most <see cref="RetrievalRequest.TopK"/> chunks of the request's tenant that match its filter (applied before
-    /// the top-K), best first, each scored as <see cref="RetrievedChunk.Score"/> describes. The store may apply <see cref="RetrievalRequest.MinScore"/>
-    /// itself (cheaper in SQL); the knowledge base drops what is left below it.</summary>
+    /// the top-K), best first, each scored as <see cref="RetrievedChunk.Score"/> describes; none below <see cref="RetrievalRequest.MinScore"/>
+    /// when <see cref="Capabilities"/> declares <see cref="ChunkStoreCapabilities.ScoreFloor"/> (otherwise the knowledge base drops them).</summary>
     /// <param name="request">The validated request.</param>
     /// <param name="queryVector">The unit-length query embedding; <see langword="null"/> unless <see cref="Capabilities"/> declares <see cref="ChunkStoreCapabilities.VectorSearch"/>.</param>
     /// <param name="cancellationToken">Cancels the search.</param>

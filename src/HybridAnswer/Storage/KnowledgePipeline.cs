@@ -148,7 +148,14 @@ internal sealed class KnowledgePipeline
         KnowledgeText.CheckRequest(request, nameof(request));
         var query = (_store.Capabilities & ChunkStoreCapabilities.VectorSearch) != 0 ? await EmbedQueryAsync(request.Query, cancellationToken).ConfigureAwait(false) : null;
         cancellationToken.ThrowIfCancellationRequested();
-        return await _store.SearchAsync(request, query, cancellationToken).ConfigureAwait(false);
+        var chunks = await _store.SearchAsync(request, query, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"{_store.GetType().Name}.SearchAsync returned null.");
+
+        // The floor, once: by the store where it ranks when it declares so, here otherwise; never again above (the answerer's
+        // pipeline puts no ScoreFloorRetriever around a knowledge base over a chunk store).
+        return (_store.Capabilities & ChunkStoreCapabilities.ScoreFloor) != 0 || request.MinScore is not { } floor || chunks.All(c => c.Score >= floor)
+            ? chunks
+            : [.. chunks.Where(c => c.Score >= floor)];
     }
 
     /// <summary>Whether any chunk of the request's tenant matches its filter (see <see cref="IFilterProbe"/>); validated like a retrieval.</summary>

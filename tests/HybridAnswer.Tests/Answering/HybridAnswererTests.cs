@@ -28,6 +28,14 @@ public sealed class HybridAnswererTests
         return chat;
     }
 
+    /// <summary>A retriever that fails any retrieval; asking it for capabilities (GetService, at construction) is allowed and finds none.</summary>
+    private static IRetriever NoRetrieval()
+    {
+        var retriever = new Mock<IRetriever>(MockBehavior.Strict);
+        retriever.Setup(r => r.GetService(It.IsAny<Type>(), It.IsAny<object?>())).Returns((object?)null);
+        return retriever.Object;
+    }
+
     private static HybridAnswerer Answerer(IRetriever retriever, IGenerator generator, Action<HybridAnsweringOptions>? configure = null)
     {
         var options = new HybridAnsweringOptions { FineTunedModel = "ft:gpt-4o-mini:acme::abc123" };
@@ -209,8 +217,7 @@ public sealed class HybridAnswererTests
     [Fact]
     public async Task AnswerAsync_TooLongQuestion_ThrowsBeforeRetrieval()
     {
-        var retriever = new Mock<IRetriever>(MockBehavior.Strict);
-        var answerer = Answerer(retriever.Object, new ExtractiveGenerator(), o => o.MaxQuestionLength = 50);
+        var answerer = Answerer(NoRetrieval(), new ExtractiveGenerator(), o => o.MaxQuestionLength = 50);
 
         var e = await Assert.ThrowsAsync<ArgumentException>(() => answerer.AnswerAsync(new string('a', 51)));
 
@@ -223,7 +230,7 @@ public sealed class HybridAnswererTests
     [InlineData(101)]
     public async Task AnswerAsync_TopKOutOfRange_Throws(int topK)
     {
-        var answerer = Answerer(new Mock<IRetriever>(MockBehavior.Strict).Object, new ExtractiveGenerator());
+        var answerer = Answerer(NoRetrieval(), new ExtractiveGenerator());
         var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => answerer.AnswerAsync("q", new AnswerOptions { TopK = topK }));
         Assert.Contains("TopK", e.Message, StringComparison.Ordinal);
     }

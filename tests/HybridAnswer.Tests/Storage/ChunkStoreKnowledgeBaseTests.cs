@@ -6,6 +6,7 @@ namespace HybridAnswer.Tests.Storage;
 public sealed class ChunkStoreKnowledgeBaseTests
 {
     private const ChunkStoreCapabilities Minimal = ChunkStoreCapabilities.VectorSearch;
+    private const string Question = "How many days do I have to return an item?";
 
     private static readonly KnowledgeDocument[] Documents =
     [
@@ -98,6 +99,41 @@ public sealed class ChunkStoreKnowledgeBaseTests
             "How many days do I have to return an item?", new AnswerOptions { Filter = new Dictionary<string, string> { ["status"] = "publshed" } });
 
         Assert.Equal(expected, answer.NoAnswerReason);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RetrieveAsync_MinScore_FloorAppliedOnceByStoreOrKnowledgeBase(bool storeFloors)
+    {
+        // The list store never floors: declaring ScoreFloor hands the floor to it, so chunks below it then come through (what the
+        // conformance suite catches in a store that declares falsely); without the declaration the knowledge base floors.
+        var store = new ListChunkStore(storeFloors ? Minimal | ChunkStoreCapabilities.ScoreFloor : Minimal);
+        var knowledgeBase = new ChunkStoreKnowledgeBase(store, new HashingEmbeddingGenerator());
+        await knowledgeBase.UpsertAsync(Documents);
+        var all = await knowledgeBase.RetrieveAsync(new RetrievalRequest(Question) { TopK = 3 });
+        var floor = all[0].Score;
+        Assert.True(all[^1].Score < floor);
+
+        var found = await knowledgeBase.RetrieveAsync(new RetrievalRequest(Question) { TopK = 3, MinScore = floor });
+
+        Assert.Equal(storeFloors ? 3 : all.Count(c => c.Score >= floor), found.Count);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_StoreDeclaresTheFloor_NoSecondFloorAroundIt()
+    {
+        // A store that declares the floor is trusted with it: the answerer's pipeline adds no ScoreFloorRetriever of its own.
+        var services = new ServiceCollection();
+        services.AddHybridAnswering().UseChunkStore(_ => new ListChunkStore(Minimal | ChunkStoreCapabilities.ScoreFloor));
+        using var provider = services.BuildServiceProvider();
+        var knowledgeBase = provider.GetRequiredService<ChunkStoreKnowledgeBase>();
+        await knowledgeBase.UpsertAsync(Documents);
+        var floor = (await knowledgeBase.RetrieveAsync(new RetrievalRequest(Question) { TopK = 3 }))[0].Score;
+
+        var answer = await provider.GetRequiredService<HybridAnswerer>().AnswerAsync(Question, new AnswerOptions { TopK = 3, MinScore = floor });
+
+        Assert.Contains(answer.Sources, c => c.Score < floor);
     }
 
     [Fact]
