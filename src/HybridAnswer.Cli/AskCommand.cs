@@ -88,11 +88,19 @@ internal static class AskCommand
     {
         var printed = false;
         Answer? completed = null;
+
+        // Print only what the finished answer keeps: a marker that cites no source is dropped there, so it is not shown here.
+        var citations = new StreamedCitations(0);
         await foreach (var update in answerer.AnswerStreamingAsync(question, options, cancellationToken).ConfigureAwait(false))
         {
-            if (update.Text.Length > 0)
+            if (update.Sources is { } sources)
             {
-                await output.WriteAsync(update.Text).ConfigureAwait(false);
+                citations = new StreamedCitations(sources.Count);
+            }
+
+            if (update.Text.Length > 0 && citations.Push(update.Text) is { Length: > 0 } shown)
+            {
+                await output.WriteAsync(shown).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 printed = true;
             }
@@ -100,6 +108,7 @@ internal static class AskCommand
             if (update.Completed is { } answer)
             {
                 completed = answer;
+                await output.WriteAsync(citations.Flush()).ConfigureAwait(false);
                 if (!printed)
                 {
                     // Refused before any text streamed (nothing relevant retrieved): print the refusal itself.

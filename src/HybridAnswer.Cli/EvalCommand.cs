@@ -111,7 +111,21 @@ internal static class EvalCommand
             ("answer latency p95", Milliseconds(report.AnswerLatencyP95), "all"),
             ("retrieval latency p50", Milliseconds(report.RetrievalLatencyP50), "all"),
             ("retrieval latency p95", Milliseconds(report.RetrievalLatencyP95), "all"),
+            ("refused by the floor alone", report.FloorRefusedAnswerableCount.ToString(CultureInfo.InvariantCulture), $"{report.AnswerableCount} answerable"),
         };
+        foreach (var style in report.ByStyle)
+        {
+            rows.Add(($"{style.Style}: hit@1", Format(style.HitAt1), $"{style.AnswerableCount} {style.Style}"));
+            rows.Add(($"{style.Style}: recall@{report.TopK}", Format(style.RecallAtK), $"{style.AnswerableCount} {style.Style}"));
+            rows.Add(($"{style.Style}: answer contains", Format(style.AnswerContainsRate), $"{style.AnswerableCount} {style.Style}"));
+            rows.Add(($"{style.Style}: refused", style.Refused.ToString(CultureInfo.InvariantCulture), $"{style.AnswerableCount} {style.Style}"));
+        }
+
+        foreach (var (miss, count) in report.Misses)
+        {
+            rows.Add(($"miss: {MissName(miss)}", count.ToString(CultureInfo.InvariantCulture), "questions"));
+        }
+
         var width = rows.Max(r => r.Metric.Length);
         var valueWidth = rows.Max(r => r.Value.Length);
         text.AppendLine(CultureInfo.InvariantCulture, $"{"metric".PadRight(width)}  {"value".PadLeft(valueWidth)}  over");
@@ -124,13 +138,13 @@ internal static class EvalCommand
         if (details)
         {
             text.AppendLine();
-            text.AppendLine("line  rank  outcome   contains  ms       question");
+            text.AppendLine("line  rank  outcome   contains  miss              ms       question");
             foreach (var o in report.Outcomes)
             {
                 var rank = o.Question.Unanswerable ? "-" : o.FirstRelevantRank?.ToString(CultureInfo.InvariantCulture) ?? "miss";
                 var outcome = o.Question.Unanswerable ? (o.Answered ? "ANSWERED" : "refused") : (o.Answered ? "answered" : "REFUSED");
                 var contains = o.AnswerContainsExpected switch { true => "yes", false => "NO", null => "-" };
-                text.AppendLine(CultureInfo.InvariantCulture, $"{o.Question.Line,4}  {rank,4}  {outcome,-8}  {contains,-8}  {o.AnswerLatency.TotalMilliseconds,7:0.00}  {o.Question.Question}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"{o.Question.Line,4}  {rank,4}  {outcome,-8}  {contains,-8}  {(o.Miss == EvaluationMiss.None ? "-" : MissName(o.Miss)),-16}  {o.AnswerLatency.TotalMilliseconds,7:0.00}  {o.Question.Question}");
             }
         }
 
@@ -153,6 +167,17 @@ internal static class EvalCommand
         ["refusalRecall"] = Round(report.RefusalRecall),
         ["answerContainsRate"] = Round(report.AnswerContainsRate),
         ["answerContainsChecked"] = report.AnswerContainsCheckedCount,
+        ["floorRefusedAnswerable"] = report.FloorRefusedAnswerableCount,
+        ["misses"] = report.Misses.ToDictionary(m => MissName(m.Key), m => m.Value),
+        ["byStyle"] = report.ByStyle.Select(s => new Dictionary<string, object?>
+        {
+            ["style"] = s.Style,
+            ["answerable"] = s.AnswerableCount,
+            ["hitAt1"] = Round(s.HitAt1),
+            ["recallAtK"] = Round(s.RecallAtK),
+            ["answerContainsRate"] = Round(s.AnswerContainsRate),
+            ["refused"] = s.Refused,
+        }).ToList(),
         ["latencyMs"] = new Dictionary<string, double>
         {
             ["answerP50"] = Math.Round(report.AnswerLatencyP50.TotalMilliseconds, 3),
@@ -170,9 +195,21 @@ internal static class EvalCommand
             ["firstRelevantRank"] = o.FirstRelevantRank,
             ["answered"] = o.Answered,
             ["answerContainsExpected"] = o.AnswerContainsExpected,
+            ["style"] = o.Question.Style,
+            ["miss"] = o.Miss == EvaluationMiss.None ? null : MissName(o.Miss),
+            ["refusalReason"] = o.RefusalReason?.ToString(),
             ["answer"] = o.AnswerText,
             ["latencyMs"] = Math.Round(o.AnswerLatency.TotalMilliseconds, 3),
         }).ToList(),
+    };
+
+    private static string MissName(EvaluationMiss miss) => miss switch
+    {
+        EvaluationMiss.RetrievalMiss => "retrieval",
+        EvaluationMiss.OverRefusal => "over-refusal",
+        EvaluationMiss.WrongSentence => "wrong sentence",
+        EvaluationMiss.AnsweredUnanswerable => "answered unanswerable",
+        _ => "none",
     };
 
     private static string Format(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";

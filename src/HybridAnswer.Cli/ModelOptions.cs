@@ -81,6 +81,10 @@ internal sealed class ModelOptions
             }
 
             o.Generation.FallbackToBaseModel = parse.GetValue(_fallback);
+
+            // The OpenAI client below retries nothing, so the library's pipeline is the one retry layer: without this, a
+            // 429 or 503 ended the command after one request (issue 23). At most 1 + MaxRetryAttempts requests per model call.
+            o.Generation.RetrySdkFailures = endpoint is not null;
         });
 
         if (endpoint is null)
@@ -106,7 +110,8 @@ internal sealed class ModelOptions
             {
                 Endpoint = endpoint,
 
-                // Transient failures are retried by the library's own bounded Polly pipeline; SDK retries on top would multiply them.
+                // Transient failures are retried by the library's own bounded Polly pipeline (RetrySdkFailures above, honouring
+                // Retry-After); SDK retries on top would multiply them.
                 RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             });
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using HybridAnswer.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -175,31 +176,75 @@ internal sealed class PgVectorChunkStore : IChunkStore
 
     public async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[]? queryVector, CancellationToken cancellationToken)
     {
-        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await _migrator.EnsureReadyForReadAsync(HasReplica, cancellationToken).ConfigureAwait(false);
         var kind = _schema.Options.RetrievalKind;
 
         // Keyword-only SQL still binds $1 (the score expression names it); a zero vector scores 0.
         var query = queryVector ?? new float[_schema.Dimensions];
+        return await ReadAsync(request, (source, token) => SearchOnceAsync(source, request, query, kind, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One read of a search: on the replica when there is one and it is not avoided, bounded by
+    /// <see cref="PgVectorKnowledgeBaseOptions.ReplicaTimeout"/>; on the primary when the replica is behind, hung or unreachable
+    /// (then avoided for the break duration). A read is safe to repeat: a broken connection on the primary is retried once on a
+    /// fresh connection, which hides the dead connections a restart or failover left in the pool.
+    /// </summary>
+    private async Task<T> ReadAsync<T>(RetrievalRequest request, Func<NpgsqlDataSource, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
         var source = _readDataSource;
+        if (_consistency.HasReplica)
+        {
+            source = _consistency.Primary;
+            if (!_consistency.ReplicaAvoided && await TryReplicaAsync(request, read, cancellationToken).ConfigureAwait(false) is (true, var value))
+            {
+                return value;
+            }
+        }
+
         try
         {
-            // The replica, or the primary when the replica has not replayed the commit position the request must see (read-your-writes).
-            source = await _errors.RunAsync(_readDataSource, "waiting for the read replica", () => _consistency.ChooseAsync(request, cancellationToken)).ConfigureAwait(false);
-            return await SearchOnceAsync(source, request, query, kind, cancellationToken).ConfigureAwait(false);
+            return await read(source, cancellationToken).ConfigureAwait(false);
         }
         catch (PgVectorStoreException e) when (PgVectorErrors.IsBrokenConnection(e.InnerException) && !cancellationToken.IsCancellationRequested)
         {
-            // A search is a read and safe to repeat: after the pool was reset, one more try on a fresh connection hides the dead
-            // connections a restart or failover left in the pool. A replica that is down hands the retry to the primary, so answers
-            // survive a standby outage; a primary that is really down fails this try too.
-            var fallback = _consistency.Fallback(source);
-            if (!ReferenceEquals(fallback, source))
-            {
-                PgVectorLog.ReplicaUnreachable(_logger, _schema.DisplayName, e.InnerException!);
-            }
-
-            return await SearchOnceAsync(fallback, request, query, kind, cancellationToken).ConfigureAwait(false);
+            return await read(source, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The replica's part of <see cref="ReadAsync"/>: (false, default) when the search must read the primary instead.</summary>
+    private async Task<(bool Read, T Value)> TryReplicaAsync<T>(RetrievalRequest request, Func<NpgsqlDataSource, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var limit = _consistency.ReplicaBound(request);
+        var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(limit);
+        var attempt = OnReplicaAsync(request, read, bound.Token);
+        _ = attempt.ContinueWith(static (t, cts) =>
+        {
+            _ = t.Exception; // observed: a replica that failed after the search moved on is not an unobserved task exception
+            ((CancellationTokenSource)cts!).Dispose();
+        }, bound, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            // WaitAsync as well as the token: Npgsql does not cancel every phase of opening a connection (the start-up handshake
+            // waits for the connection string's Timeout, 15 s by default), and a hung replica must not hold the search that long.
+            return await attempt.WaitAsync(limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is TimeoutException || e is OperationCanceledException ||
+            (e is PgVectorStoreException store && (PgVectorErrors.IsBrokenConnection(store.InnerException) || PgVectorErrors.IsTimeout(store.InnerException)))))
+        {
+            // A standby that is down or hung must not take answers with it: the primary answers, and the replica is avoided a while.
+            var timedOut = e is not PgVectorStoreException || PgVectorErrors.IsTimeout(((PgVectorStoreException)e).InnerException) || attempt.Status != TaskStatus.Faulted;
+            _consistency.ReplicaFailed(timedOut, e);
+            return (false, default!);
+        }
+    }
+
+    private async Task<(bool Read, T Value)> OnReplicaAsync<T>(RetrievalRequest request, Func<NpgsqlDataSource, CancellationToken, Task<T>> read, CancellationToken token)
+    {
+        // The replica, or the primary when the replica has not replayed the commit position the request must see.
+        var chosen = await _errors.RunAsync(_readDataSource, "waiting for the read replica", () => _consistency.ChooseAsync(request, token)).ConfigureAwait(false);
+        return ReferenceEquals(chosen, _readDataSource) ? (true, await read(_readDataSource, token).ConfigureAwait(false)) : (false, default!);
     }
 
     /// <summary>Gets whether searches read a replica (a read data source other than the primary).</summary>
@@ -207,23 +252,38 @@ internal sealed class PgVectorChunkStore : IChunkStore
 
     /// <summary>Connects to the read data source and reports whether the server it reached is a standby (in recovery).</summary>
     /// <exception cref="PgVectorStoreException">It could not be reached.</exception>
-    public Task<bool> ReadReplicaInRecoveryAsync(CancellationToken cancellationToken) =>
-        _errors.RunAsync(_readDataSource, "checking the read replica", async () =>
+    public async Task<bool> ReadReplicaInRecoveryAsync(CancellationToken cancellationToken)
+    {
+        // Bounded like a search: a hung replica must not hang the health check (and the probe that calls it).
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(_schema.Options.ReplicaTimeout);
+        try
         {
-            var command = _readDataSource.CreateCommand("SELECT pg_is_in_recovery()");
-            await using (command.ConfigureAwait(false))
+            var check = _errors.RunAsync(_readDataSource, "checking the read replica", async () =>
             {
-                return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            }
-        });
+                var command = _readDataSource.CreateCommand("SELECT pg_is_in_recovery()");
+                await using (command.ConfigureAwait(false))
+                {
+                    return (bool)(await command.ExecuteScalarAsync(bound.Token).ConfigureAwait(false))!;
+                }
+            });
+            _ = check.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return await check.WaitAsync(_schema.Options.ReplicaTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is TimeoutException || (bound.IsCancellationRequested && e is not PgVectorStoreException { IsTransient: false })))
+        {
+            throw new PgVectorStoreException(
+                string.Create(CultureInfo.InvariantCulture, $"The read replica of {_schema.DisplayName} did not answer within {_schema.Options.ReplicaTimeout.TotalSeconds:0.###} s (ReplicaTimeout)."),
+                e, isTransient: true, "checking the read replica");
+        }
+    }
 
     public async Task<bool> AnyMatchAsync(RetrievalRequest request, CancellationToken cancellationToken)
     {
-        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await _migrator.EnsureReadyForReadAsync(HasReplica, cancellationToken).ConfigureAwait(false);
 
-        // The same source the search read (replica, or the primary for read-your-writes), so both see the same rows.
-        var source = await _errors.RunAsync(_readDataSource, "waiting for the read replica", () => _consistency.ChooseAsync(request, cancellationToken)).ConfigureAwait(false);
-        return await _errors.RunAsync(source, "checking the filter", () => Search.AnyMatchAsync(source, request, cancellationToken)).ConfigureAwait(false);
+        // The same choice as the search (replica, or the primary when it is behind or avoided), so both see the same rows.
+        return await ReadAsync(request, (source, token) => _errors.RunAsync(source, "checking the filter", () => Search.AnyMatchAsync(source, request, token)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One search with a query vector the caller already has and a ranking of its choice (benchmarks, tests).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -20,6 +21,10 @@ internal sealed class PgVectorErrors(string table, ILogger logger)
     public static bool IsTimeout(Exception? exception) =>
         exception is TimeoutException || exception?.InnerException is TimeoutException
         || exception is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } || exception is NpgsqlException { InnerException: TimeoutException };
+
+    /// <summary>Whether every pooled connection was busy for the whole connection <c>Timeout</c> (Npgsql says so in its message only).</summary>
+    public static bool IsPoolExhausted(Exception? exception) =>
+        exception is NpgsqlException { InnerException: TimeoutException } e && e.Message.Contains("pool has been exhausted", StringComparison.Ordinal);
 
     /// <summary>
     /// Whether the failure may go away by itself (see <see cref="PgVectorStoreException.IsTransient"/>): a lost or refused connection,
@@ -51,6 +56,15 @@ internal sealed class PgVectorErrors(string table, ILogger logger)
             throw new PgVectorStoreException(
                 $"PostgreSQL error while {operation} on {table}: {e.MessageText}. Run 'hybrid-answer migrate' or enable {nameof(PgVectorKnowledgeBaseOptions.AutoMigrate)}.",
                 e, isTransient: false, operation);
+        }
+        catch (NpgsqlException e) when (IsPoolExhausted(e))
+        {
+            // Say which wait expired: the wait for a pooled connection ('Timeout'), not a statement or a lock ('Command Timeout').
+            var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+            throw new PgVectorStoreException(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"PostgreSQL: no pooled connection became free within {settings.Timeout} s (the connection string's Timeout) while {operation} on {table}: all {settings.MaxPoolSize} connections (Max Pool Size) were busy. Raise Max Pool Size or Timeout, or send fewer requests at once."),
+                e, isTransient: true, operation);
         }
         catch (Exception e) when (PgVectorTypeMapping.IsMissingMapping(e))
         {

@@ -7,7 +7,8 @@ namespace HybridAnswer.PgVector;
 /// <summary>
 /// The health of a PostgreSQL knowledge base, read-only: the primary answers, the <c>vector</c> extension and the table exist with
 /// the configured dimensions, and every schema version these options need is recorded; when searches read a replica, whether it
-/// answers. Only the replica down is <see cref="HealthStatus.Degraded"/>: searches fall back to the primary, answers go on.
+/// answers. <see cref="HealthStatus.Degraded"/> when answers go on but something is wrong: the replica down or hung (searches fall
+/// back to the primary), or the primary down while the replica serves searches (<c>canAnswer</c> true, <c>canWrite</c> false).
 /// </summary>
 internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeBase) : IHealthCheck
 {
@@ -29,11 +30,36 @@ internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeB
             // Not a fault yet: the first use creates it. Reporting Unhealthy would keep a readiness probe from ever sending that first use.
             return new HealthCheckResult(HealthStatus.Degraded, $"{e.Message} It is created on first use (AutoMigrate); migrate at start-up to have it before the first request.", e, data);
         }
+        catch (PgVectorStoreException e) when (kb.Store.HasReplica && PgVectorErrors.IsBrokenConnection(e.InnerException))
+        {
+            // The primary is down but searches read a replica: "can answer, cannot write" is Degraded, not Unhealthy, so an
+            // orchestrator keeps the instances that still answer. Unhealthy only when the replica cannot serve either.
+            data["transient"] = e.IsTransient;
+            data["canWrite"] = false;
+            try
+            {
+                await kb.Store.Migrator.CheckOnReadReplicaAsync(cancellationToken).ConfigureAwait(false);
+                data["readReplicaInRecovery"] = await kb.Store.ReadReplicaInRecoveryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PgVectorStoreException replica)
+            {
+                data["canAnswer"] = false;
+                return new HealthCheckResult(failure, $"{e.Message} The read replica cannot serve searches either: {replica.Message}", e, data);
+            }
+
+            data["canAnswer"] = true;
+            return new HealthCheckResult(HealthStatus.Degraded, $"The primary cannot be reached: writes (ingest, delete) fail; searches are answered by the read replica. {e.Message}", e, data);
+        }
         catch (PgVectorStoreException e)
         {
             data["transient"] = e.IsTransient;
+            data["canAnswer"] = false;
+            data["canWrite"] = false;
             return new HealthCheckResult(failure, e.Message, e, data);
         }
+
+        data["canWrite"] = true;
+        data["canAnswer"] = true;
 
         // Not "version < required": version 2 (tenant partitions) is optional, so a table at 3 may still need 2 once the option is on.
         if (pending.Count > 0)
@@ -55,6 +81,7 @@ internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeB
             }
             catch (PgVectorStoreException e)
             {
+                // Searches fall back to the primary: they still answer.
                 data["readReplica"] = "unreachable";
                 return new HealthCheckResult(HealthStatus.Degraded, $"The read replica is unreachable; searches read the primary meanwhile. {e.Message}", e, data);
             }

@@ -32,6 +32,23 @@ public sealed class PgVectorKnowledgeBaseOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan ReplicaWaitTimeout { get; set; } = PgVectorReadConsistency.DefaultWaitTimeout;
 
+    /// <summary>
+    /// Gets or sets how long a search gives a read replica (connecting, and the statement) before it reads the primary instead.
+    /// A replica that accepts connections and never answers would otherwise hold every search for the connect or command
+    /// timeout. When the search also waits for a commit position, <see cref="ReplicaWaitTimeout"/> is added to this bound.
+    /// </summary>
+    /// <value>The default is 3 seconds; from 100 milliseconds to 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan ReplicaTimeout { get; set; } = PgVectorReadConsistency.DefaultReplicaTimeout;
+
+    /// <summary>
+    /// Gets or sets how long searches avoid a read replica that timed out or could not be reached (a circuit breaker): they read the
+    /// primary at once, and the first search after the break tries the replica again.
+    /// </summary>
+    /// <value>The default is 30 seconds; from 0 (try the replica on every search) to 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ReplicaBreakDuration { get; set; } = PgVectorReadConsistency.DefaultBreakDuration;
+
     /// <summary>Gets or sets the schema of the chunks table.</summary>
     /// <value>The default is <c>public</c>. Letters, digits and underscores, at most 63 characters, not starting with a digit.</value>
     [Required(AllowEmptyStrings = false)]

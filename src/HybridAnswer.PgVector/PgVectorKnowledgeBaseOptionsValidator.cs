@@ -54,6 +54,7 @@ internal sealed partial class PgVectorKnowledgeBaseOptionsValidator : IValidateO
         }
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    // \A and \z, not ^ and $: "$" also matches before a final newline, which let "chunks\n" through (issue 23).
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();
 }

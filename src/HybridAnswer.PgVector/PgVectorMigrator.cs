@@ -8,7 +8,7 @@ namespace HybridAnswer.PgVector;
 /// Creates or upgrades the schema (the extension, the version table, every migration not yet applied) in one transaction under an
 /// advisory lock, and checks an existing schema against the options. Every store operation waits for <see cref="EnsureReadyAsync"/> once.
 /// </summary>
-internal sealed class PgVectorMigrator
+internal sealed partial class PgVectorMigrator
 {
     private const string Migrating = "migrating";
     private const string CheckingSchema = "checking the schema";

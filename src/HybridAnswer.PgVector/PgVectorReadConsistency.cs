@@ -23,6 +23,13 @@ internal sealed class PgVectorReadConsistency
     /// measured on loopback (docs/scaling.md), short enough that a lagging replica costs a user one noticeable pause, not a timeout.</summary>
     public static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>The default of <see cref="PgVectorKnowledgeBaseOptions.ReplicaTimeout"/>: a search on a healthy replica takes
+    /// milliseconds (docs/benchmarks.md), so 3 s is a hang, not a slow query, even on a loaded machine.</summary>
+    public static readonly TimeSpan DefaultReplicaTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>The default of <see cref="PgVectorKnowledgeBaseOptions.ReplicaBreakDuration"/>.</summary>
+    public static readonly TimeSpan DefaultBreakDuration = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(50);
 
@@ -40,6 +47,9 @@ internal sealed class PgVectorReadConsistency
     private readonly string _table;
     private long _latestCommit;
 
+    // Stopwatch timestamp until which searches skip the replica (the circuit is open); 0 when closed.
+    private long _avoidUntil;
+
     public PgVectorReadConsistency(NpgsqlDataSource primary, NpgsqlDataSource read, PgVectorKnowledgeBaseOptions options, string table, ILogger logger)
     {
         _primary = primary;
@@ -51,6 +61,35 @@ internal sealed class PgVectorReadConsistency
 
     /// <summary>Gets whether searches read somewhere else than the primary.</summary>
     public bool HasReplica => !ReferenceEquals(_primary, _read);
+
+    /// <summary>Gets the primary, where a search goes when the replica is avoided, behind or failed.</summary>
+    public NpgsqlDataSource Primary => _primary;
+
+    /// <summary>Gets whether the replica is avoided now: it timed out or was unreachable less than the break duration ago.</summary>
+    public bool ReplicaAvoided => HasReplica && Stopwatch.GetTimestamp() < Volatile.Read(ref _avoidUntil);
+
+    /// <summary>How long one search may spend on the replica: <see cref="PgVectorKnowledgeBaseOptions.ReplicaTimeout"/>, plus the
+    /// wait for a commit position when the search may have to wait for one.</summary>
+    public TimeSpan ReplicaBound(RetrievalRequest request) =>
+        request.MinCommitPosition is not null || (_options.ReadYourWrites && Interlocked.Read(ref _latestCommit) != 0)
+            ? _options.ReplicaTimeout + _options.ReplicaWaitTimeout
+            : _options.ReplicaTimeout;
+
+    /// <summary>Records that the replica failed a search (<paramref name="timedOut"/>: no answer within the bound; otherwise
+    /// unreachable) and opens the circuit: searches read the primary for the break duration. Logged as a warning and counted.</summary>
+    public void ReplicaFailed(bool timedOut, Exception exception)
+    {
+        Volatile.Write(ref _avoidUntil, Stopwatch.GetTimestamp() + (long)(_options.ReplicaBreakDuration.TotalSeconds * Stopwatch.Frequency));
+        PgVectorMetrics.ReplicaFallback(timedOut ? "timeout" : "unreachable");
+        if (timedOut)
+        {
+            PgVectorLog.ReplicaHung(_logger, _table, _options.ReplicaTimeout.TotalMilliseconds, _options.ReplicaBreakDuration.TotalSeconds, exception);
+        }
+        else
+        {
+            PgVectorLog.ReplicaUnreachable(_logger, _table, exception);
+        }
+    }
 
     /// <summary>Reads the primary's commit position after this instance's writes (call it once they have committed) and remembers the latest.</summary>
     public async Task<string> ReadCommitPositionAsync(CancellationToken cancellationToken)
@@ -105,6 +144,7 @@ internal sealed class PgVectorReadConsistency
                     if (left <= TimeSpan.Zero)
                     {
                         PgVectorLog.ReplicaBehind(_logger, _table, Format(required), _options.ReplicaWaitTimeout.TotalMilliseconds);
+                        PgVectorMetrics.ReplicaFallback("behind");
                         return _primary;
                     }
 
@@ -114,10 +154,6 @@ internal sealed class PgVectorReadConsistency
             }
         }
     }
-
-    /// <summary>Where a search that failed on <paramref name="failed"/> with a broken connection tries once more: the primary when the
-    /// replica failed (a standby that is down must not take answers with it), the same data source otherwise.</summary>
-    public NpgsqlDataSource Fallback(NpgsqlDataSource failed) => ReferenceEquals(failed, _read) && HasReplica ? _primary : failed;
 
     /// <summary>Parses a PostgreSQL LSN (<c>X/Y</c>, two hexadecimal halves of 32 bits).</summary>
     /// <exception cref="ArgumentException">The text is not an LSN.</exception>
@@ -145,4 +181,10 @@ internal static partial class PgVectorLog
 
     [LoggerMessage(2011, LogLevel.Warning, "The read replica of {Table} could not be reached; the search retries on the primary.")]
     public static partial void ReplicaUnreachable(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(2013, LogLevel.Warning, "The primary of {Table} could not be reached to check the schema; it was checked on the read replica, where searches read. Writes fail until the primary is back.")]
+    public static partial void SchemaCheckedOnReplica(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(2012, LogLevel.Warning, "The read replica of {Table} did not answer within {TimeoutMs} ms (ReplicaTimeout); the search reads the primary, and searches avoid the replica for {BreakSeconds} s.")]
+    public static partial void ReplicaHung(ILogger logger, string table, double timeoutMs, double breakSeconds, Exception exception);
 }

@@ -68,6 +68,33 @@ public sealed class HostileContentPgVectorTests(PostgresFixture postgres) : IDis
         Assert.Contains("would delete: c", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("returns # policy", null)]
+    [InlineData("returns policy", "acme#")]
+    public async Task AnswerAsync_LoneSurrogateInQuestionOrTenant_ClearArgumentExceptionNotEncoderFallback(string question, string? tenant)
+    {
+        // Attribute arguments are stored as UTF-8, which turns a lone surrogate into U+FFFD: put it in here.
+        question = question.Replace("#", "\ud800", StringComparison.Ordinal);
+        tenant = tenant?.Replace("#", "\udfff", StringComparison.Ordinal);
+
+        // Issue 23: PostgreSQL threw a raw EncoderFallbackException while sending the parameter; in memory it was answered.
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var kb = new PgVectorKnowledgeBase(dataSource, new HashingEmbeddingGenerator());
+        await kb.UpsertAsync([new KnowledgeDocument("returns", "Returns", "Returns policy: 30 days.") { TenantId = "acme" }]);
+        var memory = new HybridAnswer.InMemory.InMemoryKnowledgeBase(new HashingEmbeddingGenerator());
+
+        foreach (var retriever in new IRetriever[] { kb, memory })
+        {
+            var e = await Assert.ThrowsAsync<ArgumentException>(() => retriever.RetrieveAsync(new RetrievalRequest(question) { TenantId = tenant, MinScore = -1 }));
+            Assert.Contains("lone UTF-16 surrogate", e.Message, StringComparison.Ordinal);
+            Assert.Contains(tenant is null ? "query" : "tenant", e.Message, StringComparison.Ordinal);
+        }
+
+        var count = await Assert.ThrowsAsync<ArgumentException>(() => kb.CountAsync(tenant ?? "x\ud800"));
+        Assert.Contains("lone UTF-16 surrogate", count.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, await kb.CountAsync("acme"));
+    }
+
     [Fact]
     public async Task UpsertAsync_OldFormatHash_RewrittenOnceThenUnchanged()
     {

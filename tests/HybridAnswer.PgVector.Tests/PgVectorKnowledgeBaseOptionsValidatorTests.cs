@@ -40,6 +40,18 @@ public sealed class PgVectorKnowledgeBaseOptionsValidatorTests
         Assert.EndsWith("(was 'public; drop').", failure, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("chunks\n")]
+    [InlineData("chunks\r\n")]
+    [InlineData("\nchunks")]
+    public void Validate_IdentifierWithANewline_Rejected(string table)
+    {
+        // Issue 23: "$" matches before a final newline, so "chunks\n" passed and created public."chunks\n".
+        var failure = Assert.Single(Failures(new PgVectorKnowledgeBaseOptions { Table = table }));
+
+        Assert.StartsWith("HybridAnswering:PgVector:Table must be a plain SQL identifier", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_RulesAcrossOptionsAndEnums_NameEveryKey()
     {

@@ -30,8 +30,19 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
     public async Task MigrateAsync_EightProcessesAtOnce_AllSucceedWithOneSchema()
     {
         await using var dataSource = await postgres.CreateDatabaseAsync();
-        // Separate data sources, as separate app instances would have; none pooled with another.
-        var sources = Enumerable.Range(0, 8).Select(_ => NpgsqlDataSource.Create(dataSource.ConnectionString)).ToList();
+        // Separate data sources, as separate app instances would have; none pooled with another. Each maps pgvector (UseVector:
+        // a plain data source is now refused at migration, see PgVectorTypeMappingTests) and has loaded its type catalogue first.
+        var sources = Enumerable.Range(0, 8).Select(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(dataSource.ConnectionString);
+            builder.UseVector();
+            return builder.Build();
+        }).ToList();
+        foreach (var source in sources)
+        {
+            await using var connection = await source.OpenConnectionAsync();
+        }
+
         try
         {
             var versions = await Task.WhenAll(sources.Select(s => new PgVectorKnowledgeBase(s, TestEmbedder.Random(16)).MigrateAsync()));

@@ -18,6 +18,12 @@ public sealed record EvaluationQuestion
     /// <summary>Gets a value indicating whether the knowledge base cannot answer the question, so the right outcome is a refusal.</summary>
     public bool Unanswerable { get; init; }
 
+    /// <summary>
+    /// Gets how the question was asked, e.g. <c>lexical</c> (in the documents' words) or <c>paraphrase</c> (in a customer's own
+    /// words); the report gives its metrics per style. <see langword="null"/> when the set does not say.
+    /// </summary>
+    public string? Style { get; init; }
+
     /// <summary>Gets the 1-based line of the question in its file, for messages; 0 when it did not come from a file.</summary>
     public int Line { get; init; }
 }

@@ -6,7 +6,8 @@ namespace HybridAnswer.Evaluation;
 /// <summary>
 /// Reads evaluation questions from JSON Lines, one object per line:
 /// <c>{"question": "...", "expectedDocuments": ["..."], "expectedAnswerContains": "..."}</c> or
-/// <c>{"question": "...", "unanswerable": true}</c>. Blank lines and lines starting with <c>//</c> are skipped.
+/// <c>{"question": "...", "unanswerable": true}</c>; an optional <c>"style"</c> (e.g. <c>"lexical"</c>, <c>"paraphrase"</c>) groups
+/// the metrics by how the question was asked. Blank lines and lines starting with <c>//</c> are skipped.
 /// </summary>
 public static class EvaluationQuestionReader
 {
@@ -76,6 +77,7 @@ public static class EvaluationQuestionReader
 
             string? question = null;
             string? contains = null;
+            string? style = null;
             var unanswerable = false;
             var documents = new List<string>();
             foreach (var property in root.EnumerateObject())
@@ -87,6 +89,9 @@ public static class EvaluationQuestionReader
                         break;
                     case "expectedAnswerContains":
                         contains = property.Value.ValueKind == JsonValueKind.Null ? null : String(property, Where);
+                        break;
+                    case "style":
+                        style = property.Value.ValueKind == JsonValueKind.Null ? null : String(property, Where);
                         break;
                     case "unanswerable":
                         unanswerable = property.Value.ValueKind switch
@@ -140,6 +145,7 @@ public static class EvaluationQuestionReader
                 ExpectedDocuments = documents,
                 ExpectedAnswerContains = contains,
                 Unanswerable = unanswerable,
+                Style = string.IsNullOrWhiteSpace(style) ? null : style.Trim(),
                 Line = number,
             };
         }

@@ -57,4 +57,16 @@ public sealed record EvaluationReport
 
     /// <summary>Gets the outcome of every question, in input order.</summary>
     public required IReadOnlyList<QuestionOutcome> Outcomes { get; init; }
+
+    /// <summary>
+    /// Gets how many answerable questions were refused by the relevance floor alone (no source above <c>MinScore</c>, reason
+    /// <see cref="NoAnswerReason.NoRelevantSources"/>). With a chat model the model decides after the floor, so this must be 0.
+    /// </summary>
+    public int FloorRefusedAnswerableCount { get; init; }
+
+    /// <summary>Gets the number of questions per kind of miss (every kind listed, 0 included).</summary>
+    public IReadOnlyDictionary<EvaluationMiss, int> Misses { get; init; } = new Dictionary<EvaluationMiss, int>();
+
+    /// <summary>Gets the answerable questions' metrics per <see cref="EvaluationQuestion.Style"/>; empty when the set gives no style.</summary>
+    public IReadOnlyList<StyleMetrics> ByStyle { get; init; } = [];
 }

@@ -66,6 +66,7 @@ public sealed class Evaluator
             bool? contains = question.ExpectedAnswerContains is { } expected
                 ? answer.Answered && answer.Text.Contains(expected, StringComparison.OrdinalIgnoreCase)
                 : null;
+            var rank = question.Unanswerable ? null : RankingMetrics.FirstRelevantRank(ranked, Relevant(question));
             outcomes.Add(new QuestionOutcome
             {
                 Question = question,
@@ -73,7 +74,9 @@ public sealed class Evaluator
                 Answered = answer.Answered,
                 AnswerText = answer.Text,
                 AnswerContainsExpected = contains,
-                FirstRelevantRank = question.Unanswerable ? null : RankingMetrics.FirstRelevantRank(ranked, Relevant(question)),
+                FirstRelevantRank = rank,
+                RefusalReason = answer.Answered ? null : answer.NoAnswerReason,
+                Miss = Classify(question, rank, options.TopK, answer.Answered, contains),
                 RetrievalLatency = retrieval,
                 AnswerLatency = answering,
             });
@@ -113,8 +116,36 @@ public sealed class Evaluator
             AnswerLatencyP95 = RankingMetrics.Percentile(answerLatencies, 95),
             RetrievalLatencyP50 = RankingMetrics.Percentile(retrievalLatencies, 50),
             RetrievalLatencyP95 = RankingMetrics.Percentile(retrievalLatencies, 95),
+            FloorRefusedAnswerableCount = answerable.Count(o => !o.Answered && o.RefusalReason == NoAnswerReason.NoRelevantSources),
+            Misses = Enum.GetValues<EvaluationMiss>().Where(m => m != EvaluationMiss.None).ToDictionary(m => m, m => outcomes.Count(o => o.Miss == m)),
+            ByStyle = [.. answerable.Where(o => o.Question.Style is not null).GroupBy(o => o.Question.Style!, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new StyleMetrics
+                {
+                    Style = g.Key,
+                    AnswerableCount = g.Count(),
+                    HitAt1 = RankingMetrics.Mean([.. g.Select(o => RankingMetrics.HitAt1(o.RankedDocuments, Relevant(o.Question)))]),
+                    RecallAtK = RankingMetrics.Mean([.. g.Select(o => RankingMetrics.RecallAt(topK, o.RankedDocuments, Relevant(o.Question)))]),
+                    AnswerContainsRate = RankingMetrics.Ratio(g.Count(o => o.AnswerContainsExpected == true), g.Count(o => o.AnswerContainsExpected is not null)),
+                    Refused = g.Count(o => !o.Answered),
+                })],
             Outcomes = outcomes,
         };
+    }
+
+    /// <summary>Says what went wrong with one question: retrieval, the refusal decision, or the quoted sentences.</summary>
+    internal static EvaluationMiss Classify(EvaluationQuestion question, int? firstRelevantRank, int topK, bool answered, bool? containsExpected)
+    {
+        if (question.Unanswerable)
+        {
+            return answered ? EvaluationMiss.AnsweredUnanswerable : EvaluationMiss.None;
+        }
+
+        if (firstRelevantRank is not { } rank || rank > topK)
+        {
+            return EvaluationMiss.RetrievalMiss;
+        }
+
+        return !answered ? EvaluationMiss.OverRefusal : containsExpected == false ? EvaluationMiss.WrongSentence : EvaluationMiss.None;
     }
 
     private static HashSet<string> Relevant(EvaluationQuestion question) => new(question.ExpectedDocuments, StringComparer.Ordinal);

@@ -21,6 +21,12 @@ public sealed record QuestionOutcome
     /// <summary>Gets the 1-based rank of the first expected document in <see cref="RankedDocuments"/>; <see langword="null"/> when none was found or the question is unanswerable.</summary>
     public int? FirstRelevantRank { get; init; }
 
+    /// <summary>Gets why the answerer refused (<see langword="null"/> when it answered): <see cref="HybridAnswer.NoAnswerReason.NoRelevantSources"/> is the relevance floor alone.</summary>
+    public NoAnswerReason? RefusalReason { get; init; }
+
+    /// <summary>Gets what went wrong with the question, <see cref="EvaluationMiss.None"/> when nothing did.</summary>
+    public EvaluationMiss Miss { get; init; }
+
     /// <summary>Gets the time of the retrieval-only call made for the ranking metrics.</summary>
     public required TimeSpan RetrievalLatency { get; init; }
 

@@ -31,6 +31,10 @@ internal sealed record AnswerCall(
             throw new ArgumentException($"The question has {question.Length} characters; at most {defaults.MaxQuestionLength} are accepted (HybridAnswering:MaxQuestionLength).", nameof(question));
         }
 
+        // In every mode, before anything is embedded, searched or sent: one answer for one question, whatever the store.
+        KnowledgeText.CheckNoNul(question, nameof(question), "question");
+        KnowledgeText.CheckNoNul(options?.TenantId, nameof(options), "tenant id");
+
         var mode = options?.Mode ?? defaults.Mode;
         if (!Enum.IsDefined(mode))
         {

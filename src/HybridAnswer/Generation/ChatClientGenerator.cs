@@ -205,7 +205,12 @@ public sealed class ChatClientGenerator : IGenerator
         var timeout = TransientFailures.IsTimeout(e) || e is OperationCanceledException;
         var what = timeout ? $"timed out after {_generation.Timeout}" : "failed";
         var also = fallback is null ? string.Empty : $", and so did the fallback model '{fallback}'";
-        return new AnswerGenerationException(mode, model, $"The {mode} answer could not be generated: model '{model}' {what}{also} ({e.GetType().Name}: {e.Message})", e)
+        var retryAfter = TransientFailures.RetryAfter(e) is { } wait
+            ? wait > _generation.MaxRetryDelay
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; the server asked to be retried after {wait.TotalSeconds:0} s (Retry-After), longer than Generation:MaxRetryDelay {_generation.MaxRetryDelay.TotalSeconds:0} s, so it was not retried")
+                : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; Retry-After {wait.TotalSeconds:0.#} s")
+            : string.Empty;
+        return new AnswerGenerationException(mode, model, $"The {mode} answer could not be generated: model '{model}' {what}{also}{retryAfter} ({e.GetType().Name}: {e.Message})", e)
         {
             FallbackModelId = fallback,
             IsTimeout = timeout,

@@ -29,6 +29,10 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
     private const int MaxSentences = 3;
 
+    // How much a source's rank (1 for the retriever's best) costs each of its sentences: the best-ranked source that supports
+    // the question is quoted, not a lower one whose sentence shares a word more.
+    private const double SourceRankPenalty = 0.05;
+
     // Words that say what kind of answer is wanted rather than what it is about; a source
     // rarely repeats them ("How long does shipping take?" is answered by "arrives in 3 days").
     private static readonly FrozenSet<string> IntentTerms = new[]
@@ -99,40 +103,12 @@ public sealed partial class ExtractiveGenerator : IGenerator
             return null;
         }
 
-        var sentences = analysis.Candidates;
-        var ranked = sentences.OrderByDescending(c => c.Score).ThenBy(c => c.Source).ThenBy(c => c.Position).ToList();
-        var chosen = new List<Candidate> { ranked[0] };
-        var covered = ranked[0].Matched.ToHashSet(StringComparer.Ordinal);
-        foreach (var candidate in ranked.Skip(1))
-        {
-            if (chosen.Count == MaxSentences || candidate.Score < ranked[0].Score * 0.5)
-            {
-                break;
-            }
+        var text = QuotedAnswer.Compose(QuotedAnswer.Choose(analysis.Candidates, MaxSentences), analysis.Passages);
 
-            // A further sentence must add something: a question term not yet covered, or the next sentence of the same passage.
-            var addsTerm = candidate.Matched.Any(t => !covered.Contains(t));
-            var continues = chosen.Any(c => c.Source == candidate.Source && Math.Abs(c.Position - candidate.Position) == 1);
-            if (addsTerm || continues)
-            {
-                chosen.Add(candidate);
-                covered.UnionWith(candidate.Matched);
-            }
-        }
-
-        var text = new StringBuilder();
-        foreach (var candidate in chosen.OrderBy(c => c.Source).ThenBy(c => c.Position))
-        {
-            if (text.Length > 0)
-            {
-                text.Append(' ');
-            }
-
-            // A document's own "[2]" inside the quoted sentence is not a citation: only the marker appended here is.
-            text.Append(Readable(CitationParser.StripMarkers(candidate.Text))).Append(" [").Append(candidate.Source).Append(']');
-        }
-
-        return text.ToString();
+        // A question asking for a figure (a price, a limit, a duration) is not answered by support that states none: quoting a
+        // nearby sentence without one would read as an answer while giving none. (Falling back to a nearly-as-good passage that
+        // states a figure was measured and dropped: it answered more near-domain unanswerables than it rescued answerable ones.)
+        return QuotedAnswer.HasFigure(text, analysis.WantsFigure, request.Question) ? text : null;
     }
 
     /// <summary>Whether the best source supports the question: enough of its words, or (with an embedder) one sentence close enough in meaning.</summary>
@@ -178,21 +154,20 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
         var wantsQuantity = AsksForQuantity(request.Question);
         var sentences = new List<Candidate>();
+        var passages = new Dictionary<int, List<Passage>>();
         foreach (var (number, source, _) in sources)
         {
-            var position = 0;
-            foreach (var sentence in QuotableSentences(source.Content))
+            passages[number] = PassageReader.Read(source.Content);
+            foreach (var passage in passages[number])
             {
-                var terms = TextAnalyzer.Terms(sentence).ToHashSet(StringComparer.Ordinal);
+                var terms = TextAnalyzer.Terms(passage.MatchText).ToHashSet(StringComparer.Ordinal);
                 var matched = question.Where(q => Matches(q, terms)).ToList();
                 if (terms.Count >= 3 && (matched.Count > 0 || _embedder is not null))
                 {
-                    var score = matched.Sum(q => weights[q]) + (0.5 * matched.Count(q => weights[q] == 0)) - (0.05 * (number - 1))
-                                + (wantsQuantity && sentence.Any(char.IsDigit) ? 0.75 : 0);
-                    sentences.Add(new Candidate(number, position, sentence, [.. matched], score));
+                    var score = matched.Sum(q => weights[q]) + (0.5 * matched.Count(q => weights[q] == 0)) - (SourceRankPenalty * (number - 1))
+                                + (wantsQuantity && passage.Text.Any(char.IsDigit) ? 0.75 : 0);
+                    sentences.Add(new Candidate(number, passage, [.. matched], score));
                 }
-
-                position++;
             }
         }
 
@@ -215,12 +190,12 @@ public sealed partial class ExtractiveGenerator : IGenerator
             best = similarity.Max();
         }
 
-        return new Analysis(sentences, coverage, best);
+        return new Analysis(sentences, passages, coverage, best, QuotedAnswer.AsksForFigure(request.Question));
     }
 
     private async Task<float[]> SimilaritiesAsync(string question, List<Candidate> sentences, CancellationToken cancellationToken)
     {
-        var embeddings = await _embedder!.GenerateAsync([question, .. sentences.Select(c => Readable(c.Text))], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embeddings = await _embedder!.GenerateAsync([question, .. sentences.Select(c => c.Passage.MatchText)], cancellationToken: cancellationToken).ConfigureAwait(false);
         var query = embeddings[0].Vector.Span;
         var result = new float[sentences.Count];
         for (var i = 0; i < sentences.Count; i++)
@@ -229,109 +204,6 @@ public sealed partial class ExtractiveGenerator : IGenerator
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// The sentences and table rows of a chunk that may be quoted: not its heading path (the first line when a blank line follows
-    /// and it has no sentence punctuation), not headings, code fences, badge lines, bare links or table separators.
-    /// </summary>
-    internal static IEnumerable<string> QuotableSentences(string content)
-    {
-        var lines = content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var inFence = false;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal))
-            {
-                inFence = !inFence;
-                continue;
-            }
-
-            if (inFence || line.Length == 0 || line.StartsWith('#') || IsNoise(line) ||
-                (i == 0 && lines.Length > 1 && lines[1].Trim().Length == 0 && !line.EndsWith('.') && !line.EndsWith(':')))
-            {
-                continue;
-            }
-
-            if (line.StartsWith('|'))
-            {
-                yield return line;
-                continue;
-            }
-
-            var plain = StripMarkdown(line);
-            foreach (var sentence in TextAnalyzer.Sentences(plain))
-            {
-                if (!IsNoise(sentence))
-                {
-                    yield return sentence;
-                }
-            }
-        }
-    }
-
-    private static bool IsNoise(string line)
-    {
-        // Badges ([![build](...)](...)), images, bare links and a table's |---| separator carry no answer.
-        var text = line.TrimStart('-', '*', '+', '>', ' ');
-        return text.StartsWith("[![", StringComparison.Ordinal) || text.StartsWith("![", StringComparison.Ordinal) ||
-               BareLink().IsMatch(text) || TableSeparator().IsMatch(text) || text.StartsWith('<') && text.EndsWith('>');
-    }
-
-    /// <summary>Strips links (keeping their text), images, emphasis and HTML tags; code spans stay as they are.</summary>
-    internal static string StripMarkdown(string text)
-    {
-        var parts = CodeSpan().Split(text);
-        var result = new StringBuilder();
-        foreach (var part in parts)
-        {
-            if (part.Length > 1 && part[0] == '`' && part[^1] == '`')
-            {
-                result.Append(part);
-                continue;
-            }
-
-            var plain = Image().Replace(part, string.Empty);
-            plain = Link().Replace(plain, "$1");
-            plain = HtmlTag().Replace(plain, " ");
-            plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
-            result.Append(plain);
-        }
-
-        return result.ToString().Trim();
-    }
-
-    [GeneratedRegex(@"(`[^`]*`)")]
-    private static partial Regex CodeSpan();
-
-    [GeneratedRegex(@"!\[[^\]]*\]\([^)]*\)")]
-    private static partial Regex Image();
-
-    [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)")]
-    private static partial Regex Link();
-
-    [GeneratedRegex(@"</?[a-zA-Z][^>]*>")]
-    private static partial Regex HtmlTag();
-
-
-    [GeneratedRegex(@"^(<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\.?$")]
-    private static partial Regex BareLink();
-
-    [GeneratedRegex(@"^\|?\s*:?-{2,}")]
-    private static partial Regex TableSeparator();
-
-    /// <summary>Turns a Markdown list item or table row into plain text: "| Standard | 3 to 5 days |" reads "Standard: 3 to 5 days".</summary>
-    private static string Readable(string line)
-    {
-        var text = line.Trim().TrimStart('-', '*', '+', ' ').Replace("**", string.Empty, StringComparison.Ordinal);
-        if (text.StartsWith('|'))
-        {
-            var cells = text.Trim('|').Split('|').Select(c => StripMarkdown(c.Trim())).Where(c => c.Length > 0).ToList();
-            text = cells.Count <= 1 ? string.Concat(cells) : cells[0] + ": " + string.Join(", ", cells.Skip(1));
-        }
-
-        return text;
     }
 
     private static bool AsksForQuantity(string question)
@@ -376,7 +248,5 @@ public sealed partial class ExtractiveGenerator : IGenerator
         return false;
     }
 
-    private sealed record Candidate(int Source, int Position, string Text, IReadOnlyList<string> Matched, double Score);
-
-    private sealed record Analysis(List<Candidate> Candidates, double Coverage, double Similarity);
+    private sealed record Analysis(List<Candidate> Candidates, Dictionary<int, List<Passage>> Passages, double Coverage, double Similarity, FigureKind WantsFigure);
 }

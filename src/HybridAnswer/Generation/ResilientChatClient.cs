@@ -94,10 +94,12 @@ internal sealed class ResilientChatClient : DelegatingChatClient
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.MaxRetryDelay,
+                // A Retry-After longer than MaxRetryDelay is not retried early: the server said when, and asking sooner only
+                // spends an attempt on another refusal; the caller gets the failure (and the wait asked for) at once.
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && TransientFailures.IsTransient(e) &&
-                    (options.RetrySdkFailures || !TransientFailures.IsRetriedBySdk(e))),
-                DelayGenerator = args => ValueTask.FromResult(
-                    TransientFailures.RetryAfter(args.Outcome.Exception) is { } wait ? (TimeSpan?)(wait > options.MaxRetryDelay ? options.MaxRetryDelay : wait) : null),
+                    (options.RetrySdkFailures || !TransientFailures.IsRetriedBySdk(e)) &&
+                    !(TransientFailures.RetryAfter(e) > options.MaxRetryDelay)),
+                DelayGenerator = args => ValueTask.FromResult(TransientFailures.RetryAfter(args.Outcome.Exception)),
             });
         }
 

@@ -7,11 +7,20 @@ namespace HybridAnswer;
 /// </summary>
 internal static class KnowledgeText
 {
-    public static void CheckNoNul(string? value, string paramName)
+    /// <summary>
+    /// Refuses NUL and a lone UTF-16 surrogate in a query or tenant, the same in every store: PostgreSQL's UTF-8 encoder threw
+    /// a raw <see cref="System.Text.EncoderFallbackException"/> on a surrogate while in memory it was answered.
+    /// </summary>
+    public static void CheckNoNul(string? value, string paramName, string what = "text")
     {
         if (value is not null && value.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ArgumentException("The text contains a NUL character, which the knowledge base cannot store.", paramName);
+            throw new ArgumentException($"The {what} contains a NUL character, which the knowledge base cannot store.", paramName);
+        }
+
+        if (LoneSurrogateAt(value) is { } at)
+        {
+            throw new ArgumentException($"The {what} has a lone UTF-16 surrogate at index {at}; it is not valid Unicode text and cannot be searched or stored.", paramName);
         }
     }
 
@@ -78,8 +87,8 @@ internal static class KnowledgeText
             throw new ArgumentException($"The query has {request.Query.Length} characters; at most {RetrievalRequest.MaxQueryLength} are accepted.", paramName);
         }
 
-        CheckNoNul(request.TenantId, paramName);
-        CheckNoNul(request.Query, paramName);
+        CheckNoNul(request.TenantId, paramName, "tenant id");
+        CheckNoNul(request.Query, paramName, "query");
         foreach (var (key, value) in request.Filter)
         {
             if (key is null || value is null || HasNul(key) || HasNul(value))

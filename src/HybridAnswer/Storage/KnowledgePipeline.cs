@@ -107,7 +107,7 @@ internal sealed class KnowledgePipeline
     {
         ArgumentNullException.ThrowIfNull(documentIds);
         CheckTenant(tenantId, nameof(tenantId));
-        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId));
+        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId), "tenant id");
         var keys = new List<DocumentKey>();
         foreach (var id in documentIds.Distinct(StringComparer.Ordinal))
         {
@@ -116,7 +116,7 @@ internal sealed class KnowledgePipeline
                 throw new ArgumentException("A document id is null.", nameof(documentIds));
             }
 
-            KnowledgeText.CheckNoNul(id, nameof(documentIds));
+            KnowledgeText.CheckNoNul(id, nameof(documentIds), "document id");
             keys.Add(new DocumentKey(tenantId, id));
         }
 
@@ -126,14 +126,14 @@ internal sealed class KnowledgePipeline
     public Task<IReadOnlyList<string>> ListDocumentIdsAsync(string? tenantId, CancellationToken cancellationToken)
     {
         CheckTenant(tenantId, nameof(tenantId));
-        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId));
+        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId), "tenant id");
         return _store.ListDocumentIdsAsync(tenantId, cancellationToken);
     }
 
     public async Task<long> CountAsync(string? tenantId, CancellationToken cancellationToken)
     {
         CheckTenant(tenantId, nameof(tenantId));
-        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId));
+        KnowledgeText.CheckNoNul(tenantId, nameof(tenantId), "tenant id");
 
         // A store that cannot count (an index without a count query) still answers: the ids it lists are the documents.
         return (_store.Capabilities & ChunkStoreCapabilities.CountDocuments) != 0

@@ -71,4 +71,12 @@ public sealed class EvaluationQuestionReaderTests
         Assert.All(questions.Where(q => !q.Unanswerable), q => Assert.NotEmpty(q.ExpectedDocuments));
         Assert.Equal(["policies/returns"], questions[0].ExpectedDocuments);
     }
+
+    [Fact]
+    public void Parse_Style_IsRead()
+    {
+        var questions = EvaluationQuestionReader.Parse("{\"question\": \"q\", \"expectedDocuments\": [\"a\"], \"style\": \"paraphrase\"}\n{\"question\": \"r\", \"unanswerable\": true}", "set.jsonl");
+
+        Assert.Equal(["paraphrase", null], questions.Select(q => q.Style));
+    }
 }

@@ -98,6 +98,56 @@ public sealed class EvaluatorTests
     private static KnowledgeDocument Document(string id, string title, string content, string status) =>
         new(id, title, content) { Metadata = new Dictionary<string, string> { ["status"] = status } };
 
+    [Fact]
+    public void Summarize_QuestionsWithStyles_ReportsEachStyleSeparately()
+    {
+        var outcomes = new[]
+        {
+            Outcome(Answerable("q1", "a") with { Style = "lexical" }, ["a"], answered: true, contains: true, ms: 1),
+            Outcome(Answerable("q2", "b") with { Style = "lexical" }, ["b"], answered: true, contains: false, ms: 1),
+            Outcome(Answerable("q3", "c") with { Style = "paraphrase" }, ["x", "c"], answered: false, contains: false, ms: 1),
+            Outcome(Unanswerable("q4") with { Style = "paraphrase" }, ["x"], answered: false, contains: null, ms: 1),
+        };
+
+        var report = Evaluator.Summarize(outcomes, topK: 5);
+
+        Assert.Equal(["lexical", "paraphrase"], report.ByStyle.Select(s => s.Style));
+        var lexical = report.ByStyle[0];
+        var paraphrase = report.ByStyle[1];
+        Assert.Equal((2, 1.0, 0.5, 0), (lexical.AnswerableCount, lexical.HitAt1!.Value, lexical.AnswerContainsRate!.Value, lexical.Refused));
+        Assert.Equal((1, 0.0, 1.0, 0.0, 1), (paraphrase.AnswerableCount, paraphrase.HitAt1!.Value, paraphrase.RecallAtK!.Value, paraphrase.AnswerContainsRate!.Value, paraphrase.Refused));
+    }
+
+    [Theory]
+    [InlineData(false, null, 5, true, null, EvaluationMiss.RetrievalMiss)]
+    [InlineData(false, 6, 5, true, true, EvaluationMiss.RetrievalMiss)]
+    [InlineData(false, 2, 5, false, false, EvaluationMiss.OverRefusal)]
+    [InlineData(false, 1, 5, true, false, EvaluationMiss.WrongSentence)]
+    [InlineData(false, 1, 5, true, true, EvaluationMiss.None)]
+    [InlineData(true, null, 5, true, null, EvaluationMiss.AnsweredUnanswerable)]
+    [InlineData(true, null, 5, false, null, EvaluationMiss.None)]
+    public void Classify_Outcome_NamesWhereItWentWrong(bool unanswerable, int? rank, int topK, bool answered, bool? contains, EvaluationMiss expected)
+    {
+        var question = unanswerable ? Unanswerable("q") : Answerable("q", "a");
+
+        Assert.Equal(expected, Evaluator.Classify(question, rank, topK, answered, contains));
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_AnswerableQuestionBelowTheFloor_CountedAsAFloorRefusalWithItsReason()
+    {
+        var knowledge = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator());
+        await knowledge.UpsertAsync([Document("returns", "Returns", "Returns are accepted within 30 days of delivery for a full refund.", "published")]);
+        var answerer = new HybridAnswerer(knowledge, new ExtractiveGenerator(), Options.Create(new HybridAnsweringOptions { MinScore = 0.99 }));
+
+        var report = await new Evaluator(knowledge, answerer).EvaluateAsync([Answerable("Can I send back an item I ordered?", "returns")]);
+
+        Assert.Equal(1, report.FloorRefusedAnswerableCount);
+        Assert.Equal(NoAnswerReason.NoRelevantSources, report.Outcomes[0].RefusalReason);
+        Assert.Equal(EvaluationMiss.OverRefusal, report.Outcomes[0].Miss);
+        Assert.Equal(1, report.Misses[EvaluationMiss.OverRefusal]);
+    }
+
     private static EvaluationQuestion Answerable(string question, params string[] documents) =>
         new() { Question = question, ExpectedDocuments = documents };
 

@@ -1,0 +1,281 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace HybridAnswer;
+
+/// <summary>
+/// Reads a chunk's Markdown into the passages the extractive generator may quote: the sentences of paragraphs (hard-wrapped
+/// lines joined first, so a sentence is never cut at a line break), list items with the lead-in sentence that introduces their
+/// list ("… you must:"), and table rows with their header. Not quoted: the chunk's heading path (its first line when a blank line
+/// follows and it has no sentence punctuation), headings, code fences, badge lines, bare links, a table's header and separator.
+/// Markdown noise (links, emphasis, HTML) is stripped while code spans stay.
+/// </summary>
+internal static partial class PassageReader
+{
+    private const int MaxQuotedCodeLines = 4;
+
+    public static List<Passage> Read(string content)
+    {
+        var lines = content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var passages = new List<Passage>();
+        var paragraph = new List<string>();
+        var item = new StringBuilder();
+        var block = 0;
+        var listBlock = -1;
+        string? leadIn = null;
+        string[]? header = null;
+        var tableBlock = -1;
+        var inFence = false;
+        var fence = new List<string>();
+
+        void CloseFence()
+        {
+            // A short code block right after a sentence ending in a colon is what the sentence introduces ("install it with:"):
+            // quoted with it, like a list's items. Longer code is not quoted.
+            if (fence.Count is > 0 and <= MaxQuotedCodeLines && passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
+            {
+                var code = block++;
+                passages[^1] = last with { Kind = PassageKind.LeadIn, Block = code };
+                foreach (var codeLine in fence)
+                {
+                    passages.Add(new Passage(passages.Count, "`" + codeLine.Replace("`", string.Empty, StringComparison.Ordinal) + "`", PassageKind.ListItem, code, last.Text));
+                }
+            }
+        }
+
+        void FlushParagraph()
+        {
+            if (paragraph.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var sentence in TextAnalyzer.Sentences(StripMarkdown(string.Join(' ', paragraph))))
+            {
+                if (!IsNoise(sentence))
+                {
+                    passages.Add(new Passage(passages.Count, sentence, PassageKind.Sentence, -1, null));
+                }
+            }
+
+            paragraph.Clear();
+        }
+
+        void FlushItem()
+        {
+            if (item.Length > 0 && StripMarkdown(item.ToString()) is { Length: > 0 } text && !IsNoise(text))
+            {
+                passages.Add(new Passage(passages.Count, text, PassageKind.ListItem, listBlock, leadIn));
+            }
+
+            item.Clear();
+        }
+
+        void EndList()
+        {
+            FlushItem();
+            listBlock = -1;
+            leadIn = null;
+        }
+
+        void EndTable()
+        {
+            header = null;
+            tableBlock = -1;
+        }
+
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var raw = lines[i];
+            var line = raw.Trim();
+            if (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal))
+            {
+                FlushParagraph();
+                EndList();
+                inFence = !inFence;
+                if (!inFence)
+                {
+                    CloseFence();
+                }
+
+                fence.Clear();
+                continue;
+            }
+
+            if (inFence)
+            {
+                if (line.Length > 0)
+                {
+                    fence.Add(line);
+                }
+
+                continue;
+            }
+
+            if (line.Length == 0)
+            {
+                FlushParagraph();
+                FlushItem();
+                EndTable();
+                continue;
+            }
+
+            if (line.StartsWith('#') || (i == 0 && lines.Length > 1 && lines[1].Trim().Length == 0 && !line.EndsWith('.') && !line.EndsWith(':')))
+            {
+                FlushParagraph();
+                EndList();
+                EndTable();
+                continue;
+            }
+
+            if (line.StartsWith('|'))
+            {
+                FlushParagraph();
+                EndList();
+                if (TableSeparator().IsMatch(line))
+                {
+                    continue;
+                }
+
+                var cells = Cells(line);
+                if (tableBlock < 0)
+                {
+                    tableBlock = block++;
+                    if (i + 1 < lines.Length && TableSeparator().IsMatch(lines[i + 1].Trim()))
+                    {
+                        header = cells;
+                        continue;
+                    }
+                }
+
+                if (cells.Any(c => c.Length > 0))
+                {
+                    passages.Add(new Passage(passages.Count, Row(cells, header), PassageKind.TableRow, tableBlock, header is null ? null : string.Join(", ", header)));
+                }
+
+                continue;
+            }
+
+            EndTable();
+            if (ListMarker().Match(line) is { Success: true } marker)
+            {
+                FlushItem();
+                if (listBlock < 0)
+                {
+                    // The sentence just before a list that ends in a colon introduces it: it is quoted with the items.
+                    FlushParagraph();
+                    listBlock = block++;
+                    if (passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
+                    {
+                        passages[^1] = last with { Kind = PassageKind.LeadIn, Block = listBlock };
+                        leadIn = last.Text;
+                    }
+                }
+
+                item.Append(line[marker.Length..]);
+                continue;
+            }
+
+            if (listBlock >= 0 && (char.IsWhiteSpace(raw[0]) || item.Length > 0))
+            {
+                // An indented line continues the list; an unindented one right after an item is its lazy continuation.
+                if (item.Length > 0)
+                {
+                    item.Append(' ').Append(line);
+                }
+                else
+                {
+                    item.Append(line);
+                }
+
+                continue;
+            }
+
+            EndList();
+            if (IsNoise(line))
+            {
+                FlushParagraph();
+                continue;
+            }
+
+            paragraph.Add(line);
+        }
+
+        FlushParagraph();
+        FlushItem();
+        return passages;
+    }
+
+    /// <summary>Strips links (keeping their text), images, emphasis and HTML tags; code spans stay as they are.</summary>
+    internal static string StripMarkdown(string text)
+    {
+        var parts = CodeSpan().Split(text);
+        var result = new StringBuilder();
+        foreach (var part in parts)
+        {
+            if (part.Length > 1 && part[0] == '`' && part[^1] == '`')
+            {
+                result.Append(part);
+                continue;
+            }
+
+            var plain = Image().Replace(part, string.Empty);
+            plain = Link().Replace(plain, "$1");
+            plain = HtmlTag().Replace(plain, " ");
+            plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
+            result.Append(plain);
+        }
+
+        return result.ToString().Trim();
+    }
+
+    private static string[] Cells(string line) =>
+        [.. line.Trim().Trim('|').Split('|').Select(c => StripMarkdown(c.Trim()))];
+
+    /// <summary>Reads a row with its header: "| Big | $99 | 99.99% |" under "Plan | Price | Uptime" reads "Big — Price: $99; Uptime: 99.99%".</summary>
+    private static string Row(string[] cells, string[]? header)
+    {
+        var filled = cells.Select((c, i) => (Cell: c, Index: i)).Where(c => c.Cell.Length > 0).ToList();
+        if (filled.Count <= 1)
+        {
+            return string.Concat(filled.Select(c => c.Cell));
+        }
+
+        var first = filled[0];
+        var rest = filled.Skip(1).Select(c => header is not null && c.Index < header.Length && header[c.Index].Length > 0 ? header[c.Index] + ": " + c.Cell : c.Cell);
+        return first.Cell + " — " + string.Join("; ", rest);
+    }
+
+    private static bool IsNoise(string line)
+    {
+        // Badges ([![build](...)](...)), images, bare links and a table's |---| separator carry no answer.
+        var text = line.TrimStart('-', '*', '+', '>', ' ');
+        return text.StartsWith("[![", StringComparison.Ordinal) || text.StartsWith("![", StringComparison.Ordinal) ||
+               BareLink().IsMatch(text) || TableSeparator().IsMatch(text) || (text.StartsWith('<') && text.EndsWith('>')) ||
+               LinkDefinition().IsMatch(text);
+    }
+
+    [GeneratedRegex(@"(`[^`]*`)")]
+    private static partial Regex CodeSpan();
+
+    [GeneratedRegex(@"!\[[^\]]*\]\([^)]*\)")]
+    private static partial Regex Image();
+
+    [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)")]
+    private static partial Regex Link();
+
+    [GeneratedRegex(@"</?[a-zA-Z][^>]*>")]
+    private static partial Regex HtmlTag();
+
+    [GeneratedRegex(@"^(<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\.?$")]
+    private static partial Regex BareLink();
+
+    [GeneratedRegex(@"^\[[^\]]+\]:\s*\S+$")]
+    private static partial Regex LinkDefinition();
+
+    [GeneratedRegex(@"^\|?\s*:?-{2,}")]
+    private static partial Regex TableSeparator();
+
+    [GeneratedRegex(@"^([-*+]|\d{1,3}[.)])\s+")]
+    private static partial Regex ListMarker();
+}
