@@ -15,8 +15,8 @@ namespace HybridAnswer.InMemory;
 /// and the same lanes are added in the same order whichever of the four slots the row takes, so a chunk gets the same score bit
 /// for bit whether a scan, a filtered scan or hybrid fusion computed it. Against <c>TensorPrimitives.Dot</c> only the summation
 /// order differs; the difference is bounded by about n·ε·Σ|xᵢyᵢ| (n the dimensions, ε = 2⁻²⁴), under 2.3·10⁻⁵ for 384-dimension
-/// unit vectors, far below any difference between two chunks that matters. Single-threaded by design: a host serves concurrent
-/// questions, and each search taking one core serves more of them than one search taking all.
+/// unit vectors, far below any difference between two chunks that matters. A large scan is split into row ranges by
+/// <see cref="ExactScan"/>; a row's score does not depend on the range it falls in.
 /// </remarks>
 internal static class DotProducts
 {

@@ -117,7 +117,8 @@ internal sealed class InMemoryChunkStore : IChunkStore
         var minScore = request.MinScore ?? double.NegativeInfinity;
         var kind = _options.RetrievalKind;
         var candidates = kind == RetrievalKind.Hybrid ? RetrievalConstants.Candidates(request.TopK) : request.TopK;
-        var vector = query is null ? [] : snapshot.TopByCosine(query, candidates, eligible, minScore);
+        var threads = _options.MaxSearchThreads > 0 ? _options.MaxSearchThreads : Environment.ProcessorCount;
+        var vector = query is null ? [] : snapshot.TopByCosine(query, candidates, eligible, minScore, threads);
 
         List<(int Item, double Score)> keyword = [];
         if (kind != RetrievalKind.Vector)

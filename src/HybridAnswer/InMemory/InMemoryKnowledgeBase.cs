@@ -25,6 +25,7 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
         var settings = options ?? new InMemoryKnowledgeBaseOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.RrfK, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.EmbeddingBatchSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.MaxSearchThreads, nameof(options));
         _store = new InMemoryChunkStore(settings);
         _knowledgeBase = new ChunkStoreKnowledgeBase(_store, embedder, chunking, settings.MultiTenant, settings.EmbeddingBatchSize);
     }

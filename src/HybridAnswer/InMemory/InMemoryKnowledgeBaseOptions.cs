@@ -27,4 +27,14 @@ public sealed class InMemoryKnowledgeBaseOptions
     /// <value>The default is 64.</value>
     [Range(1, 2048)]
     public int EmbeddingBatchSize { get; set; } = RetrievalConstants.DefaultEmbeddingBatchSize;
+
+    /// <summary>Gets or sets the most threads one vector search may use.</summary>
+    /// <value>
+    /// The default is 0: one per processor (<see cref="Environment.ProcessorCount"/>). Only a scan of at least 2²¹ floats per
+    /// thread (about 5,500 chunks of 384 dimensions each) is split, into contiguous row ranges merged into one exact top-K: the
+    /// same chunks in the same order as on one thread. Set 1 where a host serves many questions at once and would rather each
+    /// search took one core.
+    /// </value>
+    [Range(0, 1024)]
+    public int MaxSearchThreads { get; set; }
 }

@@ -114,83 +114,11 @@ internal sealed class InMemorySnapshot
     }
 
     /// <summary>The exact top-k by cosine among the eligible rows (all when <paramref name="rows"/> is null) at or above the floor, best first.</summary>
-    public List<(int Item, double Score)> TopByCosine(float[] query, int k, int[]? rows, double minScore)
-    {
-        // A bounded min-heap keeps the k best; only eligible rows are read, so a selective filter costs less than none
-        // and still yields k results whenever k chunks match it. Four rows per pass (DotProducts.Dot4), offered to the heap in
-        // row order; the heap's worst score is kept in a local, so the common case (a row that does not make the top k) is one
-        // compare and the loop runs at memory bandwidth.
-        // Ties rank by row (insertion order): rows are offered ascending, so a later row with the worst score already kept
-        // never enters, and the heap orders equal scores by row, so the result is the same as a stable sort by score.
-        var top = new TopK(k, (float)Math.Max(minScore, float.MinValue));
-        var matrix = _matrix.AsSpan();
-        var d = Dimensions;
-        var count = rows?.Length ?? Chunks.Length;
-        var r = 0;
-        for (; r <= count - 4; r += 4)
-        {
-            var (i0, i1, i2, i3) = rows is null ? (r, r + 1, r + 2, r + 3) : (rows[r], rows[r + 1], rows[r + 2], rows[r + 3]);
-            DotProducts.Dot4(query, matrix.Slice(i0 * d, d), matrix.Slice(i1 * d, d), matrix.Slice(i2 * d, d), matrix.Slice(i3 * d, d),
-                out var s0, out var s1, out var s2, out var s3);
-            top.Offer(i0, s0);
-            top.Offer(i1, s1);
-            top.Offer(i2, s2);
-            top.Offer(i3, s3);
-        }
-
-        for (; r < count; r++)
-        {
-            var i = rows is null ? r : rows[r];
-            top.Offer(i, DotProducts.Dot(query, matrix.Slice(i * d, d)));
-        }
-
-        var heap = top.Heap;
-        var result = new List<(int, double)>(heap.Count);
-        while (heap.TryDequeue(out var chunk, out var entry))
-        {
-            result.Add((chunk, entry.Score));
-        }
-
-        result.Reverse();
-        return result;
-    }
-
-    /// <summary>The k best rows offered so far, at or above a floor: a bounded min-heap and its worst score.</summary>
-    private struct TopK(int k, float floor)
-    {
-        private float _threshold = float.NegativeInfinity;
-
-        public PriorityQueue<int, (float Score, int Row)> Heap { get; } = new(k + 1, WorstFirst.Instance);
-
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public void Offer(int row, float score)
-        {
-            if (score <= _threshold || score < floor)
-            {
-                return;
-            }
-
-            if (Heap.Count < k)
-            {
-                Heap.Enqueue(row, (score, row));
-                if (Heap.Count == k)
-                {
-                    _threshold = Worst(Heap);
-                }
-            }
-            else
-            {
-                Heap.DequeueEnqueue(row, (score, row));
-                _threshold = Worst(Heap);
-            }
-        }
-
-        private static float Worst(PriorityQueue<int, (float Score, int Row)> heap)
-        {
-            heap.TryPeek(out _, out var worst);
-            return worst.Score;
-        }
-    }
+    /// <remarks>Only eligible rows are read, so a selective filter costs less than none and still yields k results whenever k chunks
+    /// match it; a scan large enough to pay is split over up to <paramref name="maxThreads"/> threads (<see cref="ExactScan"/>).</remarks>
+    public List<(int Item, double Score)> TopByCosine(float[] query, int k, int[]? rows, double minScore, int maxThreads = 1,
+        long minFloatsPerRange = ExactScan.MinFloatsPerRange) =>
+        ExactScan.Top(_matrix, Dimensions, Chunks.Length, query, k, rows, minScore, maxThreads, minFloatsPerRange);
 
     private static void Add(Dictionary<(string, string), List<int>> postings, (string, string) key, int row)
     {
@@ -225,18 +153,6 @@ internal sealed class InMemorySnapshot
         }
 
         return [.. result];
-    }
-
-    /// <summary>Orders heap entries worst first: the lower score, and of equal scores the later row.</summary>
-    private sealed class WorstFirst : IComparer<(float Score, int Row)>
-    {
-        public static readonly WorstFirst Instance = new();
-
-        public int Compare((float Score, int Row) x, (float Score, int Row) y)
-        {
-            var byScore = x.Score.CompareTo(y.Score);
-            return byScore != 0 ? byScore : y.Row.CompareTo(x.Row);
-        }
     }
 
     /// <summary>One stored chunk with what search needs of it.</summary>

@@ -44,6 +44,33 @@ public sealed class MiniLMEmbeddingGeneratorTests : IClassFixture<MiniLMEmbeddin
     }
 
     [Fact]
+    public async Task GenerateAsync_AnyBatchSizeAndThreadCount_VectorsWithin1e3CosineOfOneTextAtATime()
+    {
+        // Ingest speed settings (how many texts share a run and its padding, how many threads run it) must not change what a
+        // chunk embeds to: texts of very different lengths, embedded one at a time on one thread as the reference.
+        var words = "Npgsql maps PostgreSQL types to .NET types and pools connections per data source; COPY loads rows in bulk.".Split(' ');
+        var texts = Enumerable.Range(0, 24).Select(i => string.Join(' ', Enumerable.Range(0, 3 + (i * 11)).Select(w => words[(w + i) % words.Length]))).ToList();
+        using var reference = new MiniLMEmbeddingGenerator(new MiniLMEmbeddingOptions { MaxBatchSize = 1, IntraOpThreads = 1 });
+        var expected = new List<float[]>();
+        foreach (var text in texts)
+        {
+            expected.Add((await reference.GenerateAsync([text]))[0].Vector.ToArray());
+        }
+
+        foreach (var (batch, threads) in new[] { (4, 2), (16, 1), (64, 2) })
+        {
+            using var embedder = new MiniLMEmbeddingGenerator(new MiniLMEmbeddingOptions { MaxBatchSize = batch, IntraOpThreads = threads });
+            var actual = await embedder.GenerateAsync(texts);
+
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var cosine = TensorPrimitives.CosineSimilarity(expected[i], actual[i].Vector.Span);
+                Assert.True(cosine >= 1 - 1e-3, $"text {i} ({embedder.CountTokens(texts[i])} tokens), batch {batch}, {threads} threads: cosine {cosine}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task GenerateAsync_TextLongerThanTheLimit_TruncatedAndMarked()
     {
         var longText = string.Join(' ', Enumerable.Repeat("pgvector stores embeddings next to the rows they describe.", 60));

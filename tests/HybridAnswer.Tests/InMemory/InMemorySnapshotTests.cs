@@ -86,9 +86,17 @@ public sealed class InMemorySnapshotTests
                     .OrderByDescending(r => r.Score).ThenBy(r => r.Item)
                     .Take(k).ToList();
 
-                var actual = snapshot.TopByCosine(query, k, snapshot.EligibleRows(null, filter), minScore);
+                var rows = snapshot.EligibleRows(null, filter);
+                var actual = snapshot.TopByCosine(query, k, rows, minScore);
 
                 Assert.Equal(expected, actual);
+
+                // Split into row ranges (forced at this size) on 2, 3 and 7 threads: the same chunks, scores and order,
+                // ties across range boundaries included.
+                foreach (var threads in new[] { 2, 3, 7 })
+                {
+                    Assert.Equal(expected, snapshot.TopByCosine(query, k, rows, minScore, threads, minFloatsPerRange: 1));
+                }
             }
         }
     }
