@@ -18,6 +18,7 @@ internal static class CliApp
         root.Subcommands.Add(IngestCommand.Create(output, time));
         root.Subcommands.Add(MigrateCommand.Create(output));
         root.Subcommands.Add(EvalCommand.Create(output, time));
+        root.Subcommands.Add(CompareCommand.Create(output, time));
         return root;
     }
 

@@ -16,5 +16,11 @@ internal static class ExitCodes
     /// </summary>
     public const int Partial = 3;
 
+    /// <summary><c>compare --baseline</c>: a metric of a mode dropped (or its cost rose) past the allowance.</summary>
+    public const int Regression = 4;
+
+    /// <summary><c>finetune submit --wait</c> / <c>status</c>: the fine-tuning job ended cancelled (on the server, or by Ctrl-C).</summary>
+    public const int JobCancelled = 5;
+
     public const int Cancelled = 130;
 }

@@ -13,9 +13,12 @@ internal static class FinetuneCommand
 {
     public static Command Create(TextWriter output)
     {
-        var command = new Command("finetune", "Validate and build fine-tuning data (OpenAI chat JSONL).");
+        var command = new Command("finetune", "Validate and build fine-tuning data (OpenAI chat JSONL); submit, follow and cancel fine-tuning jobs.");
         command.Subcommands.Add(CreateValidate(output));
         command.Subcommands.Add(CreateExport(output));
+        command.Subcommands.Add(FinetuneJobCommands.CreateSubmit(output));
+        command.Subcommands.Add(FinetuneJobCommands.CreateStatus(output, cancel: false));
+        command.Subcommands.Add(FinetuneJobCommands.CreateStatus(output, cancel: true));
         return command;
     }
 
@@ -233,7 +236,7 @@ internal static class FinetuneCommand
     private static Option<double> ValidationFraction(double fallback) =>
         NumberOption.Create("--validation-fraction", string.Create(CultureInfo.InvariantCulture, $"Share of examples held out for validation, 0-0.5 (default: {fallback})."), 0.0, 0.5, fallback);
 
-    private static async Task<IReadOnlyList<KnowledgeDocument>> LoadKnowledgeAsync(DirectoryInfo folder, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<KnowledgeDocument>> LoadKnowledgeAsync(DirectoryInfo folder, CancellationToken cancellationToken)
     {
         if (!folder.Exists)
         {

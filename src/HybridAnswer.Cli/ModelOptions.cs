@@ -51,9 +51,14 @@ internal sealed class ModelOptions
 
     public ModelOptions(Func<string, string?>? environment = null) => _environment = environment ?? Environment.GetEnvironmentVariable;
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options; <paramref name="withMode"/> false for commands that run several modes (<c>compare --modes</c>).</summary>
+    public void AddTo(Command command, bool withMode = true)
     {
-        command.Options.Add(_mode);
+        if (withMode)
+        {
+            command.Options.Add(_mode);
+        }
+
         command.Options.Add(_endpoint);
         command.Options.Add(_apiKey);
         command.Options.Add(_baseModel);
@@ -119,6 +124,12 @@ internal sealed class ModelOptions
             builder.UseFineTunedModel(fineTunedModel, client.GetChatClient(fineTunedModel).AsIChatClient());
         }
     }
+
+    /// <summary>Whether a real model endpoint was given (otherwise the offline extractive generator answers).</summary>
+    public bool HasEndpoint(ParseResult parse) => parse.GetValue(_endpoint) is not null;
+
+    /// <summary>Whether a fine-tuned model id was given.</summary>
+    public bool HasFineTunedModel(ParseResult parse) => !string.IsNullOrWhiteSpace(parse.GetValue(_fineTunedModel));
 
     private static string? NonEmpty(string? value, string option) =>
         value is null ? null : string.IsNullOrWhiteSpace(value) ? throw new CliUsageException($"{option} is empty.") : value.Trim();

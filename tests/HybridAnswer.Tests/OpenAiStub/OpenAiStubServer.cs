@@ -61,6 +61,9 @@ internal sealed class OpenAiStubServer : IAsyncDisposable
 
     public ConcurrentQueue<StubRequest> Requests { get; } = new();
 
+    /// <summary>Handles a request before the chat-completions handling (files, fine-tuning jobs); returns whether it answered.</summary>
+    public Func<HttpListenerContext, byte[], Task<bool>>? Raw { get; init; }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -108,8 +111,14 @@ internal sealed class OpenAiStubServer : IAsyncDisposable
     {
         try
         {
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
+            using var buffer = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(buffer);
+            if (Raw is not null && await Raw(context, buffer.ToArray()))
+            {
+                return;
+            }
+
+            var body = Encoding.UTF8.GetString(buffer.ToArray());
             var request = new StubRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], JsonNode.Parse(body) as JsonObject ?? []);
             Requests.Enqueue(request);
             var reply = Reply(request, index);
