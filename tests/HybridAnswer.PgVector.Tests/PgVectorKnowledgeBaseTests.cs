@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pgvector.Npgsql;
 
 namespace HybridAnswer.PgVector.Tests;
 
@@ -30,8 +31,9 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
     public async Task MigrateAsync_EightProcessesAtOnce_AllSucceedWithOneSchema()
     {
         await using var dataSource = await postgres.CreateDatabaseAsync();
-        // Separate data sources, as separate app instances would have; none pooled with another.
-        var sources = Enumerable.Range(0, 8).Select(_ => NpgsqlDataSource.Create(dataSource.ConnectionString)).ToList();
+        // Separate data sources, as separate app instances would have; none pooled with another. Each maps the pgvector types, as
+        // the store now requires (a data source without UseVector() fails at migration, naming it).
+        var sources = Enumerable.Range(0, 8).Select(_ => new NpgsqlDataSourceBuilder(dataSource.ConnectionString).UseVector().Build()).ToList();
         try
         {
             var versions = await Task.WhenAll(sources.Select(s => new PgVectorKnowledgeBase(s, TestEmbedder.Random(16)).MigrateAsync()));
