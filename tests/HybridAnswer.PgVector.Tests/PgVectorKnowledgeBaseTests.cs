@@ -33,7 +33,12 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         await using var dataSource = await postgres.CreateDatabaseAsync();
         // Separate data sources, as separate app instances would have; none pooled with another. Each maps the pgvector types, as
         // the store now requires (a data source without UseVector() fails at migration, naming it).
-        var sources = Enumerable.Range(0, 8).Select(_ => new NpgsqlDataSourceBuilder(dataSource.ConnectionString).UseVector().Build()).ToList();
+        var sources = Enumerable.Range(0, 8).Select(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(dataSource.ConnectionString);
+            builder.UseVector();
+            return builder.Build();
+        }).ToList();
         try
         {
             var versions = await Task.WhenAll(sources.Select(s => new PgVectorKnowledgeBase(s, TestEmbedder.Random(16)).MigrateAsync()));
