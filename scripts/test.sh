@@ -6,8 +6,9 @@
 #   e.g. bash scripts/test.sh --filter "FullyQualifiedName~PgVector"
 #   bash scripts/test.sh --unit [extra dotnet test arguments]
 #
-# --unit runs only the fast tests (tests/HybridAnswer.Tests: no PostgreSQL, no packing,
-# no benchmarks) for the edit-test loop; CI runs the full default.
+# --unit runs only the fast tests (tests/HybridAnswer.Tests, with the in-memory store's run of the
+# store conformance suites, and the list store written against the public seam alone: no PostgreSQL,
+# no packing, no benchmarks) for the edit-test loop; CI runs the full default.
 #
 # After the tests, every benchmark runs once on tiny inputs (benchmarks --short, well
 # under a minute) so the benchmarks keep compiling and working; the numbers are not
@@ -34,7 +35,7 @@ fi
 
 if [[ "$unit" -eq 1 ]]; then
   # The projects that need neither PostgreSQL nor a packed feed.
-  test_targets=(tests/HybridAnswer.Tests/HybridAnswer.Tests.csproj)
+  test_targets=(tests/HybridAnswer.Tests/HybridAnswer.Tests.csproj tests/HybridAnswer.StoreConformance.SampleStore.Tests/HybridAnswer.StoreConformance.SampleStore.Tests.csproj)
 else
   pg_start_for_script
   # A streaming standby of that cluster for the replica tests; pg_stop (on exit) removes it too.

@@ -1,3 +1,4 @@
+using HybridAnswer.Storage;
 using Microsoft.Extensions.Options;
 using static HybridAnswer.StoreConformance.ConformanceDocuments;
 
@@ -103,8 +104,9 @@ public abstract class FilterConformanceTests(KnowledgeStoreFixture fixture) : Co
 
     /// <summary>
     /// An answer whose filter matches no document (a typo in a value or a list value) refuses with
-    /// <see cref="NoAnswerReason.FilterMatchedNothing"/> (when the store reports it); a filter that matches but whose documents are
-    /// below the floor refuses with <see cref="NoAnswerReason.NoRelevantSources"/>.
+    /// <see cref="NoAnswerReason.FilterMatchedNothing"/> (when the store reports it, and then its retriever offers an
+    /// <see cref="IFilterProbe"/> through <see cref="IRetriever.GetService"/>); a filter that matches but whose documents are below the
+    /// floor refuses with <see cref="NoAnswerReason.NoRelevantSources"/>.
     /// </summary>
     /// <param name="key">The filter key.</param>
     /// <param name="value">The filter value.</param>
@@ -123,6 +125,7 @@ public abstract class FilterConformanceTests(KnowledgeStoreFixture fixture) : Co
         var answer = await answerer.AnswerAsync("How long does a refund take?", new AnswerOptions { MinScore = minScore, Filter = new Dictionary<string, string> { [key] = value } });
 
         Assert.False(answer.Answered);
+        Assert.Equal(Fixture.ReportsFilterMatchedNothing, store.Retriever.GetService(typeof(IFilterProbe)) is not null);
         var expected = Enum.Parse<NoAnswerReason>(reason);
         Assert.Equal(Fixture.ReportsFilterMatchedNothing || expected != NoAnswerReason.FilterMatchedNothing ? expected : NoAnswerReason.NoRelevantSources, answer.NoAnswerReason);
     }

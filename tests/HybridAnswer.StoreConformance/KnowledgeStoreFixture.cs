@@ -37,7 +37,9 @@ public abstract class KnowledgeStoreFixture
     public virtual bool HybridRanksDecisiveKeywordMatchFirst => false;
 
     /// <summary>Gets whether the store tells an answerer that a filter matched no document at all, so a refusal says
-    /// <see cref="NoAnswerReason.FilterMatchedNothing"/> rather than <see cref="NoAnswerReason.NoRelevantSources"/>.</summary>
+    /// <see cref="NoAnswerReason.FilterMatchedNothing"/> rather than <see cref="NoAnswerReason.NoRelevantSources"/>: its retriever offers
+    /// an <see cref="Storage.IFilterProbe"/> through <see cref="IRetriever.GetService"/> (a chunk store declaring
+    /// <see cref="Storage.ChunkStoreCapabilities.FilterProbe"/>).</summary>
     /// <value>The default is <see langword="true"/>.</value>
     public virtual bool ReportsFilterMatchedNothing => true;
 }
