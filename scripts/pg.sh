@@ -224,9 +224,13 @@ pg_start_standby() {
   export PG_STANDBY_DATA
 
   # -R writes primary_conninfo and standby.signal; -X stream copies the WAL written meanwhile;
-  # --checkpoint=fast so the clone does not wait for a scheduled checkpoint.
+  # --checkpoint=fast so the clone does not wait for a scheduled checkpoint. -C -S: a physical
+  # replication slot, so the primary keeps every WAL segment the standby has not replayed yet.
+  # Without it, a test that stops the standby (or the primary) while others write let checkpoints
+  # recycle WAL the standby still needed, and it never caught up again ("requested WAL segment …
+  # has already been removed"; seen in a full run).
   _pg_quiet _pg_as_owner "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
-    -D "$PG_STANDBY_DATA" -R -X stream --checkpoint=fast --no-sync
+    -D "$PG_STANDBY_DATA" -R -C -S hybridanswer_standby -X stream --checkpoint=fast --no-sync
 
   # Reconnect quickly after a primary restart (the default retry interval is 5 s) and report
   # replay progress every second so pg_stat_replication on the primary is current.
