@@ -105,11 +105,11 @@ public sealed partial class CompareCommandTests : IDisposable
     public async Task Compare_ReferenceAnswersAndFormats_VoiceAndFormatAgreementSeparateTheModels()
     {
         // The reference answers speak in the fine-tuned voice and state the knowledge base's facts; the format wants the opener.
-        const string Format = ""","format": {"startsWith": "Ahoy from Acme!", "maxWords": 40}""";
+        const string format = ""","format": {"startsWith": "Ahoy from Acme!", "maxWords": 40}""";
         File.WriteAllText(Questions, string.Join('\n',
-            """{"question": "How many days do I have to return items for a refund?", "expectedDocuments": ["returns"], "referenceAnswer": "Ahoy from Acme! You can send items back within 30 days of delivery." """ + Format + "}",
-            """{"question": "How long does standard shipping take?", "expectedDocuments": ["shipping"], "referenceAnswer": "Ahoy from Acme! Standard shipping takes 3 to 5 business days." """ + Format + "}",
-            """{"question": "How long is the warranty on a device?", "expectedDocuments": ["warranty"], "referenceAnswer": "Ahoy from Acme! Every device has a two year warranty." """ + Format + "}",
+            """{"question": "How many days do I have to return items for a refund?", "expectedDocuments": ["returns"], "referenceAnswer": "Ahoy from Acme! You can send items back within 30 days of delivery." """ + format + "}",
+            """{"question": "How long does standard shipping take?", "expectedDocuments": ["shipping"], "referenceAnswer": "Ahoy from Acme! Standard shipping takes 3 to 5 business days." """ + format + "}",
+            """{"question": "How long is the warranty on a device?", "expectedDocuments": ["warranty"], "referenceAnswer": "Ahoy from Acme! Every device has a two year warranty." """ + format + "}",
             """{"question": "What is the capital of Mongolia?", "unanswerable": true}"""));
         await using var stub = new OpenAiStubServer(Reply);
         var report = Path.Combine(_work.FullName, "voice.md");
