@@ -44,6 +44,10 @@ free_port() {
 skip_block='(^|[[:space:]])(git clone|dotnet new|bash scripts/test\.sh)'
 skip_line='dotnet tool install|--endpoint https://|--measured answers\.jsonl'
 
+# A block's own scratch folders (mktemp -d) go under $work too, so nothing is left behind.
+mkdir -p "$work/tmp"
+export TMPDIR="$work/tmp"
+
 ran=0
 skipped=0
 failed=0
@@ -69,9 +73,9 @@ for doc in "${docs[@]}"; do
       continue
     fi
 
-    # grep finds nothing in a block whose every line runs elsewhere: such a block is skipped as a whole.
+    # grep finds nothing in a block whose every line runs elsewhere (or is a comment): such a block is skipped as a whole.
     body="$(grep -Ev "$skip_line" "$block" || true)"
-    if [[ -z "${body//[[:space:]]/}" ]]; then
+    if ! grep -Eqv '^[[:space:]]*(#|$)' <<< "$body"; then
       echo "== docs: $name: not run here (see the header of scripts/check-docs.sh)"
       skipped=$((skipped + 1))
       continue
