@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace HybridAnswer.PgVector.Tests;
 
@@ -72,6 +75,81 @@ public sealed partial class StreamingReplicaTests
             return await RetryUntilAsync(async () => !await FindsAsync(knowledgeBase, 1), TimeSpan.FromSeconds(5));
         });
         Assert.True(backOnReplica, "searches never returned to the replica after it caught up");
+    }
+
+    [Fact]
+    public async Task HealthCheck_ReplicaBehindPastTheThreshold_DegradedWithTheLagInItsData()
+    {
+        var (knowledgeBase, _, _) = await KnowledgeBaseAsync(Hosts.SeparateReadConnection, o => o.ReplicaLagThreshold = TimeSpan.FromSeconds(1));
+        await using var disposeKnowledgeBase = knowledgeBase;
+        var check = new PgVectorHealthCheck(() => knowledgeBase);
+        var context = new HealthCheckContext { Registration = new HealthCheckRegistration("kb", check, HealthStatus.Unhealthy, null) };
+        await postgres.WaitForStandbyAsync();
+        var caughtUp = await check.CheckHealthAsync(context);
+
+        var behind = await WithReplayPausedAsync(async () =>
+        {
+            await knowledgeBase.UpsertAsync([Manual(7, 1)]);
+            await Task.Delay(1500);
+            return await check.CheckHealthAsync(context);
+        });
+        await postgres.WaitForStandbyAsync();
+        var again = await check.CheckHealthAsync(context);
+
+        output.WriteLine($"{caughtUp.Status} {caughtUp.Data["readReplicaLagSeconds"]} s | {behind.Status} {behind.Description} | {again.Status} {again.Data["readReplicaLagSeconds"]} s");
+        Assert.Equal(HealthStatus.Healthy, caughtUp.Status);
+        Assert.Equal(0.0, caughtUp.Data["readReplicaLagSeconds"]);
+        Assert.Equal(HealthStatus.Degraded, behind.Status);
+        Assert.InRange((double)behind.Data["readReplicaLagSeconds"], 1.4, 3600);
+        Assert.StartsWith("The read replica is ", behind.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, again.Status);
+    }
+
+    [Fact]
+    public async Task Search_WithoutReadYourWrites_StaleReadsShowOnTheLagGauge()
+    {
+        var (knowledgeBase, _, _) = await KnowledgeBaseAsync(Hosts.SeparateReadConnection);
+        await using var disposeKnowledgeBase = knowledgeBase;
+        using var lag = new LagGauge();
+        await postgres.WaitForStandbyAsync();
+
+        var (stale, sampled) = await WithReplayPausedAsync(async () =>
+        {
+            await knowledgeBase.UpsertAsync([Manual(7, 1)]);
+            await Task.Delay(1200);
+            var stale = !await FindsAsync(knowledgeBase, 7);
+
+            // The search started a background sample of the lag (never awaited by the search).
+            var sampled = await RetryUntilAsync(() => Task.FromResult(lag.Values.Any(v => v >= 1)), TimeSpan.FromSeconds(5));
+            return (stale, sampled);
+        });
+
+        output.WriteLine($"lag samples: {string.Join(", ", lag.Values)}");
+        Assert.True(stale);
+        Assert.True(sampled, "no lag of a second or more was recorded while the search read a replica that far behind");
+    }
+
+    /// <summary>The values recorded on the store's replica lag gauge.</summary>
+    private sealed class LagGauge : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+
+        public LagGauge()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "HybridAnswer" && instrument.Name == "hybrid_answer.pgvector.replica_lag")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((_, value, _, _) => Values.Enqueue(value));
+            _listener.Start();
+        }
+
+        public ConcurrentQueue<double> Values { get; } = new();
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static async Task<bool> RetryUntilAsync(Func<Task<bool>> condition, TimeSpan budget)
