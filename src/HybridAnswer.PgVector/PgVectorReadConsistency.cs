@@ -44,13 +44,14 @@ internal sealed class PgVectorReadConsistency
     // pg_current_wal_insert_lsn, not pg_current_wal_lsn: with synchronous_commit = off the commit record may be inserted but not yet
     // written, and the write position would then be before it. The insert position is never before a commit that has returned.
     // With synchronous_commit = off a walsender ships only flushed WAL, and the WAL writer flushes every wal_writer_delay (200 ms),
-    // so a replica would see the ingest one or two such periods later. A transaction that has an id and commits under
+    // so a replica would see the ingest one or two such periods later. A transaction that writes WAL and commits under
     // synchronous_commit = local flushes all WAL before its commit record (one fsync), so the replica gets the ingest at once. The
-    // CASE takes an id only under 'off' (otherwise the ingest's own commit flushed, and this statement commits nothing);
-    // set_config(..., true) is SET LOCAL for the statement's own transaction; OFFSET 0 evaluates the CASE before it.
+    // WAL is a transactional logical message (any wal_level, no privilege, nothing stored), written only under 'off': otherwise the
+    // ingest's own commit flushed, and this statement writes nothing. (A commit that wrote no WAL but its own record is never
+    // flushed.) set_config(..., true) is SET LOCAL for the statement's transaction; OFFSET 0 evaluates the CASE before it.
     private const string CommitPositionSql =
         "SELECT position, flush, set_config('synchronous_commit', 'local', true) FROM (SELECT pg_current_wal_insert_lsn()::text AS position, " +
-        "CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_current_xact_id() END AS flush OFFSET 0) s";
+        "CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_logical_emit_message(true, 'hybridanswer', '') END AS flush OFFSET 0) s";
 
     // On a primary (a multi-host read source that fell back to it) pg_is_in_recovery() is false and nothing needs to wait.
     private const string ReplayedSql = "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text";
