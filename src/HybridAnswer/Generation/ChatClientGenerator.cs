@@ -76,7 +76,7 @@ public sealed class ChatClientGenerator : IGenerator
         ChatResponse response;
         try
         {
-            response = await client.GetResponseAsync(PromptBuilder.Build(request, _prompt), CreateOptions(request), cancellationToken).ConfigureAwait(false);
+            response = await client.GetResponseAsync(Messages(request), CreateOptions(request), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsFailure(e, cancellationToken))
         {
@@ -107,7 +107,7 @@ public sealed class ChatClientGenerator : IGenerator
         IAsyncEnumerator<ChatResponseUpdate> stream;
         try
         {
-            stream = client.GetStreamingResponseAsync(PromptBuilder.Build(request, _prompt), CreateOptions(request), cancellationToken).GetAsyncEnumerator(cancellationToken);
+            stream = client.GetStreamingResponseAsync(Messages(request), CreateOptions(request), cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
         catch (Exception e) when (IsFailure(e, cancellationToken))
         {
@@ -145,6 +145,13 @@ public sealed class ChatClientGenerator : IGenerator
         AnswerMode.FineTuned or AnswerMode.Hybrid => throw new InvalidOperationException($"Mode {mode} needs a fine-tuned model id: set HybridAnswering:FineTunedModel or call UseFineTunedModel."),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown answer mode."),
     };
+
+    /// <summary>
+    /// The messages to send: the prompt the answerer made (one owner: the sources it packed are the ones [n] maps to), or, when
+    /// this generator is called directly, the prompt made the same way from the request with this generator's prompt options.
+    /// </summary>
+    private IReadOnlyList<ChatMessage> Messages(GenerationRequest request) =>
+        (request.Prompt is { } prompt && prompt.IsFor(request) ? prompt : PromptBuilder.Create(request, _prompt)).Messages;
 
     private ChatOptions CreateOptions(GenerationRequest request) => new()
     {
