@@ -88,7 +88,7 @@ public sealed class ChatClientGenerator : IGenerator
         {
             Text = response.Text,
             ModelId = routedModel,
-            Usage = response.Usage is { } usage ? new TokenUsage { InputTokens = usage.InputTokenCount, OutputTokens = usage.OutputTokenCount } : null,
+            Usage = response.Usage is { } usage ? new TokenUsage { InputTokens = usage.InputTokenCount, CachedInputTokens = usage.CachedInputTokenCount, OutputTokens = usage.OutputTokenCount } : null,
             UsedFallback = usedFallback,
         };
     }
@@ -132,7 +132,7 @@ public sealed class ChatClientGenerator : IGenerator
 
                 var update = stream.Current;
                 var (routedModel, usedFallback) = RouteOf(update.AdditionalProperties, model);
-                var usage = update.Contents.OfType<UsageContent>().Select(u => new TokenUsage { InputTokens = u.Details.InputTokenCount, OutputTokens = u.Details.OutputTokenCount }).LastOrDefault();
+                var usage = update.Contents.OfType<UsageContent>().Select(u => new TokenUsage { InputTokens = u.Details.InputTokenCount, CachedInputTokens = u.Details.CachedInputTokenCount, OutputTokens = u.Details.OutputTokenCount }).LastOrDefault();
                 yield return new GenerationUpdate { Text = update.Text, ModelId = routedModel, Usage = usage, UsedFallback = usedFallback };
             }
         }
