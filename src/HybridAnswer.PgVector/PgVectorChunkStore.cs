@@ -90,7 +90,18 @@ internal sealed class PgVectorChunkStore : IChunkStore
         }
 
         await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await _errors.RunAsync(_dataSource, "preparing a bulk load", () => _writer.BeginBulkLoadAsync(chunks, cancellationToken)).ConfigureAwait(false);
+        await _errors.RunAsync(_dataSource, "preparing a bulk load", async () =>
+        {
+            if (await _writer.BeginBulkLoadAsync(chunks, cancellationToken).ConfigureAwait(false))
+            {
+                // The values' own graphs go with the shared one, for the same reason; IngestedAsync builds them again at the end.
+                var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await Search.FilterIndexes.DropAllAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }).ConfigureAwait(false);
     }
 
     public async Task ReplaceDocumentsAsync(IReadOnlyList<DocumentWrite> documents, CancellationToken cancellationToken)
@@ -103,7 +114,13 @@ internal sealed class PgVectorChunkStore : IChunkStore
     {
         // After a bulk load, and after a load that failed or crashed before its build (the next upsert repairs it): the index is
         // missing, so build it once, now. A cheap catalogue lookup when it is there.
-        await _errors.RunAsync(_dataSource, "building the HNSW index", () => _writer.EnsureGraphIndexAsync(cancellationToken)).ConfigureAwait(false);
+        var graphBuilt = await _errors.RunAsync(_dataSource, "building the HNSW index", () => _writer.EnsureGraphIndexAsync(cancellationToken)).ConfigureAwait(false);
+        if (graphBuilt || chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
+        {
+            // Values may have crossed the share that earns an index of their own (one scan of the table, only when keys are declared).
+            await EnsureFilterIndexesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
         {
             Search.ForgetEstimates();
@@ -123,6 +140,18 @@ internal sealed class PgVectorChunkStore : IChunkStore
         }
 
         PgVectorLog.Ingested(_logger, _schema.DisplayName, result.Added, result.Updated, result.Unchanged, chunksWritten);
+    }
+
+    /// <summary>Builds the missing per-value indexes of the declared filter keys; returns how many it built.</summary>
+    public async Task<int> EnsureFilterIndexesAsync(CancellationToken cancellationToken)
+    {
+        if (!Search.FilterIndexes.Enabled)
+        {
+            return 0;
+        }
+
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _errors.RunAsync(_dataSource, "building the filter indexes", () => Search.FilterIndexes.EnsureAsync(_dataSource, cancellationToken)).ConfigureAwait(false);
     }
 
     public Task<string?> ReadCommitPositionAsync(CancellationToken cancellationToken) =>

@@ -257,7 +257,7 @@ internal sealed class PgVectorSchema
         $"{PgVectorKnowledgeBaseOptions.SectionName}:{nameof(PgVectorKnowledgeBaseOptions.VectorStorage)} to {nameof(PgVectorStorage.Float16)} " +
         $"(halfvec, up to {MaxHalfvecDimensions:N0} dimensions), or use an embedding model with fewer dimensions.");
 
-    private static string Quote(string identifier) => "\"" + identifier + "\"";
+    public static string Quote(string identifier) => "\"" + identifier + "\"";
 
     /// <summary>One schema version.</summary>
     public sealed record Migration(int Version, string Description, string Sql);
