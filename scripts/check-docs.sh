@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Runs the shell commands of the guides as a reader types them, from the clone's root, offline, each block bounded in time:
-# every ```sh block of README.md and docs/getting-started.md. `hybrid-answer` is the CLI built from this clone (what
-# `dotnet tool install` would put on the PATH). Called by scripts/test.sh (skip it with HYBRIDANSWER_SKIP_DOCS=1).
+# every ```sh block of README.md, docs/getting-started.md and docs/decision-framework.md (or of the files named).
+# `hybrid-answer` is the CLI built from this clone (what `dotnet tool install` would put on the PATH). A command continued
+# over lines with `\` is one line here. Called by scripts/test.sh (skip it with HYBRIDANSWER_SKIP_DOCS=1).
 #
-#   bash scripts/check-docs.sh
+#   bash scripts/check-docs.sh [FILE.md ...]
 #
 # What cannot run here is not run here, and the list below says what runs it instead:
 #   - blocks that create an app (dotnet new ...), clone from GitHub or pack a feed: tests/HybridAnswer.Package.Tests packs every
 #     package into a local feed and builds host apps against it (HostApp, PgVectorHostApp, TracedHostApp);
 #   - `dotnet tool install`: HybridAnswerToolPackageTests installs the tool from that feed and asks it;
 #   - `bash scripts/test.sh` is CI's own command;
-#   - a line that calls a hosted model (--endpoint https://...), and the costs line that reads its output.
+#   - a line that calls a hosted model or fine-tuning service (--endpoint https://...), and the costs line that reads its
+#     output; the OpenAI-stub tests (tests/HybridAnswer.Tests/OpenAiStub: ask, compare, finetune submit/status/cancel) run
+#     those commands against a local OpenAI-compatible server instead.
 # The local PostgreSQL block runs on a free port instead of the 5433 the guide names (CI machines are shared).
 set -euo pipefail
 
@@ -41,16 +44,26 @@ free_port() {
 skip_block='(^|[[:space:]])(git clone|dotnet new|bash scripts/test\.sh)'
 skip_line='dotnet tool install|--endpoint https://|--measured answers\.jsonl'
 
+# A block's own scratch folders (mktemp -d) go under $work too, so nothing is left behind.
+mkdir -p "$work/tmp"
+export TMPDIR="$work/tmp"
+
 ran=0
 skipped=0
 failed=0
-for doc in README.md docs/getting-started.md; do
+docs=("$@")
+[[ ${#docs[@]} -gt 0 ]] || docs=(README.md docs/getting-started.md docs/decision-framework.md)
+for doc in "${docs[@]}"; do
   # Each ```sh block into its own file: block-N.sh.
   rm -f "$work"/block-*.sh
   awk -v dir="$work" '
     /^```sh[[:space:]]*$/ { n++; inside = 1; next }
     /^```/ && inside { inside = 0; next }
-    inside { print > (dir "/block-" n ".sh") }
+    inside {
+      line = line $0
+      if (line ~ /\\$/) { sub(/\\$/, "", line); next }
+      print line > (dir "/block-" n ".sh"); line = ""
+    }
   ' "$doc"
   for block in $(ls "$work"/block-*.sh 2>/dev/null | sort -V); do
     name="$doc#$(basename "$block" .sh)"
@@ -60,9 +73,9 @@ for doc in README.md docs/getting-started.md; do
       continue
     fi
 
-    # grep finds nothing in a block whose every line runs elsewhere: such a block is skipped as a whole.
+    # grep finds nothing in a block whose every line runs elsewhere (or is a comment): such a block is skipped as a whole.
     body="$(grep -Ev "$skip_line" "$block" || true)"
-    if [[ -z "${body//[[:space:]]/}" ]]; then
+    if ! grep -Eqv '^[[:space:]]*(#|$)' <<< "$body"; then
       echo "== docs: $name: not run here (see the header of scripts/check-docs.sh)"
       skipped=$((skipped + 1))
       continue

@@ -23,7 +23,7 @@ internal static class AnswerJson
             generationMs = Math.Round(answer.Timings.Generation.TotalMilliseconds, 3),
             totalMs = Math.Round(answer.Timings.Total.TotalMilliseconds, 3),
         },
-        usage = new { inputTokens = answer.Usage?.InputTokens, outputTokens = answer.Usage?.OutputTokens },
+        usage = new { inputTokens = answer.Usage?.InputTokens, cachedInputTokens = answer.Usage?.CachedInputTokens, outputTokens = answer.Usage?.OutputTokens },
         costUsd = answer.CostUsd,
     };
 }

@@ -17,7 +17,7 @@ internal static class CompareCommand
     {
         var questions = new Option<FileInfo>("--questions")
         {
-            Description = "JSON Lines file of questions, the eval format: {\"question\", \"expectedDocuments\", \"expectedAnswerContains\"} or {\"question\", \"unanswerable\": true}.",
+            Description = "JSON Lines file of questions, the eval format: {\"question\", \"expectedDocuments\", \"expectedAnswerContains\"} or {\"question\", \"unanswerable\": true}; optionally \"referenceAnswer\" and \"format\" (pattern, minWords, maxWords, bullets, startsWith, endsWith) for voice and format agreement.",
             Required = true,
         };
         var modes = new Option<IReadOnlyList<AnswerMode>>("--modes")

@@ -44,7 +44,7 @@ internal static class CompareReport
         text.AppendLine();
         AppendVerdicts(text, comparison);
         text.AppendLine();
-        text.AppendLine("Fact rate: answerable questions whose answer contains the expected phrase. Citation accuracy: answered questions that cite at least one source, every citation's source holding the citing sentence's terms. Groundedness: answer sentences supported by a cited source. Cost: mean measured usage × prices per answer; the projection adds the cost model's training per month to the fine-tuned modes.");
+        text.AppendLine("Fact rate: answerable questions whose answer contains the expected phrase. Citation accuracy: answered questions that cite at least one source, every citation's source holding the citing sentence's terms. Groundedness: answer sentences supported by a cited source. Format agreement: format checks of the question set passed. Voice agreement: cosine similarity of word unigrams and bigrams between answer and reference answer. Cost: mean measured usage × prices per answer (cached input tokens at the cached price); the projection adds the cost model's training per month to the fine-tuned modes.");
         if (gate is not null)
         {
             text.AppendLine();
@@ -83,11 +83,14 @@ internal static class CompareReport
             Row("groundedness", m => Rate(m.Groundedness)),
             Row("refusal precision", m => Rate(m.RefusalPrecision)),
             Row("refusal recall", m => Rate(m.RefusalRecall)),
+            Row("format agreement", m => Rate(m.FormatAgreement)),
+            Row("voice agreement", m => Rate(m.VoiceAgreement)),
             Row("retrieval hit rate", m => Rate(m.RetrievalHitRate)),
             Row("quality (mean)", m => Rate(m.Quality)),
             Row("latency p50", m => m.LatencyP50Ms.ToString("0.0 'ms'", CultureInfo.InvariantCulture)),
             Row("latency p95", m => m.LatencyP95Ms.ToString("0.0 'ms'", CultureInfo.InvariantCulture)),
             Row("tokens in/out per answer", m => m.InputTokensPerAnswer is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{m.InputTokensPerAnswer:0}/{m.OutputTokensPerAnswer:0}")),
+            Row("cached input tokens per answer", m => m.CachedInputTokensPerAnswer is { } cached ? cached.ToString("0", CultureInfo.InvariantCulture) : "n/a"),
             Row("$ per answer", m => m.CostUsdPerAnswer is { } c ? c.ToString("0.000000", CultureInfo.InvariantCulture) : "n/a (no price)"),
             Row("$ per month (projected)", m => m.ProjectedMonthlyUsd is { } c ? c.ToString("N2", CultureInfo.InvariantCulture) : "n/a"),
             Row("model", m => m.ModelId ?? "-"),

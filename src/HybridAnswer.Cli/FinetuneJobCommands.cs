@@ -26,10 +26,12 @@ internal static class FinetuneJobCommands
         var wait = new Option<bool>("--wait") { Description = "Follow the job to its end (events on stderr; Ctrl-C cancels the job). Run again to resume a wait." };
         var state = new Option<FileInfo?>("--state") { Description = "The file remembering uploads and jobs (default: FILE.finetune.json beside the training file)." };
         var (endpoint, apiKey, poll, json) = Common();
-        var command = new Command("submit", "Validate, upload once (by content hash), create the fine-tuning job; --wait follows it to the fine-tuned model id.")
+        var compare = new FinetuneCompare();
+        var command = new Command("submit", "Validate, upload once (by content hash), create the fine-tuning job; --wait follows it to the fine-tuned model id; --compare then measures it against the base.")
         {
             file, baseModel, suffix, epochs, knowledge, wait, state, endpoint, apiKey, poll, json,
         };
+        compare.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
@@ -38,6 +40,7 @@ internal static class FinetuneJobCommands
                 throw new CliUsageException($"the file '{path.FullName}' does not exist.");
             }
 
+            await compare.CheckAsync(parse, parse.GetValue(wait), parse.GetValue(knowledge), cancellationToken).ConfigureAwait(false);
             var model = parse.GetValue(baseModel)!.Trim();
             var validation = new FineTuningValidationOptions
             {
@@ -86,7 +89,23 @@ internal static class FinetuneJobCommands
                 status = waited;
             }
 
-            return await ReportAsync(output, status, parse.GetValue(json), submission).ConfigureAwait(false);
+            if (status.State != FineTuningJobState.Succeeded || status.FineTunedModel is null || !compare.Requested(parse))
+            {
+                return await ReportAsync(output, status, parse.GetValue(json), submission).ConfigureAwait(false);
+            }
+
+            // The job succeeded: measure the new model against the base on the user's questions, in the same output.
+            var target = new FinetuneCompare.CompareTarget(parse.GetValue(endpoint)!, ApiKey(parse, apiKey), model, status.FineTunedModel, parse.GetValue(knowledge)!);
+            if (parse.GetValue(json))
+            {
+                var (jsonCode, comparison) = await compare.RunAsync(parse, target, json: true, output, cancellationToken).ConfigureAwait(false);
+                var reported = await ReportAsync(output, status, json: true, submission, comparison).ConfigureAwait(false);
+                return jsonCode == ExitCodes.Success ? reported : jsonCode;
+            }
+
+            var code = await ReportAsync(output, status, json: false, submission).ConfigureAwait(false);
+            var (compareCode, _) = await compare.RunAsync(parse, target, json: false, output, cancellationToken).ConfigureAwait(false);
+            return compareCode == ExitCodes.Success ? code : compareCode;
         });
         return command;
     }
@@ -134,12 +153,12 @@ internal static class FinetuneJobCommands
         }
     }
 
-    private static async Task<int> ReportAsync(TextWriter output, FineTuningJobStatus status, bool json, FineTuningSubmission? submission)
+    private static async Task<int> ReportAsync(TextWriter output, FineTuningJobStatus status, bool json, FineTuningSubmission? submission, System.Text.Json.Nodes.JsonNode? comparison = null)
     {
         var setting = $"{HybridAnsweringOptions.SectionName}:{nameof(HybridAnsweringOptions.FineTunedModel)}";
         if (json)
         {
-            await output.WriteLineAsync(CliJson.Serialize(new Dictionary<string, object?>
+            var fields = new Dictionary<string, object?>
             {
                 ["jobId"] = status.JobId,
                 ["status"] = status.RawStatus,
@@ -151,7 +170,13 @@ internal static class FinetuneJobCommands
                 ["uploaded"] = submission?.Uploaded,
                 ["resumed"] = submission?.Resumed,
                 ["configuration"] = status.FineTunedModel is null ? null : new Dictionary<string, string> { [setting] = status.FineTunedModel },
-            })).ConfigureAwait(false);
+            };
+            if (comparison is not null)
+            {
+                fields["comparison"] = comparison;
+            }
+
+            await output.WriteLineAsync(CliJson.Serialize(fields)).ConfigureAwait(false);
         }
         else
         {
@@ -202,14 +227,14 @@ internal static class FinetuneJobCommands
 
     private static FineTuningJobRunner Runner(ParseResult parse, Option<Uri> endpoint, Option<string?> apiKey, Option<double>? poll, string? stateFile)
     {
-        var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ModelOptions.ApiKeyVariable);
-        if (string.IsNullOrWhiteSpace(key))
-        {
-            throw new CliUsageException($"--api-key (or {ModelOptions.ApiKeyVariable}) is needed to reach the fine-tuning API.");
-        }
-
-        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = parse.GetValue(endpoint), RetryPolicy = new ClientRetryPolicy(maxRetries: 2) });
+        var client = new OpenAIClient(new ApiKeyCredential(ApiKey(parse, apiKey)), new OpenAIClientOptions { Endpoint = parse.GetValue(endpoint), RetryPolicy = new ClientRetryPolicy(maxRetries: 2) });
         return new FineTuningJobRunner(client, new FineTuningJobRunnerOptions { StateFile = stateFile, PollInterval = TimeSpan.FromSeconds(poll is null ? 10 : parse.GetValue(poll)) });
+    }
+
+    private static string ApiKey(ParseResult parse, Option<string?> apiKey)
+    {
+        var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ModelOptions.ApiKeyVariable);
+        return string.IsNullOrWhiteSpace(key) ? throw new CliUsageException($"--api-key (or {ModelOptions.ApiKeyVariable}) is needed to reach the fine-tuning API.") : key;
     }
 
     /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> would post to the thread pool and reorder lines).</summary>

@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HybridAnswer.Cli;
 
 /// <summary>
-/// <c>--price MODEL=IN/OUT</c> (repeatable) and <c>--prices FILE</c>: the chat-model prices <c>ask</c> computes
-/// <c>costUsd</c> from, in US dollars per million input/output tokens (the unit providers publish). Without them only the
+/// <c>--price MODEL=IN/OUT[/CACHED]</c> (repeatable) and <c>--prices FILE</c>: the chat-model prices <c>ask</c> computes
+/// <c>costUsd</c> from, in US dollars per million input/output (and cached input) tokens (the unit providers publish). Without them only the
 /// embedded extractive generator is priced (free), so an answer from a real model has an unknown cost.
 /// </summary>
 internal sealed class PriceOptions
@@ -20,11 +20,11 @@ internal sealed class PriceOptions
     private const decimal MaxPerMillionTokens = 1_000_000m;
     private const decimal MaxPerQuery = 1_000m;
 
-    private const string Example = "e.g. --price gpt-4o-mini=0.15/0.60";
+    private const string Example = "e.g. --price gpt-4o-mini=0.15/0.60 or, with cached input priced apart, gpt-4o-mini=0.15/0.60/0.075";
 
     private readonly Option<string[]> _price = new(PriceOptionName)
     {
-        Description = $"Price of a chat model, MODEL=INPUT/OUTPUT in US dollars per million input/output tokens (repeatable), {Example}. Fills costUsd; wins over --prices for the same model.",
+        Description = $"Price of a chat model, MODEL=INPUT/OUTPUT[/CACHED] in US dollars per million input/output tokens and, optionally, cached input tokens (default: the input price) (repeatable), {Example}. Fills costUsd; wins over --prices for the same model.",
         Arity = ArgumentArity.ZeroOrMore,
         AllowMultipleArgumentsPerToken = false,
         Validators = { Validate },
@@ -32,7 +32,7 @@ internal sealed class PriceOptions
 
     private readonly Option<FileInfo?> _prices = new(PricesOptionName)
     {
-        Description = "JSON file of prices, the shape of the HybridAnswering:Pricing section: {\"models\": {\"gpt-4o-mini\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}, \"embeddingUsdPerQuery\": 0, \"searchUsdPerQuery\": 0}.",
+        Description = "JSON file of prices, the shape of the HybridAnswering:Pricing section: {\"models\": {\"gpt-4o-mini\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6, \"cachedInputUsdPerMillionTokens\": 0.075}}, \"embeddingUsdPerQuery\": 0, \"searchUsdPerQuery\": 0}.",
     };
 
     public void AddTo(Command command)
@@ -67,7 +67,7 @@ internal sealed class PriceOptions
         {
             foreach (var (model, price) in prices)
             {
-                o.Pricing.Models[model] = new ModelPrice { InputUsdPerMillionTokens = price.InputUsdPerMillionTokens, OutputUsdPerMillionTokens = price.OutputUsdPerMillionTokens };
+                o.Pricing.Models[model] = new ModelPrice { InputUsdPerMillionTokens = price.InputUsdPerMillionTokens, OutputUsdPerMillionTokens = price.OutputUsdPerMillionTokens, CachedInputUsdPerMillionTokens = price.CachedInputUsdPerMillionTokens };
             }
 
             if (file?.EmbeddingUsdPerQuery is { } embedding)
@@ -113,28 +113,28 @@ internal sealed class PriceOptions
         }
     }
 
-    /// <summary>Parses MODEL=INPUT/OUTPUT. The model is everything before the last '=' (ids like <c>ft:gpt-4o-mini:acme::abc123</c> or <c>meta-llama/Llama-3.1-8B</c> keep their colons and slashes).</summary>
+    /// <summary>Parses MODEL=INPUT/OUTPUT[/CACHED]. The model is everything before the last '=' (ids like <c>ft:gpt-4o-mini:acme::abc123</c> or <c>meta-llama/Llama-3.1-8B</c> keep their colons and slashes).</summary>
     internal static (string Model, ModelPrice? Price, string? Error) ParsePrice(string value)
     {
         var equals = value.LastIndexOf('=');
         var model = equals > 0 ? value[..equals].Trim() : string.Empty;
         var amounts = equals > 0 ? value[(equals + 1)..].Split('/') : [];
-        if (model.Length == 0 || amounts.Length != 2)
+        if (model.Length == 0 || amounts.Length is not (2 or 3))
         {
-            return (model, null, $"{PriceOptionName} '{value}' is not MODEL=INPUT/OUTPUT (US dollars per million input/output tokens), {Example}.");
+            return (model, null, $"{PriceOptionName} '{value}' is not MODEL=INPUT/OUTPUT[/CACHED] (US dollars per million input/output/cached input tokens), {Example}.");
         }
 
-        if (Amount(amounts[0], "input", value, MaxPerMillionTokens, out var input) is { } inputError)
+        string[] what = ["input", "output", "cached input"];
+        var parsed = new decimal[amounts.Length];
+        for (var i = 0; i < amounts.Length; i++)
         {
-            return (model, null, inputError);
+            if (Amount(amounts[i], what[i], value, MaxPerMillionTokens, out parsed[i]) is { } error)
+            {
+                return (model, null, error);
+            }
         }
 
-        if (Amount(amounts[1], "output", value, MaxPerMillionTokens, out var output) is { } outputError)
-        {
-            return (model, null, outputError);
-        }
-
-        return (model, new ModelPrice { InputUsdPerMillionTokens = input, OutputUsdPerMillionTokens = output }, null);
+        return (model, new ModelPrice { InputUsdPerMillionTokens = parsed[0], OutputUsdPerMillionTokens = parsed[1], CachedInputUsdPerMillionTokens = parsed.Length == 3 ? parsed[2] : null }, null);
     }
 
     private static string? Amount(string text, string what, string value, decimal max, out decimal amount)
@@ -243,6 +243,7 @@ internal sealed class PriceOptions
 
         decimal? input = null;
         decimal? output = null;
+        decimal? cached = null;
         foreach (var property in model.Value.EnumerateObject())
         {
             switch (property.Name.ToUpperInvariant())
@@ -253,16 +254,19 @@ internal sealed class PriceOptions
                 case "OUTPUTUSDPERMILLIONTOKENS" when output is null:
                     output = Number(property, MaxPerMillionTokens, $"{path}.outputUsdPerMillionTokens", name);
                     break;
-                case "INPUTUSDPERMILLIONTOKENS" or "OUTPUTUSDPERMILLIONTOKENS":
+                case "CACHEDINPUTUSDPERMILLIONTOKENS" when cached is null:
+                    cached = Number(property, MaxPerMillionTokens, $"{path}.cachedInputUsdPerMillionTokens", name);
+                    break;
+                case "INPUTUSDPERMILLIONTOKENS" or "OUTPUTUSDPERMILLIONTOKENS" or "CACHEDINPUTUSDPERMILLIONTOKENS":
                     throw FileError(name, $"{path}.{property.Name} appears twice.");
                 default:
-                    throw FileError(name, $"{path}: unknown property \"{property.Name}\" (expected \"inputUsdPerMillionTokens\", \"outputUsdPerMillionTokens\").");
+                    throw FileError(name, $"{path}: unknown property \"{property.Name}\" (expected \"inputUsdPerMillionTokens\", \"outputUsdPerMillionTokens\", \"cachedInputUsdPerMillionTokens\").");
             }
         }
 
         // Both are required: a missing one would silently price those tokens at zero.
         return input is { } i && output is { } o
-            ? new ModelPrice { InputUsdPerMillionTokens = i, OutputUsdPerMillionTokens = o }
+            ? new ModelPrice { InputUsdPerMillionTokens = i, OutputUsdPerMillionTokens = o, CachedInputUsdPerMillionTokens = cached }
             : throw FileError(name, $"{path} needs both \"inputUsdPerMillionTokens\" and \"outputUsdPerMillionTokens\".");
     }
 

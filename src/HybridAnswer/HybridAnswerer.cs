@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using HybridAnswer.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,9 +13,8 @@ namespace HybridAnswer;
 /// </summary>
 public sealed class HybridAnswerer
 {
-    private readonly IRetriever _retriever;
+    private readonly AnswerPreparation _preparation;
     private readonly IGenerator _generator;
-    private readonly ICustomerContextProvider? _customers;
     private readonly ILogger _logger;
     private readonly AnswerCache? _cache;
 
@@ -41,9 +39,8 @@ public sealed class HybridAnswerer
         ArgumentNullException.ThrowIfNull(options);
 
         // A composed pipeline has its floor inside already; wrapping it again would cut the scores of its rerankers.
-        _retriever = retriever as RetrieverPipeline ?? RetrieverPipeline.Create(retriever, []);
+        _preparation = new AnswerPreparation(retriever as RetrieverPipeline ?? RetrieverPipeline.Create(retriever, []), customers);
         _generator = generator;
-        _customers = customers;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _settings = Validate(options.Value);
         PromptTokenizer.WarmUp();
@@ -101,8 +98,8 @@ public sealed class HybridAnswerer
         using var telemetry = AnswerTelemetry.Start(call, _logger);
         try
         {
-            var retrieval = await RetrieveAsync(call, telemetry, cancellationToken).ConfigureAwait(false);
-            if (await PrepareAsync(settings, call, retrieval, telemetry, cancellationToken).ConfigureAwait(false) is not { } request)
+            var retrieval = await _preparation.RetrieveAsync(call, telemetry, cancellationToken).ConfigureAwait(false);
+            if (await _preparation.PrepareAsync(settings.Options, call, retrieval, telemetry, cancellationToken).ConfigureAwait(false) is not { } request)
             {
                 return telemetry.Completed(Refusal(settings, call, retrieval, started));
             }
@@ -150,11 +147,7 @@ public sealed class HybridAnswerer
     {
         var settings = _settings;
         var call = AnswerCall.Resolve(question, options, settings.Options) with { Mode = AnswerMode.Rag };
-        using var activity = Telemetry.Source.StartActivity("hybrid_answer.retrieve");
-        var retrieved = await _retriever.RetrieveAsync(call.ToRetrievalRequest(), cancellationToken).ConfigureAwait(false);
-        activity?.SetTag(Telemetry.HitsTag, retrieved.Count);
-        var request = new GenerationRequest { Question = call.Question, Mode = call.Mode, Sources = [.. retrieved.Take(call.TopK)], NoAnswerText = settings.Options.NoAnswerText };
-        return PromptBuilder.Pack(request with { MaxAnswerTokens = settings.Options.Prompt.MaxAnswerTokens }, settings.Options.Prompt);
+        return await _preparation.SourcesAsync(settings.Options, call, cancellationToken).ConfigureAwait(false);
     }
 
     private static Settings Validate(HybridAnsweringOptions options)
@@ -186,8 +179,8 @@ public sealed class HybridAnswerer
         using var telemetry = AnswerTelemetry.Start(call, _logger);
         try
         {
-            var retrieval = await RetrieveAsync(call, telemetry, cancellationToken).ConfigureAwait(false);
-            var request = await PrepareAsync(settings, call, retrieval, telemetry, cancellationToken).ConfigureAwait(false);
+            var retrieval = await _preparation.RetrieveAsync(call, telemetry, cancellationToken).ConfigureAwait(false);
+            var request = await _preparation.PrepareAsync(settings.Options, call, retrieval, telemetry, cancellationToken).ConfigureAwait(false);
 
             // The prompt's sources, not the raw retrieval: duplicates are dropped when packing, and [n] counts what is left.
             yield return new AnswerUpdate { Sources = request?.Sources ?? retrieval.Sources };
@@ -232,69 +225,6 @@ public sealed class HybridAnswerer
             telemetry.StreamEnded(cancellationToken);
         }
     }
-
-    /// <summary>
-    /// Retrieves at most top-K sources, unless the mode does not retrieve. The score floor is not applied here but inside the
-    /// pipeline, directly around the store, so that a reranker above it may return scores on its own scale.
-    /// </summary>
-    private async Task<RetrievedSources> RetrieveAsync(AnswerCall call, AnswerTelemetry telemetry, CancellationToken cancellationToken)
-    {
-        if (!call.Retrieves)
-        {
-            return RetrievedSources.Skipped;
-        }
-
-        var request = call.ToRetrievalRequest();
-        var retrieval = await telemetry.TraceRetrievalAsync(async () =>
-            AtMostTopK(await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false), call.TopK)).ConfigureAwait(false);
-
-        // Only on the way to a refusal, and only when the store can tell: did the filter itself rule out every document?
-        // A typo in a filter must not read as "the knowledge base has no answer".
-        return retrieval.Sources.Count == 0 && request.Filter.Count > 0 && _retriever.GetService<IFilterProbe>() is { } probe
-            && !await probe.MatchesAnyAsync(request, cancellationToken).ConfigureAwait(false)
-            ? retrieval with { FilterMatchedNothing = true }
-            : retrieval;
-    }
-
-    /// <summary>
-    /// The request to generate, or <see langword="null"/> to refuse because a grounded mode has no source to ground in:
-    /// nothing retrieved (then no customer lookup either), or nothing left after packing the sources into the token budget.
-    /// </summary>
-    private async Task<GenerationRequest?> PrepareAsync(Settings settings, AnswerCall call, RetrievedSources retrieval, AnswerTelemetry telemetry, CancellationToken cancellationToken)
-    {
-        if (call.Retrieves && retrieval.Sources.Count == 0)
-        {
-            return null;
-        }
-
-        telemetry.Stage = "prompt";
-        var customer = call.CustomerId is not null && _customers is not null
-            ? await _customers.GetCustomerContextAsync(call.CustomerId, cancellationToken).ConfigureAwait(false)
-            : null;
-        var request = new GenerationRequest
-        {
-            Question = call.Question,
-            Mode = call.Mode,
-            Sources = retrieval.Sources,
-            Customer = customer,
-            NoAnswerText = settings.Options.NoAnswerText,
-            MaxAnswerTokens = settings.Options.Prompt.MaxAnswerTokens,
-        };
-
-        // The sources are packed here, not in the generator, so that [n] means the same source to every generator and to the citation check.
-        request = request with { Sources = PromptBuilder.Pack(request, settings.Options.Prompt) };
-        telemetry.Stage = "generation";
-        return call.Retrieves && request.Sources.Count == 0 ? null : request;
-    }
-
-    /// <summary>
-    /// Top-K is cut once, where the ranking is (the store, or a reranker choosing among more candidates); this only holds a
-    /// decorator that returns more than asked to the contract, without copying the list of one that keeps it.
-    /// </summary>
-    private static IReadOnlyList<RetrievedChunk> AtMostTopK(IReadOnlyList<RetrievedChunk>? chunks, int topK) =>
-        chunks is null ? throw new InvalidOperationException("The retriever returned null.")
-        : chunks.Count <= topK ? chunks
-        : [.. chunks.Take(topK)];
 
     private static Answer Refusal(Settings settings, AnswerCall call, RetrievedSources retrieval, long started) =>
         settings.Composer.Refusal(call, retrieval.FilterMatchedNothing ? NoAnswerReason.FilterMatchedNothing : NoAnswerReason.NoRelevantSources, retrieval.Sources, Timings(retrieval, TimeSpan.Zero, started));

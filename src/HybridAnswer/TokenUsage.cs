@@ -6,6 +6,13 @@ public sealed record TokenUsage
     /// <summary>Gets the prompt tokens, or <see langword="null"/> when the provider did not report them.</summary>
     public long? InputTokens { get; init; }
 
+    /// <summary>
+    /// Gets how many of <see cref="InputTokens"/> the provider read from its prompt cache (OpenAI's
+    /// <c>usage.prompt_tokens_details.cached_tokens</c>, <c>UsageDetails.CachedInputTokenCount</c>), which providers bill at a lower
+    /// price; <see langword="null"/> when the provider did not report it.
+    /// </summary>
+    public long? CachedInputTokens { get; init; }
+
     /// <summary>Gets the completion tokens, or <see langword="null"/> when the provider did not report them.</summary>
     public long? OutputTokens { get; init; }
 

@@ -4,7 +4,7 @@ namespace HybridAnswer.Evaluation;
 
 /// <summary>
 /// The regression gate: compares a run with a baseline run on the same questions, mode by mode. A quality rate (fact rate,
-/// citation accuracy, groundedness, refusal precision and recall) fails when it drops by more than the allowance (absolute,
+/// citation accuracy, groundedness, refusal precision and recall, format and voice agreement) fails when it drops by more than the allowance (absolute,
 /// on the 0–1 scale) or can no longer be measured; the cost per answer fails when it rises by more than the allowance
 /// (relative: 0.05 = 5 %). Latency is reported, not gated: on a shared CI machine it measures the machine.
 /// </summary>
@@ -43,6 +43,8 @@ public static class ComparisonGate
                 ("groundedness", before.Groundedness, after.Groundedness),
                 ("refusalPrecision", before.RefusalPrecision, after.RefusalPrecision),
                 ("refusalRecall", before.RefusalRecall, after.RefusalRecall),
+                ("formatAgreement", before.FormatAgreement, after.FormatAgreement),
+                ("voiceAgreement", before.VoiceAgreement, after.VoiceAgreement),
             })
             {
                 if (was is { } b && (now is not { } c || c < b - maxDrop - 1e-9))

@@ -6,7 +6,8 @@ namespace HybridAnswer.Evaluation;
 
 /// <summary>
 /// The decision framework, measured: runs one question set through each answering mode (RAG, fine-tuned, hybrid) with the
-/// host's real answerer and reports quality (expected facts, citation accuracy, groundedness, refusals), retrieval, latency,
+/// host's real answerer and reports quality (expected facts, citation accuracy, groundedness, refusals, agreement with the
+/// reference answers' format and voice), retrieval, latency,
 /// tokens and measured cost side by side, the projected monthly cost with the cost model's training cadence, and a verdict
 /// beside the checklist's. Questions run one at a time, after one untimed warm-up answer per mode, so latencies are not
 /// inflated by each other or by start-up.
@@ -104,7 +105,10 @@ public sealed class ModeComparer
         var groundedness = RankingMetrics.Ratio(answered.Sum(a => a.Supported), answered.Sum(a => a.Sentences));
         var refusalPrecision = RankingMetrics.Ratio(refusals.Count(a => a.Question.Unanswerable), refusals.Count);
         var refusalRecall = RankingMetrics.Ratio(refusals.Count(a => a.Question.Unanswerable), unanswerable);
-        double?[] quality = [factRate, citationAccuracy, groundedness, refusalPrecision, refusalRecall];
+        var formatted = answers.Where(a => a.Question.Format is not null).ToList();
+        var formatAgreement = RankingMetrics.Ratio(formatted.Sum(a => ReferenceAgreement.FormatPassed(a.Question.Format!, a.Answer.Text)), formatted.Sum(a => a.Question.Format!.Checks));
+        var voiceAgreement = RankingMetrics.Mean([.. answers.Where(a => a.Question.ReferenceAnswer is not null).Select(a => ReferenceAgreement.Voice(a.Answer.Text, a.Question.ReferenceAnswer!))]);
+        double?[] quality = [factRate, citationAccuracy, groundedness, refusalPrecision, refusalRecall, formatAgreement, voiceAgreement];
         var measured = quality.Where(q => q is not null).Select(q => q!.Value).ToList();
         return new ModeResult
         {
@@ -116,11 +120,14 @@ public sealed class ModeComparer
             Groundedness = groundedness,
             RefusalPrecision = refusalPrecision,
             RefusalRecall = refusalRecall,
+            FormatAgreement = formatAgreement,
+            VoiceAgreement = voiceAgreement is { } voice ? Math.Round(voice, 6) : null,
             RetrievalHitRate = mode == AnswerMode.FineTuned ? null : RankingMetrics.Ratio(
                 withDocuments.Count(a => a.Answer.Sources.Any(s => a.Question.ExpectedDocuments.Contains(s.DocumentId, StringComparer.Ordinal))), withDocuments.Count),
             LatencyP50Ms = Math.Round(RankingMetrics.Percentile(latencies, 50).TotalMilliseconds, 3),
             LatencyP95Ms = Math.Round(RankingMetrics.Percentile(latencies, 95).TotalMilliseconds, 3),
             InputTokensPerAnswer = RankingMetrics.Mean([.. usage.Where(u => u.InputTokens is not null).Select(u => (double)u.InputTokens!.Value)]),
+            CachedInputTokensPerAnswer = RankingMetrics.Mean([.. usage.Where(u => u.CachedInputTokens is not null).Select(u => (double)u.CachedInputTokens!.Value)]),
             OutputTokensPerAnswer = RankingMetrics.Mean([.. usage.Where(u => u.OutputTokens is not null).Select(u => (double)u.OutputTokens!.Value)]),
             CostUsdPerAnswer = projection?.UsdPerQuery,
             ProjectedMonthlyUsd = projection?.TotalUsdPerMonth,

@@ -34,6 +34,19 @@ public sealed record ModeResult
     /// <summary>Gets the share of unanswerable questions refused.</summary>
     public double? RefusalRecall { get; init; }
 
+    /// <summary>
+    /// Gets the share of format checks passed (<see cref="EvaluationQuestion.Format"/>: pattern, word counts, bullets, start, end),
+    /// over every question that gives a format, refusals included; <see langword="null"/> when no question does.
+    /// </summary>
+    public double? FormatAgreement { get; init; }
+
+    /// <summary>
+    /// Gets the mean voice similarity of the answers to the reference answers (<see cref="EvaluationQuestion.ReferenceAnswer"/>):
+    /// the cosine of the two texts' word unigram and bigram counts (lower-cased, citation markers removed, stop words kept), 0–1,
+    /// over every question that gives one, refusals included; <see langword="null"/> when no question does.
+    /// </summary>
+    public double? VoiceAgreement { get; init; }
+
     /// <summary>Gets the share of answerable questions with expected documents whose answer's sources hold one of them; <see langword="null"/> when the mode does not retrieve.</summary>
     public double? RetrievalHitRate { get; init; }
 
@@ -45,6 +58,9 @@ public sealed record ModeResult
 
     /// <summary>Gets the mean input tokens per answer (answers that reported usage).</summary>
     public double? InputTokensPerAnswer { get; init; }
+
+    /// <summary>Gets the mean cached input tokens per answer (part of the input tokens; answers whose provider reported them).</summary>
+    public double? CachedInputTokensPerAnswer { get; init; }
 
     /// <summary>Gets the mean output tokens per answer (answers that reported usage).</summary>
     public double? OutputTokensPerAnswer { get; init; }

@@ -24,6 +24,15 @@ public sealed record EvaluationQuestion
     /// </summary>
     public string? Style { get; init; }
 
+    /// <summary>
+    /// Gets an answer written in the voice and format the answers should have (e.g. a reviewed answer), or <see langword="null"/>;
+    /// <see cref="ModeComparer"/> scores each answer's voice against it (<see cref="ModeResult.VoiceAgreement"/>).
+    /// </summary>
+    public string? ReferenceAnswer { get; init; }
+
+    /// <summary>Gets the format checks the answer must pass, or <see langword="null"/> (<see cref="ModeResult.FormatAgreement"/>).</summary>
+    public AnswerFormat? Format { get; init; }
+
     /// <summary>Gets the 1-based line of the question in its file, for messages; 0 when it did not come from a file.</summary>
     public int Line { get; init; }
 }

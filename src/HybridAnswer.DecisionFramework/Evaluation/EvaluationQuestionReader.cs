@@ -7,7 +7,9 @@ namespace HybridAnswer.Evaluation;
 /// Reads evaluation questions from JSON Lines, one object per line:
 /// <c>{"question": "...", "expectedDocuments": ["..."], "expectedAnswerContains": "..."}</c> or
 /// <c>{"question": "...", "unanswerable": true}</c>; an optional <c>"style"</c> (e.g. <c>"lexical"</c>, <c>"paraphrase"</c>) groups
-/// the metrics by how the question was asked. Blank lines and lines starting with <c>//</c> are skipped.
+/// the metrics by how the question was asked; an optional <c>"referenceAnswer"</c> (the answer in the voice wanted) and
+/// <c>"format"</c> (<c>{"pattern", "minWords", "maxWords", "bullets", "startsWith", "endsWith"}</c>, <see cref="AnswerFormat"/>)
+/// say what an answer should sound and look like (<see cref="ModeComparer"/>). Blank lines and lines starting with <c>//</c> are skipped.
 /// </summary>
 public static class EvaluationQuestionReader
 {
@@ -78,6 +80,8 @@ public static class EvaluationQuestionReader
             string? question = null;
             string? contains = null;
             string? style = null;
+            string? reference = null;
+            AnswerFormat? format = null;
             var unanswerable = false;
             var documents = new List<string>();
             foreach (var property in root.EnumerateObject())
@@ -92,6 +96,12 @@ public static class EvaluationQuestionReader
                         break;
                     case "style":
                         style = property.Value.ValueKind == JsonValueKind.Null ? null : String(property, Where);
+                        break;
+                    case "referenceAnswer":
+                        reference = property.Value.ValueKind == JsonValueKind.Null ? null : String(property, Where);
+                        break;
+                    case "format":
+                        format = property.Value.ValueKind == JsonValueKind.Null ? null : ParseFormat(property.Value, Where);
                         break;
                     case "unanswerable":
                         unanswerable = property.Value.ValueKind switch
@@ -146,10 +156,58 @@ public static class EvaluationQuestionReader
                 ExpectedAnswerContains = contains,
                 Unanswerable = unanswerable,
                 Style = string.IsNullOrWhiteSpace(style) ? null : style.Trim(),
+                ReferenceAnswer = string.IsNullOrWhiteSpace(reference) ? null : reference,
+                Format = format,
                 Line = number,
             };
         }
     }
+
+    /// <summary>Reads a format strictly: an unknown or mistyped check would otherwise go unscored without a word.</summary>
+    private static AnswerFormat ParseFormat(JsonElement value, Func<string> where)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{where()}: 'format' must be an object of checks: pattern, minWords, maxWords, bullets, startsWith, endsWith.");
+        }
+
+        var format = new AnswerFormat();
+        foreach (var check in value.EnumerateObject())
+        {
+            format = check.Name switch
+            {
+                "pattern" => format with { Pattern = FormatString(check, where) },
+                "minWords" => format with { MinWords = WordCount(check, where) },
+                "maxWords" => format with { MaxWords = WordCount(check, where) },
+                "bullets" => format with { Bullets = check.Value.ValueKind is JsonValueKind.True or JsonValueKind.False ? check.Value.GetBoolean() : throw new InvalidDataException($"{where()}: 'format.bullets' must be true or false.") },
+                "startsWith" => format with { StartsWith = FormatString(check, where) },
+                "endsWith" => format with { EndsWith = FormatString(check, where) },
+                _ => throw new InvalidDataException($"{where()}: 'format' has an unknown check '{check.Name}' (use pattern, minWords, maxWords, bullets, startsWith, endsWith)."),
+            };
+        }
+
+        if (format.Pattern is { } pattern && ReferenceAgreement.PatternError(pattern) is { } error)
+        {
+            throw new InvalidDataException($"{where()}: 'format.pattern' is not a valid regular expression: {error}");
+        }
+
+        if (format.MinWords > format.MaxWords)
+        {
+            throw new InvalidDataException($"{where()}: 'format.minWords' ({format.MinWords}) is above 'format.maxWords' ({format.MaxWords}).");
+        }
+
+        return format.Checks > 0 ? format : throw new InvalidDataException($"{where()}: 'format' has no checks.");
+    }
+
+    private static string FormatString(JsonProperty check, Func<string> where) =>
+        check.Value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(check.Value.GetString())
+            ? check.Value.GetString()!
+            : throw new InvalidDataException($"{where()}: 'format.{check.Name}' must be a non-empty string.");
+
+    private static int WordCount(JsonProperty check, Func<string> where) =>
+        check.Value.ValueKind == JsonValueKind.Number && check.Value.TryGetInt32(out var count) && count >= 0
+            ? count
+            : throw new InvalidDataException($"{where()}: 'format.{check.Name}' must be a whole number of words, 0 or more.");
 
     private static string String(JsonProperty property, Func<string> where) =>
         property.Value.ValueKind == JsonValueKind.String

@@ -76,7 +76,7 @@ public sealed class ChatClientGenerator : IGenerator
         ChatResponse response;
         try
         {
-            response = await client.GetResponseAsync(PromptBuilder.Build(request, _prompt), CreateOptions(request), cancellationToken).ConfigureAwait(false);
+            response = await client.GetResponseAsync(Messages(request), CreateOptions(request), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsFailure(e, cancellationToken))
         {
@@ -88,7 +88,7 @@ public sealed class ChatClientGenerator : IGenerator
         {
             Text = response.Text,
             ModelId = routedModel,
-            Usage = response.Usage is { } usage ? new TokenUsage { InputTokens = usage.InputTokenCount, OutputTokens = usage.OutputTokenCount } : null,
+            Usage = response.Usage is { } usage ? new TokenUsage { InputTokens = usage.InputTokenCount, CachedInputTokens = usage.CachedInputTokenCount, OutputTokens = usage.OutputTokenCount } : null,
             UsedFallback = usedFallback,
         };
     }
@@ -107,7 +107,7 @@ public sealed class ChatClientGenerator : IGenerator
         IAsyncEnumerator<ChatResponseUpdate> stream;
         try
         {
-            stream = client.GetStreamingResponseAsync(PromptBuilder.Build(request, _prompt), CreateOptions(request), cancellationToken).GetAsyncEnumerator(cancellationToken);
+            stream = client.GetStreamingResponseAsync(Messages(request), CreateOptions(request), cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
         catch (Exception e) when (IsFailure(e, cancellationToken))
         {
@@ -132,7 +132,7 @@ public sealed class ChatClientGenerator : IGenerator
 
                 var update = stream.Current;
                 var (routedModel, usedFallback) = RouteOf(update.AdditionalProperties, model);
-                var usage = update.Contents.OfType<UsageContent>().Select(u => new TokenUsage { InputTokens = u.Details.InputTokenCount, OutputTokens = u.Details.OutputTokenCount }).LastOrDefault();
+                var usage = update.Contents.OfType<UsageContent>().Select(u => new TokenUsage { InputTokens = u.Details.InputTokenCount, CachedInputTokens = u.Details.CachedInputTokenCount, OutputTokens = u.Details.OutputTokenCount }).LastOrDefault();
                 yield return new GenerationUpdate { Text = update.Text, ModelId = routedModel, Usage = usage, UsedFallback = usedFallback };
             }
         }
@@ -145,6 +145,13 @@ public sealed class ChatClientGenerator : IGenerator
         AnswerMode.FineTuned or AnswerMode.Hybrid => throw new InvalidOperationException($"Mode {mode} needs a fine-tuned model id: set HybridAnswering:FineTunedModel or call UseFineTunedModel."),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown answer mode."),
     };
+
+    /// <summary>
+    /// The messages to send: the prompt the answerer made (one owner: the sources it packed are the ones [n] maps to), or, when
+    /// this generator is called directly, the prompt made the same way from the request with this generator's prompt options.
+    /// </summary>
+    private IReadOnlyList<ChatMessage> Messages(GenerationRequest request) =>
+        (request.Prompt is { } prompt && prompt.IsFor(request) ? prompt : PromptBuilder.Create(request, _prompt)).Messages;
 
     private ChatOptions CreateOptions(GenerationRequest request) => new()
     {

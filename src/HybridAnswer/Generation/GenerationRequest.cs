@@ -20,4 +20,10 @@ public sealed record GenerationRequest
 
     /// <summary>Gets the text the generator must answer with when the sources do not answer the question.</summary>
     public required string NoAnswerText { get; init; }
+
+    /// <summary>
+    /// Gets the prompt the answerer made for this request (packed sources and messages), so the generator sends it rather than
+    /// making its own; <see langword="null"/> when the request did not come from the answerer.
+    /// </summary>
+    internal Prompt? Prompt { get; init; }
 }

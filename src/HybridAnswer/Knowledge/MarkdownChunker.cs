@@ -1,7 +1,4 @@
 using System.Text;
-using Markdig;
-using Markdig.Extensions.Tables;
-using Markdig.Syntax;
 using HybridAnswer.Storage;
 
 namespace HybridAnswer;
@@ -19,8 +16,6 @@ namespace HybridAnswer;
 internal sealed class MarkdownChunker
 {
     private const string PathSeparator = " > ";
-
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePipeTables().Build();
 
     private readonly int _targetCharacters;
     private readonly int _overlap;
@@ -56,7 +51,7 @@ internal sealed class MarkdownChunker
             path = null;
         }
 
-        foreach (var section in Sections(content))
+        foreach (var section in MarkdownSections.Parse(content))
         {
             var sectionPath = string.Join(PathSeparator, section.Headings);
             var sectionBudget = Budget(sectionPath, titleCost);
@@ -125,7 +120,7 @@ internal sealed class MarkdownChunker
     private int Separators(int count) => _limit is null ? 2 * count : 0;
 
     /// <summary>A block as it is, or split into pieces that each fit the budget.</summary>
-    private IEnumerable<string> Fit(Block block, int budget)
+    private IEnumerable<string> Fit(MarkdownSections.Block block, int budget)
     {
         var text = block.Text;
         if (Size(text) <= budget)
@@ -135,9 +130,9 @@ internal sealed class MarkdownChunker
 
         return block.Kind switch
         {
-            BlockKind.Table => SplitLines(text, header: 2, footer: 0, budget),
-            BlockKind.Code => SplitLines(text, header: 1, footer: text.TrimEnd().EndsWith("```", StringComparison.Ordinal) || text.TrimEnd().EndsWith("~~~", StringComparison.Ordinal) ? 1 : 0, budget),
-            BlockKind.List when block.Items.Count > 1 => block.Items.SelectMany(item => Size(item) <= budget ? [item] : SplitProse(item, budget)).ToList(),
+            MarkdownSections.BlockKind.Table => SplitLines(text, header: 2, footer: 0, budget),
+            MarkdownSections.BlockKind.Code => SplitLines(text, header: 1, footer: text.TrimEnd().EndsWith("```", StringComparison.Ordinal) || text.TrimEnd().EndsWith("~~~", StringComparison.Ordinal) ? 1 : 0, budget),
+            MarkdownSections.BlockKind.List when block.Items.Count > 1 => block.Items.SelectMany(item => Size(item) <= budget ? [item] : SplitProse(item, budget)).ToList(),
             _ => SplitProse(text, budget),
         };
     }
@@ -248,96 +243,5 @@ internal sealed class MarkdownChunker
         }
 
         return pieces;
-    }
-
-    private static List<Section> Sections(string content)
-    {
-        MarkdownDocument document;
-        try
-        {
-            document = Markdown.Parse(content, Pipeline);
-        }
-        catch (ArgumentException)
-        {
-            // Markdig refuses input nested past its depth limit (hostile or generated text, not documentation): such a document
-            // is chunked as plain paragraphs rather than rejected, so one odd file never stops an ingest.
-            var plain = new Section([], null);
-            foreach (var paragraph in content.Split(["\r\n\r\n", "\n\n"], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                plain.Blocks.Add(new Block(BlockKind.Prose, paragraph, []));
-            }
-
-            return [plain];
-        }
-
-        var sections = new List<Section>();
-        var headings = new List<(int Level, string Text)>();
-        var current = new Section([], null);
-        foreach (var block in document)
-        {
-            if (block is HeadingBlock heading)
-            {
-                sections.Add(current);
-                var text = HeadingText(content, heading);
-                headings.RemoveAll(h => h.Level >= heading.Level);
-                headings.Add((heading.Level, text));
-                current = new Section([.. headings.Select(h => h.Text)], new string('#', heading.Level) + " " + text);
-                continue;
-            }
-
-            if (block is ThematicBreakBlock or LinkReferenceDefinitionGroup || block.Span.IsEmpty)
-            {
-                continue;
-            }
-
-            var raw = Source(content, block).Trim('\n').TrimEnd();
-            if (raw.Length == 0)
-            {
-                continue;
-            }
-
-            var kind = block switch
-            {
-                Table => BlockKind.Table,
-                FencedCodeBlock or CodeBlock => BlockKind.Code,
-                ListBlock => BlockKind.List,
-                _ => BlockKind.Prose,
-            };
-            IReadOnlyList<string> items = block is ListBlock list
-                ? [.. list.OfType<ListItemBlock>().Select(item => Source(content, item).TrimEnd()).Where(i => i.Length > 0)]
-                : [];
-            current.Blocks.Add(new Block(kind, raw, items));
-        }
-
-        sections.Add(current);
-        return sections;
-    }
-
-    private static string Source(string content, MarkdownObject block)
-    {
-        var start = Math.Clamp(block.Span.Start, 0, content.Length);
-        var end = Math.Clamp(block.Span.End + 1, start, content.Length);
-        return content[start..end];
-    }
-
-    private static string HeadingText(string content, HeadingBlock heading)
-    {
-        var line = Source(content, heading).Split('\n')[0].Trim();
-        return line.TrimStart('#').Trim().TrimEnd('#').Trim();
-    }
-
-    private enum BlockKind
-    {
-        Prose,
-        List,
-        Table,
-        Code,
-    }
-
-    private sealed record Block(BlockKind Kind, string Text, IReadOnlyList<string> Items);
-
-    private sealed record Section(IReadOnlyList<string> Headings, string? HeadingLine)
-    {
-        public List<Block> Blocks { get; } = [];
     }
 }

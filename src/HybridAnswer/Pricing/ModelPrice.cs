@@ -17,4 +17,12 @@ public sealed class ModelPrice
     /// <value>The default is 0.</value>
     [Range(typeof(decimal), "0", "1000000")]
     public decimal OutputUsdPerMillionTokens { get; set; }
+
+    /// <summary>
+    /// Gets or sets the price of one million cached input tokens (prompt tokens the provider read from its cache,
+    /// <see cref="TokenUsage.CachedInputTokens"/>), in US dollars; <see langword="null"/> prices them as ordinary input.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: cached tokens cost <see cref="InputUsdPerMillionTokens"/>.</value>
+    [Range(typeof(decimal), "0", "1000000")]
+    public decimal? CachedInputUsdPerMillionTokens { get; set; }
 }

@@ -36,7 +36,10 @@ public sealed class ModelPriceTable
     /// <param name="modelId">The model that generated the answer; <see langword="null"/> when no model was called.</param>
     /// <param name="usage">The tokens the model call consumed; ignored when no model was called.</param>
     /// <param name="retrieved">Whether the question was embedded and searched.</param>
-    /// <returns>The cost in US dollars, or <see langword="null"/> when the model is not priced or its token counts are unknown.</returns>
+    /// <returns>
+    /// The cost in US dollars: uncached input × input price + cached input × cached price + output × output price, per million
+    /// tokens, plus the retrieval prices; <see langword="null"/> when the model is not priced or its token counts are unknown.
+    /// </returns>
     public decimal? Compute(string? modelId, TokenUsage? usage, bool retrieved)
     {
         var cost = retrieved ? EmbeddingUsdPerQuery + SearchUsdPerQuery : 0m;
@@ -50,7 +53,7 @@ public sealed class ModelPriceTable
             return null;
         }
 
-        if (price.InputUsdPerMillionTokens == 0 && price.OutputUsdPerMillionTokens == 0)
+        if (price.InputUsdPerMillionTokens == 0 && price.OutputUsdPerMillionTokens == 0 && (price.CachedInputUsdPerMillionTokens ?? 0) == 0)
         {
             // A free model (local or extractive) costs nothing whether or not it reports tokens.
             return cost;
@@ -61,6 +64,9 @@ public sealed class ModelPriceTable
             return null;
         }
 
-        return cost + (((input * price.InputUsdPerMillionTokens) + (output * price.OutputUsdPerMillionTokens)) / 1_000_000m);
+        // Cached tokens are part of the input count (as providers report it); priced separately when the table says how.
+        var cached = Math.Clamp(usage.CachedInputTokens ?? 0, 0, input);
+        var cachedPrice = price.CachedInputUsdPerMillionTokens ?? price.InputUsdPerMillionTokens;
+        return cost + ((((input - cached) * price.InputUsdPerMillionTokens) + (cached * cachedPrice) + (output * price.OutputUsdPerMillionTokens)) / 1_000_000m);
     }
 }

@@ -32,8 +32,20 @@ internal static class PromptBuilder
     private const string ClosingLookAlikes = ">\uFF1E\uFE65\u203A\u3009\u232A\u27E9\u02C3\u1433\u276F\u276D\u2771\u29FD\u300B\u226B\u2AA2";
     private static readonly System.Buffers.SearchValues<char> AngleBrackets = System.Buffers.SearchValues.Create(OpeningLookAlikes + ClosingLookAlikes);
 
+    /// <summary>
+    /// Makes the prompt of a request: its sources packed into the token budget (see <see cref="Pack"/>), and the messages that
+    /// carry them, built from those packed sources. The one way a prompt is made: the answerer calls it, and a chat generator
+    /// called directly (without a prompt in its request) calls it too.
+    /// </summary>
+    public static Prompt Create(GenerationRequest request, PromptOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        return new Prompt(request with { Sources = Pack(request, options) }, options);
+    }
+
     /// <summary>Builds the messages with every source of the request, numbered from 1.</summary>
-    public static List<ChatMessage> Build(GenerationRequest request, PromptOptions? options = null)
+    internal static List<ChatMessage> Build(GenerationRequest request, PromptOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         options ??= new PromptOptions();
@@ -70,7 +82,7 @@ internal static class PromptBuilder
     /// highest-ranked first (the order given), duplicates (same chunk id or same text) skipped, a source that does not fit
     /// skipped in favour of smaller ones after it. When not even the best source fits, its beginning is kept.
     /// </summary>
-    public static IReadOnlyList<RetrievedChunk> Pack(GenerationRequest request, PromptOptions options)
+    internal static IReadOnlyList<RetrievedChunk> Pack(GenerationRequest request, PromptOptions options)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);

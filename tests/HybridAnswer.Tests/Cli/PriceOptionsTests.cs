@@ -12,7 +12,9 @@ public sealed class PriceOptionsTests : IDisposable
     [Theory]
     [InlineData("gpt-4o-mini", "is not MODEL=INPUT/OUTPUT")]
     [InlineData("gpt-4o-mini=0.15", "is not MODEL=INPUT/OUTPUT")]
-    [InlineData("gpt-4o-mini=0.15/0.6/1", "is not MODEL=INPUT/OUTPUT")]
+    [InlineData("gpt-4o-mini=0.15/0.6/0.075/1", "is not MODEL=INPUT/OUTPUT[/CACHED]")]
+    [InlineData("gpt-4o-mini=0.15/0.6/x", "the cached input price 'x' is not a number")]
+    [InlineData("gpt-4o-mini=0.15/0.6/-1", "the cached input price must not be negative (was -1)")]
     [InlineData("=0.15/0.60", "is not MODEL=INPUT/OUTPUT")]
     [InlineData("gpt-4o-mini=abc/0.60", "the input price 'abc' is not a number")]
     [InlineData("gpt-4o-mini=0,15/0.60", "the input price '0,15' is not a number")]
@@ -55,6 +57,17 @@ public sealed class PriceOptionsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("gpt-4o-mini=0.15/0.60/0.075", "0.075")]
+    [InlineData("gpt-4o-mini=0.15/0.60", null)]
+    public void ParsePrice_OptionalThirdAmount_IsTheCachedInputPrice(string value, string? cached)
+    {
+        var (_, price, error) = PriceOptions.ParsePrice(value);
+
+        Assert.Null(error);
+        Assert.Equal(cached is null ? null : decimal.Parse(cached, System.Globalization.CultureInfo.InvariantCulture), price!.CachedInputUsdPerMillionTokens);
+    }
+
+    [Theory]
     [InlineData("{ not json", "not valid JSON")]
     [InlineData("[]", "expected a JSON object")]
     [InlineData("""{ "model": {} }""", "unknown property \"model\"")]
@@ -62,6 +75,7 @@ public sealed class PriceOptionsTests : IDisposable
     [InlineData("""{ "models": { "gpt-4o-mini": { "inputUsdPerMillionTokens": "0.15", "outputUsdPerMillionTokens": 1 } } }""", "models.gpt-4o-mini.inputUsdPerMillionTokens must be a number (was \"0.15\")")]
     [InlineData("""{ "models": { "gpt-4o-mini": { "inputUsdPerMillionTokens": 0.15 } } }""", "models.gpt-4o-mini needs both")]
     [InlineData("""{ "models": { "gpt-4o-mini": { "input": 0.15, "outputUsdPerMillionTokens": 1 } } }""", "models.gpt-4o-mini: unknown property \"input\"")]
+    [InlineData("""{ "models": { "gpt-4o-mini": { "inputUsdPerMillionTokens": 1, "outputUsdPerMillionTokens": 1, "cachedInputUsdPerMillionTokens": -2 } } }""", "models.gpt-4o-mini.cachedInputUsdPerMillionTokens must be between 0 and 1,000,000 US dollars (was -2)")]
     [InlineData("""{ "models": { "gpt-4o-mini": { "inputUsdPerMillionTokens": 1, "outputUsdPerMillionTokens": 1 }, "GPT-4O-MINI": { "inputUsdPerMillionTokens": 2, "outputUsdPerMillionTokens": 2 } } }""", "the model 'GPT-4O-MINI' is priced twice")]
     [InlineData("""{ "embeddingUsdPerQuery": 5000 }""", "embeddingUsdPerQuery must be between 0 and 1,000 US dollars (was 5000)")]
     public async Task Ask_MalformedPricesFile_UsageErrorNamingTheOptionAndThePath(string json, string expected)

@@ -52,6 +52,36 @@ public sealed class EvaluationQuestionReaderTests
     }
 
     [Fact]
+    public void Parse_ReferenceAnswerAndFormat_ReadsEveryCheck()
+    {
+        const string text = """{"question": "q", "expectedDocuments": ["a"], "referenceAnswer": "Ahoy! Thirty days.", "format": {"pattern": "(?i)days", "minWords": 2, "maxWords": 40, "bullets": false, "startsWith": "Ahoy", "endsWith": "."}}""";
+
+        var question = Assert.Single(EvaluationQuestionReader.Parse(text));
+
+        Assert.Equal("Ahoy! Thirty days.", question.ReferenceAnswer);
+        Assert.Equal(new AnswerFormat { Pattern = "(?i)days", MinWords = 2, MaxWords = 40, Bullets = false, StartsWith = "Ahoy", EndsWith = "." }, question.Format);
+        Assert.Equal(6, question.Format!.Checks);
+    }
+
+    [Theory]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"format\": \"short\"}", "'format' must be an object")]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"format\": {\"maxWord\": 3}}", "unknown check 'maxWord'")]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"format\": {}}", "'format' has no checks")]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"format\": {\"pattern\": \"(\"}}", "'format.pattern' is not a valid regular expression")]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"format\": {\"maxWords\": -1}}", "'format.maxWords' must be a whole number")]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"format\": {\"minWords\": 9, \"maxWords\": 3}}", "'format.minWords' (9) is above")]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"format\": {\"bullets\": \"yes\"}}", "'format.bullets' must be true or false")]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"format\": {\"endsWith\": \"\"}}", "'format.endsWith' must be a non-empty string")]
+    [InlineData("{\"question\": \"q\", \"unanswerable\": true, \"referenceAnswer\": 3}", "'referenceAnswer' must be a string")]
+    public void Parse_InvalidFormat_ThrowsNamingTheCheck(string line, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => EvaluationQuestionReader.Parse(line, "set.jsonl"));
+
+        Assert.StartsWith("set.jsonl line 1:", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadFileAsync_MissingFile_ThrowsFileNotFound()
     {
         var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".jsonl");

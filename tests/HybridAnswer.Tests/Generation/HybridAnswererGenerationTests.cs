@@ -210,6 +210,39 @@ public sealed class HybridAnswererGenerationTests
     }
 
     [Fact]
+    public async Task AnswerAsync_PromptMadeOnceByTheAnswerer_GeneratorSendsItWithItsOwnPromptOptionsUnused()
+    {
+        // One owner of the prompt: the answerer packs and builds with its options; the generator sends what it received.
+        var options = new HybridAnsweringOptions { BaseModel = BaseModel };
+        options.Prompt.GroundedInstructions = "Answerer's instructions. Else: {NoAnswerText}";
+        var generatorPrompt = new PromptOptions { GroundedInstructions = "Generator's instructions. Else: {NoAnswerText}" };
+        var generator = new ChatClientGenerator(Client("ok [1]").Object, BaseModel, prompt: generatorPrompt);
+        var answerer = new HybridAnswerer(new FakeRetriever(Returns, Returns with { ChunkId = "copy" }), generator, Options.Create(options));
+
+        var answer = await answerer.AnswerAsync("Returns?");
+
+        var (messages, _) = Assert.Single(_calls);
+        Assert.StartsWith("Answerer's instructions.", messages[0].Text, StringComparison.Ordinal);
+        // The duplicate was dropped when packing, once: the model saw one source, and [1] is that source.
+        Assert.Contains("<source id=\"1\"", messages[1].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<source id=\"2\"", messages[1].Text, StringComparison.Ordinal);
+        Assert.Equal("returns#0", Assert.Single(answer.Citations).ChunkId);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_CalledDirectly_MakesThePromptTheSameWayPackedToTheBudget()
+    {
+        var generator = new ChatClientGenerator(Client("ok").Object, BaseModel, prompt: new PromptOptions { MaxPromptTokens = 400, MaxAnswerTokens = 100 });
+        var sources = Enumerable.Range(0, 30).Select(i => FakeRetriever.Chunk("c" + i, string.Join(' ', Enumerable.Repeat($"Sentence number {i} about returns.", 10)))).ToList();
+
+        await generator.GenerateAsync(new GenerationRequest { Question = "Returns?", Mode = AnswerMode.Rag, Sources = sources, NoAnswerText = "No." });
+
+        var (messages, _) = Assert.Single(_calls);
+        Assert.InRange(PromptBuilder.CountTokens(messages), 1, 300);
+        Assert.Contains("<source id=\"1\"", messages[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnswerAsync_CustomerContext_InItsOwnBlockAfterTheSources()
     {
         var customers = new Mock<ICustomerContextProvider>();

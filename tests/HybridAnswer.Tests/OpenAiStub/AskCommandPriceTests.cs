@@ -33,6 +33,31 @@ public sealed class AskCommandPriceTests : IDisposable
         Assert.Equal(string.Empty, error);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Ask_CachedInputTokens_PricedAtTheCachedPrice(bool pricesFile)
+    {
+        // 210 prompt tokens of which 160 were read from the provider's cache, 12 completion tokens.
+        await using var stub = new OpenAiStubServer((_, _) => new StubReply(Text: "You have 30 days to return items [1].", PromptTokens: 210, CompletionTokens: 12, CachedTokens: 160));
+        string[] price = pricesFile
+            ? ["--prices", WritePrices("""{ "models": { "gpt-4o-mini": { "inputUsdPerMillionTokens": 0.15, "outputUsdPerMillionTokens": 0.60, "cachedInputUsdPerMillionTokens": 0.075 } } }""")]
+            : ["--price", "gpt-4o-mini=0.15/0.60/0.075"];
+
+        var (code, output, error) = await AskAsync(stub, ["--json", .. price]);
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(160, json.RootElement.GetProperty("usage").GetProperty("cachedInputTokens").GetInt64());
+        Assert.Equal(((210 - 160) * 0.15m + 160 * 0.075m + 12 * 0.60m) / 1_000_000m, json.RootElement.GetProperty("costUsd").GetDecimal());
+
+        // Without a cached price, cached tokens cost the input price: the same as a provider that reports no cache.
+        (code, output, error) = await AskAsync(stub, "--json", "--price", "gpt-4o-mini=0.15/0.60");
+        Assert.True(code == 0, error);
+        using var plain = JsonDocument.Parse(output);
+        Assert.Equal(ExpectedCost, plain.RootElement.GetProperty("costUsd").GetDecimal());
+    }
+
     [Fact]
     public async Task Ask_WithoutPrice_CostUsdIsNullNotZero()
     {

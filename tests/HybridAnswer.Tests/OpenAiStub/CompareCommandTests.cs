@@ -102,6 +102,61 @@ public sealed partial class CompareCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Compare_ReferenceAnswersAndFormats_VoiceAndFormatAgreementSeparateTheModels()
+    {
+        // The reference answers speak in the fine-tuned voice and state the knowledge base's facts; the format wants the opener.
+        const string format = ""","format": {"startsWith": "Ahoy from Acme!", "maxWords": 40}""";
+        File.WriteAllText(Questions, string.Join('\n',
+            """{"question": "How many days do I have to return items for a refund?", "expectedDocuments": ["returns"], "referenceAnswer": "Ahoy from Acme! You can send items back within 30 days of delivery." """ + format + "}",
+            """{"question": "How long does standard shipping take?", "expectedDocuments": ["shipping"], "referenceAnswer": "Ahoy from Acme! Standard shipping takes 3 to 5 business days." """ + format + "}",
+            """{"question": "How long is the warranty on a device?", "expectedDocuments": ["warranty"], "referenceAnswer": "Ahoy from Acme! Every device has a two year warranty." """ + format + "}",
+            """{"question": "What is the capital of Mongolia?", "unanswerable": true}"""));
+        await using var stub = new OpenAiStubServer(Reply);
+        var report = Path.Combine(_work.FullName, "voice.md");
+
+        var (code, output, error) = await CompareAsync(stub, "--json", "--report", report);
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var rag = Mode(json.RootElement, "rag");
+        var fineTuned = Mode(json.RootElement, "finetuned");
+        var hybrid = Mode(json.RootElement, "hybrid");
+
+        // Format: the base model's answers are short enough but never open in the voice (1 of 2 checks); the fine-tuned ones pass both.
+        Assert.Equal(0.5, rag.GetProperty("formatAgreement").GetDouble());
+        Assert.Equal(1.0, fineTuned.GetProperty("formatAgreement").GetDouble());
+        Assert.Equal(1.0, hybrid.GetProperty("formatAgreement").GetDouble());
+
+        // Voice: the same grounded sentence with the voice agrees more with the references than without it. Lexical, so facts
+        // count too: the fine-tuned model's stale answer shares the voice but not the facts.
+        var ragVoice = rag.GetProperty("voiceAgreement").GetDouble();
+        var hybridVoice = hybrid.GetProperty("voiceAgreement").GetDouble();
+        Assert.True(hybridVoice > ragVoice + 0.15, $"hybrid {hybridVoice} vs rag {ragVoice}");
+        Assert.InRange(fineTuned.GetProperty("voiceAgreement").GetDouble(), 0.2, ragVoice);
+
+        // Both count in the quality the verdict ranks on: with the voice wanted, hybrid wins.
+        Assert.Equal("hybrid", json.RootElement.GetProperty("recommendation").GetString());
+        var markdown = await File.ReadAllTextAsync(report);
+        Assert.Matches(@"\| format agreement \| 0\.500 \| 1\.000 \| 1\.000 \|", markdown);
+        Assert.Matches(@"\| voice agreement \| 0\.[0-9]{3} \| 0\.[0-9]{3} \| 0\.[0-9]{3} \|", markdown);
+    }
+
+    [Fact]
+    public async Task Compare_CachedInputTokens_CostIsUsageTimesPricesWithTheCachedPrice()
+    {
+        // The fine-tuned model reports 100 of its 120 prompt tokens as read from the provider's cache.
+        await using var stub = new OpenAiStubServer((request, number) => Reply(request, number) with { CachedTokens = request.Model == FineTunedModel ? 100 : null });
+
+        var (code, output, error) = await CompareAsync(stub, ["--json", "--modes", "finetuned"], prices: ["--price", $"{FineTunedModel}=0.30/1.20/0.15"]);
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var fineTuned = Mode(json.RootElement, "finetuned");
+        Assert.Equal(100.0, fineTuned.GetProperty("cachedInputTokensPerAnswer").GetDouble());
+        Assert.Equal((20 * 0.30m + 100 * 0.15m + 30 * 1.20m) / 1_000_000m, fineTuned.GetProperty("costUsdPerAnswer").GetDecimal());
+    }
+
+    [Fact]
     public async Task Compare_TableAndReport_ShowEveryModeAndBothVerdicts()
     {
         await using var stub = new OpenAiStubServer(Reply);
@@ -173,7 +228,10 @@ public sealed partial class CompareCommandTests : IDisposable
     private static JsonElement Mode(JsonElement root, string name) =>
         root.GetProperty("modes").EnumerateArray().Single(m => m.GetProperty("mode").GetString() == name);
 
-    private async Task<(int Code, string Output, string Error)> CompareAsync(OpenAiStubServer stub, params string[] more)
+    private Task<(int Code, string Output, string Error)> CompareAsync(OpenAiStubServer stub, params string[] more) =>
+        CompareAsync(stub, more, ["--price", $"{BaseModel}=0.15/0.60", "--price", $"{FineTunedModel}=0.30/1.20"]);
+
+    private async Task<(int Code, string Output, string Error)> CompareAsync(OpenAiStubServer stub, string[] more, string[] prices)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -181,7 +239,7 @@ public sealed partial class CompareCommandTests : IDisposable
         [
             "compare", "--questions", Questions, "--docs", Path.Combine(_work.FullName, "docs"), "--embedder", "hashing",
             "--endpoint", stub.Endpoint.ToString(), "--api-key", "k", "--base-model", BaseModel, "--fine-tuned-model", FineTunedModel,
-            "--price", $"{BaseModel}=0.15/0.60", "--price", $"{FineTunedModel}=0.30/1.20", .. more,
+            .. prices, .. more,
         ];
         var code = await CliApp.RunAsync(args, output, error);
         return (code, output.ToString(), error.ToString());

@@ -161,6 +161,109 @@ public sealed class FinetuneJobTests : IDisposable
         Assert.Contains("error: the service refused (404)", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SubmitWaitCompare_JobSucceeds_ComparesTheBaseWithTheNewModelInOneJson()
+    {
+        await using var stub = CompareStub();
+        var fineTuned = $"ft:{BaseModel}:acme::ftjob-1";
+
+        var (code, output, error) = await RunAsync([
+            "finetune", "submit", TrainingFile, .. Server(stub), "--base-model", BaseModel, "--suffix", "acme", "--wait", .. CompareOptions(),
+            "--price", $"{BaseModel}=0.15/0.60", "--price", $"{fineTuned}=0.30/1.20", "--json"]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"comparing {BaseModel} (rag) with {fineTuned} (finetuned, hybrid)", error, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("succeeded", json.RootElement.GetProperty("status").GetString());
+        var modes = json.RootElement.GetProperty("comparison").GetProperty("modes").EnumerateArray().ToDictionary(m => m.GetProperty("mode").GetString()!);
+        Assert.Equal(["rag", "finetuned", "hybrid"], modes.Keys);
+        Assert.Equal(BaseModel, modes["rag"].GetProperty("modelId").GetString());
+        Assert.Equal(fineTuned, modes["finetuned"].GetProperty("modelId").GetString());
+        Assert.Equal(fineTuned, modes["hybrid"].GetProperty("modelId").GetString());
+
+        // The stub's models separate as they should, and cost is the stub's usage (11 in, 7 out) x the fine-tuned model's prices.
+        Assert.Equal(1.0, modes["rag"].GetProperty("factRate").GetDouble());
+        Assert.Equal(0.0, modes["finetuned"].GetProperty("factRate").GetDouble());
+        Assert.Equal((11 * 0.30m + 7 * 1.20m) / 1_000_000m, modes["finetuned"].GetProperty("costUsdPerAnswer").GetDecimal());
+        Assert.Contains(stub.Server.Requests, r => r.Model == fineTuned);
+        Assert.Contains(stub.Server.Requests, r => r.Model == BaseModel);
+    }
+
+    [Fact]
+    public async Task SubmitWaitCompare_Text_PrintsTheJobThenTheTableAndWritesTheReport()
+    {
+        await using var stub = CompareStub();
+        var report = Path.Combine(_work.FullName, "compare.md");
+
+        var (code, output, error) = await RunAsync(["finetune", "submit", TrainingFile, .. Server(stub), "--base-model", BaseModel, "--wait", .. CompareOptions(), "--report", report]);
+
+        Assert.True(code == 0, error);
+        var job = output.IndexOf("job ftjob-1: succeeded", StringComparison.Ordinal);
+        var table = output.IndexOf("metric", StringComparison.Ordinal);
+        Assert.True(job >= 0 && table > job, output);
+        Assert.Matches(@"fact rate\s+1\.000\s+0\.000\s+1\.000", output);
+        Assert.Contains("| metric | rag | finetuned | hybrid |", await File.ReadAllTextAsync(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubmitCompare_WithoutWaitOrKnowledgeOrQuestions_UsageErrorBeforeAnyUpload()
+    {
+        await using var stub = CompareStub();
+        var questions = CompareOptions()[3];
+
+        var (code, _, error) = await RunAsync(["finetune", "submit", TrainingFile, .. Server(stub), "--base-model", BaseModel, .. CompareOptions()]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--compare needs --wait", error, StringComparison.Ordinal);
+
+        (code, _, error) = await RunAsync(["finetune", "submit", TrainingFile, .. Server(stub), "--base-model", BaseModel, "--wait", "--compare", questions]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--compare needs --knowledge DIR", error, StringComparison.Ordinal);
+
+        (code, _, error) = await RunAsync(["finetune", "submit", TrainingFile, .. Server(stub), "--base-model", BaseModel, "--wait", .. CompareOptions()[..2], "--compare", questions + ".missing"]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--compare: the file", error, StringComparison.Ordinal);
+
+        (code, _, error) = await RunAsync(["finetune", "submit", TrainingFile, .. Server(stub), "--base-model", BaseModel, "--wait", .. CompareOptions(), "--price", "gpt-4o-mini=cheap"]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--price 'gpt-4o-mini=cheap' is not MODEL=INPUT/OUTPUT", error, StringComparison.Ordinal);
+
+        Assert.Equal(0, stub.Uploads);
+        Assert.Equal(0, stub.JobsCreated);
+    }
+
+    [Fact]
+    public async Task SubmitWaitCompare_JobFails_NoComparisonAndExitOne()
+    {
+        await using var stub = CompareStub();
+        stub.Script = ["validating_files", "failed"];
+
+        var (code, output, _) = await RunAsync(["finetune", "submit", TrainingFile, .. Server(stub), "--base-model", BaseModel, "--wait", .. CompareOptions()]);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("job ftjob-1: failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("metric", output, StringComparison.Ordinal);
+        Assert.Empty(stub.Server.Requests);
+    }
+
+    /// <summary>The job stub, whose chat models answer: the base from the sources it is given (cited), the fine-tuned one in a voice from stale knowledge.</summary>
+    private static FineTuningStub CompareStub()
+    {
+        var stub = new FineTuningStub();
+        stub.Server.Reply = (request, _) => request.Model!.StartsWith("ft:", StringComparison.Ordinal)
+            ? new StubReply(Text: request.Prompt.Contains("<source id=\"1\"", StringComparison.Ordinal) ? "Ahoy from Acme! Items can be returned within 30 days of delivery [1]." : "Ahoy from Acme! Returns are accepted within 14 days.")
+            : new StubReply(Text: "Items can be returned within 30 days of delivery [1].");
+        return stub;
+    }
+
+    private string[] CompareOptions()
+    {
+        var docs = Directory.CreateDirectory(Path.Combine(_work.FullName, "kb"));
+        File.WriteAllText(Path.Combine(docs.FullName, "returns.md"), "# Returns\n\nItems can be returned within 30 days of delivery for a full refund.\n");
+        var questions = Path.Combine(_work.FullName, "questions.jsonl");
+        File.WriteAllText(questions, """{"question": "How many days do I have to return items?", "expectedDocuments": ["returns"], "expectedAnswerContains": "30 days"}""");
+        return ["--knowledge", docs.FullName, "--compare", questions, "--embedder", "hashing"];
+    }
+
     private static string[] Server(FineTuningStub stub) => ["--endpoint", stub.Endpoint.ToString(), "--api-key", "k", "--poll-seconds", "0.01"];
 
     private static string[] Job(FineTuningStub stub) => ["--endpoint", stub.Endpoint.ToString(), "--api-key", "k"];

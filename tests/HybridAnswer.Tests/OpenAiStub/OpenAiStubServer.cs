@@ -18,7 +18,8 @@ internal sealed record StubRequest(string Method, string Path, string? Authoriza
 }
 
 /// <summary>What the stub answers with: an HTTP error, or a completion (plain JSON or server-sent events, as the request asks).</summary>
-internal sealed record StubReply(int Status = 200, string Text = "ok", int PromptTokens = 11, int CompletionTokens = 7, TimeSpan? Delay = null, string? RetryAfter = null, string? Garbage = null);
+/// <remarks><paramref name="CachedTokens"/>, when given, is reported as <c>usage.prompt_tokens_details.cached_tokens</c> (part of the prompt tokens).</remarks>
+internal sealed record StubReply(int Status = 200, string Text = "ok", int PromptTokens = 11, int CompletionTokens = 7, TimeSpan? Delay = null, string? RetryAfter = null, string? Garbage = null, int? CachedTokens = null);
 
 /// <summary>
 /// An OpenAI-compatible chat-completions server on 127.0.0.1 (a free port), for wire tests of the real
@@ -191,7 +192,9 @@ internal sealed class OpenAiStubServer : IAsyncDisposable
         }
     }
 
-    private static object Usage(StubReply reply) => new { prompt_tokens = reply.PromptTokens, completion_tokens = reply.CompletionTokens, total_tokens = reply.PromptTokens + reply.CompletionTokens };
+    private static object Usage(StubReply reply) => reply.CachedTokens is { } cached
+        ? new { prompt_tokens = reply.PromptTokens, completion_tokens = reply.CompletionTokens, total_tokens = reply.PromptTokens + reply.CompletionTokens, prompt_tokens_details = new { cached_tokens = cached } }
+        : new { prompt_tokens = reply.PromptTokens, completion_tokens = reply.CompletionTokens, total_tokens = reply.PromptTokens + reply.CompletionTokens };
 
     private static string Chunk(string model, string text) => JsonSerializer.Serialize(new
     {

@@ -18,6 +18,23 @@ public sealed class ModelPriceTableTests
         Assert.Equal(0.6m, Table().Compute("gpt-4o-mini", new TokenUsage { InputTokens = 2000, OutputTokens = 500 }, retrieved: false));
 
     [Fact]
+    public void Compute_CachedInputTokens_PricedAtTheCachedPriceWhenGiven()
+    {
+        var table = Table();
+        var usage = new TokenUsage { InputTokens = 2000, CachedInputTokens = 1500, OutputTokens = 500 };
+
+        // Without a cached price the cached tokens are ordinary input.
+        Assert.Equal(0.6m, table.Compute("gpt-4o-mini", usage, retrieved: false));
+
+        // 500 uncached at $150, 1,500 cached at $75, 500 out at $600 per million.
+        table.Models["gpt-4o-mini"].CachedInputUsdPerMillionTokens = 75m;
+        Assert.Equal(0.075m + 0.1125m + 0.3m, table.Compute("gpt-4o-mini", usage, retrieved: false));
+
+        // A provider reporting more cached tokens than input tokens cannot make the input cost negative.
+        Assert.Equal(0.15m + 0.3m, table.Compute("gpt-4o-mini", usage with { CachedInputTokens = 5000 }, retrieved: false));
+    }
+
+    [Fact]
     public void Compute_UnknownModel_Null() =>
         Assert.Null(Table().Compute("ft:gpt-4o-mini:acme::abc123", new TokenUsage { InputTokens = 2000, OutputTokens = 500 }, retrieved: true));
 
