@@ -95,11 +95,7 @@ internal sealed class PgVectorChunkStore : IChunkStore
             if (await _writer.BeginBulkLoadAsync(chunks, cancellationToken).ConfigureAwait(false))
             {
                 // The values' own graphs go with the shared one, for the same reason; IngestedAsync builds them again at the end.
-                var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using (connection.ConfigureAwait(false))
-                {
-                    await Search.FilterIndexes.DropAllAsync(connection, cancellationToken).ConfigureAwait(false);
-                }
+                await Search.FilterIndexes.DropAllAsync(_dataSource, cancellationToken).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
     }
@@ -117,18 +113,9 @@ internal sealed class PgVectorChunkStore : IChunkStore
         var graphBuilt = await _errors.RunAsync(_dataSource, "building the HNSW index", () => _writer.EnsureGraphIndexAsync(cancellationToken)).ConfigureAwait(false);
         if (graphBuilt || chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
         {
-            // Values may have crossed the share that earns an index of their own (one scan of the table, only when keys are declared).
-            await EnsureFilterIndexesAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
-        {
+            // Fresh statistics and counts after a bulk load (or a repair), so the next query is planned for the table as it now is; then
+            // values may have crossed the share that earns an index of their own (one scan of the table, only when keys are declared).
             Search.ForgetEstimates();
-        }
-
-        if (chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
-        {
-            // Fresh statistics after a bulk load, so the next query is planned for the table as it now is.
             await _errors.RunAsync(_dataSource, "analyzing the chunks table", async () =>
             {
                 var command = _dataSource.CreateCommand(_schema.AnalyzeSql);
@@ -137,6 +124,7 @@ internal sealed class PgVectorChunkStore : IChunkStore
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
+            await EnsureFilterIndexesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         PgVectorLog.Ingested(_logger, _schema.DisplayName, result.Added, result.Updated, result.Unchanged, chunksWritten);
@@ -145,11 +133,6 @@ internal sealed class PgVectorChunkStore : IChunkStore
     /// <summary>Builds the missing per-value indexes of the declared filter keys; returns how many it built.</summary>
     public async Task<int> EnsureFilterIndexesAsync(CancellationToken cancellationToken)
     {
-        if (!Search.FilterIndexes.Enabled)
-        {
-            return 0;
-        }
-
         await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         return await _errors.RunAsync(_dataSource, "building the filter indexes", () => Search.FilterIndexes.EnsureAsync(_dataSource, cancellationToken)).ConfigureAwait(false);
     }
@@ -279,23 +262,16 @@ internal sealed class PgVectorChunkStore : IChunkStore
     /// <summary>Gets whether searches read a replica (a read data source other than the primary).</summary>
     public bool HasReplica => _consistency.HasReplica;
 
-    /// <summary>Connects to the read data source and reports whether the server it reached is a standby (in recovery).</summary>
+    /// <summary>Connects to the read data source and reports whether the server it reached is a standby (in recovery), and its lag.</summary>
     /// <exception cref="PgVectorStoreException">It could not be reached.</exception>
-    public async Task<bool> ReadReplicaInRecoveryAsync(CancellationToken cancellationToken)
+    public async Task<PgVectorReplicaSample> ReadReplicaStateAsync(CancellationToken cancellationToken)
     {
         // Bounded like a search: a hung replica must not hang the health check (and the probe that calls it).
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(_schema.Options.ReplicaTimeout);
         try
         {
-            var check = _errors.RunAsync(_readDataSource, "checking the read replica", async () =>
-            {
-                var command = _readDataSource.CreateCommand("SELECT pg_is_in_recovery()");
-                await using (command.ConfigureAwait(false))
-                {
-                    return (bool)(await command.ExecuteScalarAsync(bound.Token).ConfigureAwait(false))!;
-                }
-            });
+            var check = _errors.RunAsync(_readDataSource, "checking the read replica", () => _consistency.Lag.MeasureAsync(bound.Token));
             _ = check.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return await check.WaitAsync(_schema.Options.ReplicaTimeout, cancellationToken).ConfigureAwait(false);
         }

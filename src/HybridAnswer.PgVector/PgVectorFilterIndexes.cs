@@ -112,13 +112,22 @@ internal sealed class PgVectorFilterIndexes
     }
 
     /// <summary>Drops every filter index of the table (before a bulk load, which builds them again at its end). Returns how many.</summary>
-    public async Task<int> DropAllAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public async Task<int> DropAllAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         if (!Enabled)
         {
             return 0;
         }
 
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await DropAllAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> DropAllAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         Forget();
         var names = await ExistingAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var name in names)
