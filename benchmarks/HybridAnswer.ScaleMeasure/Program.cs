@@ -2,7 +2,7 @@
 // HNSW build time and sizes, tenant-scoped search on a partitioned vs an unpartitioned table, and float32 (vector) vs float16
 // (halfvec) storage side by side. Not a CI test.
 //
-//   bash benchmarks/run-scale.sh lag|qps|hnsw|partitions|storage [key=value ...]   (hnsw and qps also take halfvec=1)
+//   bash benchmarks/run-scale.sh lag|ryw|qps|hnsw|partitions|storage [key=value ...]   (hnsw and qps also take halfvec=1)
 //
 // Uses $HYBRIDANSWER_TEST_CONNECTION (primary) and $HYBRIDANSWER_TEST_STANDBY_CONNECTION (standby) from scripts/pg.sh; creates and
 // drops tables scale_* there.
@@ -45,6 +45,9 @@ switch (mode)
 {
     case "lag":
         await LagAsync(Arg("ingests", 200), Arg("dims", 384));
+        break;
+    case "ryw":
+        await ReadYourWritesAsync(Arg("ingests", 100), Arg("dims", 384));
         break;
     case "qps":
         await QpsAsync(Arg("chunks", 20_000), Arg("dims", 384), Arg("seconds", 5));
@@ -90,6 +93,34 @@ async Task LagAsync(int ingests, int dims)
 
     Report("replication lag (ingest returned -> standby replayed)", lags);
     await Execute(primary, "DROP TABLE IF EXISTS scale_lag, scale_lag_schema_version");
+}
+
+// What read-your-writes costs a search (ReadYourWrites on, a standby): the search right after this instance's ingest, and a search
+// with nothing to wait for (the ingest was replayed already), each timed on its own, interleaved.
+async Task ReadYourWritesAsync(int ingests, int dims)
+{
+    ArgumentNullException.ThrowIfNull(standby);
+    var kb = new PgVectorKnowledgeBase(primary, new RandomEmbedder(dims), new() { Table = "scale_ryw", Dimensions = dims, ReadYourWrites = true }, readDataSource: standby);
+    await Execute(primary, "DROP TABLE IF EXISTS scale_ryw, scale_ryw_schema_version");
+    await kb.MigrateAsync();
+    await Task.Delay(500);
+    var afterWrite = new List<double>();
+    var nothingToWaitFor = new List<double>();
+    var request = new RetrievalRequest("topic 7") { TopK = 4, MinScore = -1 };
+    for (var i = 0; i < ingests; i++)
+    {
+        await kb.UpsertAsync([new KnowledgeDocument($"d{i}", "Read your writes", $"Document {i} about topic {i % 50}.")]);
+        var watch = Stopwatch.StartNew();
+        await kb.RetrieveAsync(request);
+        afterWrite.Add(watch.Elapsed.TotalMilliseconds);
+        watch.Restart();
+        await kb.RetrieveAsync(request);
+        nothingToWaitFor.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    Report("search right after the ingest (waits for the standby to replay it)", afterWrite);
+    Report("search after it (the ingest already replayed)", nothingToWaitFor);
+    await Execute(primary, "DROP TABLE IF EXISTS scale_ryw, scale_ryw_schema_version");
 }
 
 // Closed-loop load: C concurrent searchers for S seconds each against the standby and the primary; QPS and latency.

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace HybridAnswer.Cli;
 
-/// <summary>The JSON shape of an answer printed by <c>ask --json</c>: a stable contract for scripts.</summary>
+/// <summary>The JSON shape of an answer printed by <c>ask --json</c>: a stable contract for scripts. <c>answer</c> is the model's text
+/// verbatim (untrusted); <c>answerHtml</c> is the same text HTML-encoded (<see cref="AnswerRenderer.ToHtml(string)"/>).</summary>
 internal static class AnswerJson
 {
     public static string Serialize(Answer answer) => JsonSerializer.Serialize(ToObject(answer), CliJson.Options);
@@ -10,6 +11,9 @@ internal static class AnswerJson
     public static object ToObject(Answer answer) => new
     {
         answer = answer.Text,
+
+        // The answer is untrusted text (a model's reply, which may hold HTML or script): a web page shows answerHtml, never answer.
+        answerHtml = AnswerRenderer.ToHtml(answer),
         answered = answer.Answered,
         noAnswerReason = answer.NoAnswerReason,
         mode = answer.Mode,

@@ -100,7 +100,7 @@ internal static class AskCommand
 
             if (update.Text.Length > 0 && citations.Push(update.Text) is { Length: > 0 } shown)
             {
-                await output.WriteAsync(shown).ConfigureAwait(false);
+                await output.WriteAsync(AnswerRenderer.ToPlainText(shown)).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 printed = true;
             }
@@ -108,11 +108,11 @@ internal static class AskCommand
             if (update.Completed is { } answer)
             {
                 completed = answer;
-                await output.WriteAsync(citations.Flush()).ConfigureAwait(false);
+                await output.WriteAsync(AnswerRenderer.ToPlainText(citations.Flush())).ConfigureAwait(false);
                 if (!printed)
                 {
                     // Refused before any text streamed (nothing relevant retrieved): print the refusal itself.
-                    await output.WriteAsync(answer.Text).ConfigureAwait(false);
+                    await output.WriteAsync(AnswerRenderer.ToPlainText(answer)).ConfigureAwait(false);
                 }
 
                 await output.WriteLineAsync().ConfigureAwait(false);
@@ -125,7 +125,8 @@ internal static class AskCommand
 
     private static async Task WriteTextAsync(TextWriter output, Answer answer, IReadOnlyDictionary<string, string> filter)
     {
-        await output.WriteLineAsync(answer.Text).ConfigureAwait(false);
+        // The answer is untrusted text (a model's reply): no terminal control sequence of it reaches the terminal.
+        await output.WriteLineAsync(AnswerRenderer.ToPlainText(answer)).ConfigureAwait(false);
         await WriteDetailsAsync(output, answer, filter).ConfigureAwait(false);
     }
 
@@ -137,7 +138,7 @@ internal static class AskCommand
             await output.WriteLineAsync("Sources:").ConfigureAwait(false);
             foreach (var citation in answer.Citations)
             {
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{citation.Index}] {citation.Title} ({citation.DocumentId}, score {citation.Score:0.000})")).ConfigureAwait(false);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{citation.Index}] {AnswerRenderer.ToPlainText(citation.Title)} ({AnswerRenderer.ToPlainText(citation.DocumentId)}, score {citation.Score:0.000})")).ConfigureAwait(false);
             }
         }
         else if (answer.NoAnswerReason == NoAnswerReason.FilterMatchedNothing)

@@ -250,23 +250,16 @@ internal sealed class PgVectorChunkStore : IChunkStore
     /// <summary>Gets whether searches read a replica (a read data source other than the primary).</summary>
     public bool HasReplica => _consistency.HasReplica;
 
-    /// <summary>Connects to the read data source and reports whether the server it reached is a standby (in recovery).</summary>
+    /// <summary>Connects to the read data source and reports whether the server it reached is a standby (in recovery), and its lag.</summary>
     /// <exception cref="PgVectorStoreException">It could not be reached.</exception>
-    public async Task<bool> ReadReplicaInRecoveryAsync(CancellationToken cancellationToken)
+    public async Task<PgVectorReplicaSample> ReadReplicaStateAsync(CancellationToken cancellationToken)
     {
         // Bounded like a search: a hung replica must not hang the health check (and the probe that calls it).
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(_schema.Options.ReplicaTimeout);
         try
         {
-            var check = _errors.RunAsync(_readDataSource, "checking the read replica", async () =>
-            {
-                var command = _readDataSource.CreateCommand("SELECT pg_is_in_recovery()");
-                await using (command.ConfigureAwait(false))
-                {
-                    return (bool)(await command.ExecuteScalarAsync(bound.Token).ConfigureAwait(false))!;
-                }
-            });
+            var check = _errors.RunAsync(_readDataSource, "checking the read replica", () => _consistency.Lag.MeasureAsync(bound.Token));
             _ = check.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return await check.WaitAsync(_schema.Options.ReplicaTimeout, cancellationToken).ConfigureAwait(false);
         }

@@ -7,8 +7,8 @@ namespace HybridAnswer.PgVector;
 /// <summary>
 /// The health of a PostgreSQL knowledge base, read-only: the primary answers, the <c>vector</c> extension and the table exist with
 /// the configured dimensions, and every schema version these options need is recorded; when searches read a replica, whether it
-/// answers. <see cref="HealthStatus.Degraded"/> when answers go on but something is wrong: the replica down or hung (searches fall
-/// back to the primary), or the primary down while the replica serves searches (<c>canAnswer</c> true, <c>canWrite</c> false).
+/// answers and how far behind it is. <see cref="HealthStatus.Degraded"/> when answers go on but something is wrong: the replica down
+/// or hung (searches fall back to the primary), further behind than <see cref="PgVectorKnowledgeBaseOptions.ReplicaLagThreshold"/>, or the primary down while the replica serves searches (<c>canAnswer</c> true, <c>canWrite</c> false).
 /// </summary>
 internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeBase) : IHealthCheck
 {
@@ -39,7 +39,7 @@ internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeB
             try
             {
                 await kb.Store.Migrator.CheckOnReadReplicaAsync(cancellationToken).ConfigureAwait(false);
-                data["readReplicaInRecovery"] = await kb.Store.ReadReplicaInRecoveryAsync(cancellationToken).ConfigureAwait(false);
+                AddReplica(data, await kb.Store.ReadReplicaStateAsync(cancellationToken).ConfigureAwait(false));
             }
             catch (PgVectorStoreException replica)
             {
@@ -75,9 +75,10 @@ internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeB
 
         if (kb.Store.HasReplica)
         {
+            PgVectorReplicaSample replica;
             try
             {
-                data["readReplicaInRecovery"] = await kb.Store.ReadReplicaInRecoveryAsync(cancellationToken).ConfigureAwait(false);
+                replica = await kb.Store.ReadReplicaStateAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (PgVectorStoreException e)
             {
@@ -85,8 +86,24 @@ internal sealed class PgVectorHealthCheck(Func<PgVectorKnowledgeBase> knowledgeB
                 data["readReplica"] = "unreachable";
                 return new HealthCheckResult(HealthStatus.Degraded, $"The read replica is unreachable; searches read the primary meanwhile. {e.Message}", e, data);
             }
+
+            AddReplica(data, replica);
+            var threshold = kb.Options.ReplicaLagThreshold;
+            if (replica.LagSeconds > threshold.TotalSeconds)
+            {
+                // Answers go on, but searches that need no commit position see data that old (with ReadYourWrites or a
+                // MinCommitPosition, the searches that need a newer write read the primary until the replica has it).
+                return new HealthCheckResult(HealthStatus.Degraded, string.Create(CultureInfo.InvariantCulture,
+                    $"The read replica is {replica.LagSeconds:0.###} s behind the primary (ReplicaLagThreshold {threshold.TotalSeconds:0.###} s): searches there may miss writes of the last {replica.LagSeconds:0.#} s."), data: data);
+            }
         }
 
         return HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"{kb.DisplayName} at schema version {version}."), data);
+    }
+
+    private static void AddReplica(Dictionary<string, object> data, PgVectorReplicaSample replica)
+    {
+        data["readReplicaInRecovery"] = replica.InRecovery;
+        data["readReplicaLagSeconds"] = replica.LagSeconds;
     }
 }

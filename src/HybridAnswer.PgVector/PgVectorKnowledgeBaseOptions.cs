@@ -49,6 +49,14 @@ public sealed class PgVectorKnowledgeBaseOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ReplicaBreakDuration { get; set; } = PgVectorReadConsistency.DefaultBreakDuration;
 
+    /// <summary>
+    /// Gets or sets how far behind the primary a read replica may be before the health check reports <c>Degraded</c> and a
+    /// warning is logged (event 2015): searches that require no commit position read data up to that old there.
+    /// </summary>
+    /// <value>The default is 10 seconds; from 0 (any lag) to 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ReplicaLagThreshold { get; set; } = PgVectorReplicaLag.DefaultThreshold;
+
     /// <summary>Gets or sets the schema of the chunks table.</summary>
     /// <value>The default is <c>public</c>. Letters, digits and underscores, at most 63 characters, not starting with a digit.</value>
     [Required(AllowEmptyStrings = false)]

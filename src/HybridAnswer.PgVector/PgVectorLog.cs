@@ -19,4 +19,23 @@ internal static partial class PgVectorLog
 
     [LoggerMessage(2004, LogLevel.Warning, "Embeddings of {Table} are now stored inline (schema version 3), but the rows already stored keep theirs out of line (TOAST), where the planner may still prefer a sequential scan to the HNSW index, until they are rewritten: run VACUUM FULL on the table in a quiet window, or re-ingest (docs/operations.md).")]
     public static partial void EmbeddingsLeftOutOfLine(ILogger logger, string table);
+
+    // Read replicas (2010–2019).
+    [LoggerMessage(2010, LogLevel.Information, "The read replica of {Table} had not replayed commit position {Position} within {TimeoutMs} ms; searches that need it read the primary until it has.")]
+    public static partial void ReplicaBehind(ILogger logger, string table, string position, double timeoutMs);
+
+    [LoggerMessage(2011, LogLevel.Warning, "The read replica of {Table} could not be reached; the search retries on the primary.")]
+    public static partial void ReplicaUnreachable(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(2013, LogLevel.Warning, "The primary of {Table} could not be reached to check the schema; it was checked on the read replica, where searches read. Writes fail until the primary is back.")]
+    public static partial void SchemaCheckedOnReplica(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(2014, LogLevel.Information, "The read replica of {Table} has replayed commit position {Position}; searches read it again.")]
+    public static partial void ReplicaCaughtUp(ILogger logger, string table, string position);
+
+    [LoggerMessage(2015, LogLevel.Warning, "The read replica of {Table} is {LagSeconds} s behind the primary (ReplicaLagThreshold {ThresholdSeconds} s): searches that require no commit position read data that old there (ReadYourWrites: {ReadYourWrites}).")]
+    public static partial void ReplicaLagging(ILogger logger, string table, double lagSeconds, double thresholdSeconds, bool readYourWrites);
+
+    [LoggerMessage(2012, LogLevel.Warning, "The read replica of {Table} did not answer within {TimeoutMs} ms (ReplicaTimeout); the search reads the primary, and searches avoid the replica for {BreakSeconds} s.")]
+    public static partial void ReplicaHung(ILogger logger, string table, double timeoutMs, double breakSeconds, Exception exception);
 }

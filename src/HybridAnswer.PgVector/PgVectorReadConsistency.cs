@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace HybridAnswer.PgVector;
 
@@ -12,6 +11,12 @@ namespace HybridAnswer.PgVector;
 /// <see cref="PgVectorKnowledgeBaseOptions.ReadYourWrites"/>), and the primary when the replica stays behind for
 /// <see cref="PgVectorKnowledgeBaseOptions.ReplicaWaitTimeout"/> or cannot be reached.
 /// </summary>
+/// <remarks>
+/// Only a search that needs a position the replica has not been seen to replay asks it anything: the highest replayed position seen
+/// is remembered, so a search with nothing to wait for (no write, or one replayed already) costs no extra round trip. A search that
+/// waited in vain marks the replica as behind: from then on the searches that need a position it lacks read the primary at once, and
+/// at most one search per <see cref="BehindCheckInterval"/> asks the replica once (no waiting) whether it has caught up.
+/// </remarks>
 /// <remarks>
 /// PostgreSQL 15 has no server-side "wait for LSN", so the replica is polled (<c>pg_last_wal_replay_lsn()</c>) with a short,
 /// growing delay. With a single-host read data source every connection reaches the server that was polled. With a multi-host one,
@@ -30,15 +35,26 @@ internal sealed class PgVectorReadConsistency
     /// <summary>The default of <see cref="PgVectorKnowledgeBaseOptions.ReplicaBreakDuration"/>.</summary>
     public static readonly TimeSpan DefaultBreakDuration = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a replica known to be behind is asked again (one query, no waiting) whether it has caught up.</summary>
+    public static readonly TimeSpan BehindCheckInterval = TimeSpan.FromMilliseconds(500);
+
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(50);
 
     // pg_current_wal_insert_lsn, not pg_current_wal_lsn: with synchronous_commit = off the commit record may be inserted but not yet
     // written, and the write position would then be before it. The insert position is never before a commit that has returned.
-    private const string CommitPositionSql = "SELECT pg_current_wal_insert_lsn()::text";
+    // With synchronous_commit = off a walsender ships only flushed WAL, and the WAL writer flushes every wal_writer_delay (200 ms),
+    // so a replica would see the ingest one or two such periods later. A transaction that writes WAL and commits under
+    // synchronous_commit = local flushes all WAL before its commit record (one fsync), so the replica gets the ingest at once. The
+    // WAL is a transactional logical message (any wal_level, no privilege, nothing stored), written only under 'off': otherwise the
+    // ingest's own commit flushed, and this statement writes nothing. (A commit that wrote no WAL but its own record is never
+    // flushed.) set_config(..., true) is SET LOCAL for the statement's transaction; OFFSET 0 evaluates the CASE before it.
+    private const string CommitPositionSql =
+        "SELECT position, flush, set_config('synchronous_commit', 'local', true) FROM (SELECT pg_current_wal_insert_lsn()::text AS position, " +
+        "CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_logical_emit_message(true, 'hybridanswer', '') END AS flush OFFSET 0) s";
 
     // On a primary (a multi-host read source that fell back to it) pg_is_in_recovery() is false and nothing needs to wait.
-    private const string ReplayedSql = "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= $1::pg_lsn";
+    private const string ReplayedSql = "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text";
 
     private readonly NpgsqlDataSource _primary;
     private readonly NpgsqlDataSource _read;
@@ -46,6 +62,14 @@ internal sealed class PgVectorReadConsistency
     private readonly ILogger _logger;
     private readonly string _table;
     private long _latestCommit;
+
+    // The highest position the replica was seen to have replayed (it only moves forward while the replica stays up).
+    private long _replayed;
+
+    // 1 while the replica is known to be behind (a wait for a position timed out); the next Stopwatch timestamp at which a search
+    // asks it again whether it caught up.
+    private int _behind;
+    private long _nextBehindCheck;
 
     // Stopwatch timestamp until which searches skip the replica (the circuit is open); 0 when closed.
     private long _avoidUntil;
@@ -57,7 +81,11 @@ internal sealed class PgVectorReadConsistency
         _options = options;
         _table = table;
         _logger = logger;
+        Lag = new PgVectorReplicaLag(read, options, table, logger);
     }
+
+    /// <summary>Gets the replica's lag measurement (health check, gauge, and the background samples searches start).</summary>
+    public PgVectorReplicaLag Lag { get; }
 
     /// <summary>Gets whether searches read somewhere else than the primary.</summary>
     public bool HasReplica => !ReferenceEquals(_primary, _read);
@@ -80,6 +108,9 @@ internal sealed class PgVectorReadConsistency
     public void ReplicaFailed(bool timedOut, Exception exception)
     {
         Volatile.Write(ref _avoidUntil, Stopwatch.GetTimestamp() + (long)(_options.ReplicaBreakDuration.TotalSeconds * Stopwatch.Frequency));
+
+        // A standby that restarted may serve queries from an earlier point than it had replayed before: ask it again.
+        Interlocked.Exchange(ref _replayed, 0);
         PgVectorMetrics.ReplicaFallback(timedOut ? "timeout" : "unreachable");
         if (timedOut)
         {
@@ -119,9 +150,23 @@ internal sealed class PgVectorReadConsistency
             required = Math.Max(required, (ulong)Interlocked.Read(ref _latestCommit));
         }
 
-        if (!HasReplica || required == 0)
+        if (!HasReplica)
         {
             return _read;
+        }
+
+        // Stale reads stay observable without read-your-writes: the lag is sampled now and then (never awaited here).
+        Lag.SampleInBackground();
+
+        // The common case costs nothing: no position required, or one the replica has been seen to replay.
+        if (required == 0 || required <= (ulong)Interlocked.Read(ref _replayed))
+        {
+            return _read;
+        }
+
+        if (Volatile.Read(ref _behind) != 0)
+        {
+            return await BehindAsync(required, cancellationToken).ConfigureAwait(false);
         }
 
         var stopwatch = Stopwatch.StartNew();
@@ -129,31 +174,81 @@ internal sealed class PgVectorReadConsistency
         var connection = await _read.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = new NpgsqlCommand(ReplayedSql, connection);
-            await using (command.ConfigureAwait(false))
+            while (true)
             {
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Format(required), NpgsqlDbType = NpgsqlDbType.Text });
-                while (true)
+                if (await ReplayedAsync(connection, required, cancellationToken).ConfigureAwait(false))
                 {
-                    if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
-                    {
-                        return _read;
-                    }
-
-                    var left = _options.ReplicaWaitTimeout - stopwatch.Elapsed;
-                    if (left <= TimeSpan.Zero)
-                    {
-                        PgVectorLog.ReplicaBehind(_logger, _table, Format(required), _options.ReplicaWaitTimeout.TotalMilliseconds);
-                        PgVectorMetrics.ReplicaFallback("behind");
-                        return _primary;
-                    }
-
-                    await Task.Delay(delay < left ? delay : left, cancellationToken).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollDelay.Ticks));
+                    return _read;
                 }
+
+                var left = _options.ReplicaWaitTimeout - stopwatch.Elapsed;
+                if (left <= TimeSpan.Zero)
+                {
+                    // Known to be behind: later searches read the primary at once instead of waiting the same bound again.
+                    Volatile.Write(ref _nextBehindCheck, Stopwatch.GetTimestamp() + Ticks(BehindCheckInterval));
+                    Volatile.Write(ref _behind, 1);
+                    PgVectorLog.ReplicaBehind(_logger, _table, Format(required), _options.ReplicaWaitTimeout.TotalMilliseconds);
+                    PgVectorMetrics.ReplicaFallback("behind");
+                    return _primary;
+                }
+
+                await Task.Delay(delay < left ? delay : left, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollDelay.Ticks));
             }
         }
     }
+
+    /// <summary>The replica is known to be behind: the primary, at once; one search per <see cref="BehindCheckInterval"/> first asks
+    /// the replica once whether it has replayed the position, and reads it if so.</summary>
+    private async Task<NpgsqlDataSource> BehindAsync(ulong required, CancellationToken cancellationToken)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var due = Interlocked.Read(ref _nextBehindCheck);
+        if (now >= due && Interlocked.CompareExchange(ref _nextBehindCheck, now + Ticks(BehindCheckInterval), due) == due)
+        {
+            var connection = await _read.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                if (await ReplayedAsync(connection, required, cancellationToken).ConfigureAwait(false))
+                {
+                    Volatile.Write(ref _behind, 0);
+                    PgVectorLog.ReplicaCaughtUp(_logger, _table, Format(required));
+                    return _read;
+                }
+            }
+        }
+
+        PgVectorMetrics.ReplicaFallback("behind");
+        return _primary;
+    }
+
+    /// <summary>Asks the replica once whether it has replayed <paramref name="required"/>, and remembers how far it has.</summary>
+    private async Task<bool> ReplayedAsync(NpgsqlConnection connection, ulong required, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(ReplayedSql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (!reader.GetBoolean(0))
+                {
+                    return true; // a primary (a multi-host read source fell back to it): it has every commit
+                }
+
+                var replayed = reader.IsDBNull(1) ? 0UL : Parse(reader.GetString(1), nameof(connection));
+                long seen;
+                while ((long)replayed > (seen = Interlocked.Read(ref _replayed)) && Interlocked.CompareExchange(ref _replayed, (long)replayed, seen) != seen)
+                {
+                }
+
+                return replayed >= required;
+            }
+        }
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>Parses a PostgreSQL LSN (<c>X/Y</c>, two hexadecimal halves of 32 bits).</summary>
     /// <exception cref="ArgumentException">The text is not an LSN.</exception>
@@ -171,20 +266,4 @@ internal sealed class PgVectorReadConsistency
     }
 
     internal static string Format(ulong position) => string.Create(CultureInfo.InvariantCulture, $"{position >> 32:X}/{position & 0xFFFFFFFF:X}");
-}
-
-// The log messages of read consistency (event ids 16xx, apart from the others in PgVectorLog.cs).
-internal static partial class PgVectorLog
-{
-    [LoggerMessage(2010, LogLevel.Information, "The read replica of {Table} had not replayed commit position {Position} within {TimeoutMs} ms; the search reads the primary.")]
-    public static partial void ReplicaBehind(ILogger logger, string table, string position, double timeoutMs);
-
-    [LoggerMessage(2011, LogLevel.Warning, "The read replica of {Table} could not be reached; the search retries on the primary.")]
-    public static partial void ReplicaUnreachable(ILogger logger, string table, Exception exception);
-
-    [LoggerMessage(2013, LogLevel.Warning, "The primary of {Table} could not be reached to check the schema; it was checked on the read replica, where searches read. Writes fail until the primary is back.")]
-    public static partial void SchemaCheckedOnReplica(ILogger logger, string table, Exception exception);
-
-    [LoggerMessage(2012, LogLevel.Warning, "The read replica of {Table} did not answer within {TimeoutMs} ms (ReplicaTimeout); the search reads the primary, and searches avoid the replica for {BreakSeconds} s.")]
-    public static partial void ReplicaHung(ILogger logger, string table, double timeoutMs, double breakSeconds, Exception exception);
 }

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using HybridAnswer.Storage;
 using Npgsql;
 using NpgsqlTypes;
-using Pgvector;
 
 namespace HybridAnswer.PgVector;
 
@@ -29,11 +27,13 @@ internal sealed class PgVectorSearchCommand
     private readonly string[] _sql = new string[12];
     private readonly ConcurrentDictionary<(string Tenant, string Filter), Estimate> _estimates = new();
     private readonly TimeProvider _time;
+    private readonly PgVectorEligibleRows _rows;
 
     public PgVectorSearchCommand(PgVectorSchema schema, TimeProvider? time = null)
     {
         _schema = schema;
         _time = time ?? TimeProvider.System;
+        _rows = new PgVectorEligibleRows(schema);
     }
 
     /// <summary>How the vector ranking reads the table.</summary>
@@ -72,7 +72,8 @@ internal sealed class PgVectorSearchCommand
         var now = _time.GetTimestamp();
         if (!_estimates.TryGetValue(key, out var estimate) || _time.GetElapsedTime(estimate.Timestamp, now) > EstimateLifetime)
         {
-            estimate = await CountAsync(connection, key.Item1, request.Filter.Count == 0 ? null : key.Item2, now, cancellationToken).ConfigureAwait(false);
+            var (rows, share) = await _rows.CountAsync(connection, key.Item1, request.Filter.Count == 0 ? null : key.Item2, cancellationToken).ConfigureAwait(false);
+            estimate = new Estimate(rows, share, now);
             if (_estimates.Count >= MaxCachedEstimates)
             {
                 _estimates.Clear();
@@ -168,7 +169,7 @@ internal sealed class PgVectorSearchCommand
             // A cached count costs nothing; a miss is one extra round trip on this connection, once per filter per EstimateLifetime.
             var plan = await PlanAsync(connection, request, kind, cancellationToken).ConfigureAwait(false);
             var results = new List<RetrievedChunk>(request.TopK);
-            await RunAsync(connection, request, query, kind, iterativeScan, plan, explain: false, reader => results.Add(Read(reader)), cancellationToken).ConfigureAwait(false);
+            await RunAsync(connection, request, query, kind, iterativeScan, plan, explain: false, reader => results.Add(PgVectorSearchBinding.Read(reader)), cancellationToken).ConfigureAwait(false);
             if (kind != RetrievalKind.Vector)
             {
                 return results;
@@ -178,7 +179,7 @@ internal sealed class PgVectorSearchCommand
             {
                 results.Clear();
                 var exact = new SearchPlan(Regime.Exact, plan.EligibleRows, plan.Share);
-                await RunAsync(connection, request, query, kind, iterativeScan, exact, explain: false, reader => results.Add(Read(reader)), cancellationToken).ConfigureAwait(false);
+                await RunAsync(connection, request, query, kind, iterativeScan, exact, explain: false, reader => results.Add(PgVectorSearchBinding.Read(reader)), cancellationToken).ConfigureAwait(false);
             }
 
             var floor = request.MinScore ?? double.NegativeInfinity;
@@ -186,20 +187,9 @@ internal sealed class PgVectorSearchCommand
         }
     }
 
-    /// <summary>
-    /// Whether any row of the tenant matches the filter: one <c>EXISTS</c> through the GIN index, run only after a filtered search
-    /// found nothing (to tell a filter that matches no document from nothing relevant). Not the cached count: that may be a minute old.
-    /// </summary>
-    public async Task<bool> AnyMatchAsync(NpgsqlDataSource dataSource, RetrievalRequest request, CancellationToken cancellationToken)
-    {
-        var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {_schema.Table} c WHERE c.tenant_id = $1 AND c.metadata @@ $2)");
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(request.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.FilterPath(request.Filter), NpgsqlDbType = NpgsqlDbType.JsonPath });
-            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-    }
+    /// <summary>Whether any row of the tenant matches the filter (see <see cref="PgVectorEligibleRows.AnyMatchAsync"/>).</summary>
+    public Task<bool> AnyMatchAsync(NpgsqlDataSource dataSource, RetrievalRequest request, CancellationToken cancellationToken) =>
+        _rows.AnyMatchAsync(dataSource, request, cancellationToken);
 
     /// <summary>EXPLAIN (ANALYZE, BUFFERS) of exactly the statement and settings <see cref="ExecuteAsync"/> runs first; the plan's lines, the regime first.</summary>
     public async Task<IReadOnlyList<string>> ExplainAsync(NpgsqlDataSource dataSource, RetrievalRequest request, float[] query, RetrievalKind kind, bool iterativeScan, CancellationToken cancellationToken)
@@ -212,27 +202,6 @@ internal sealed class PgVectorSearchCommand
             await RunAsync(connection, request, query, kind, iterativeScan, plan, explain: true, reader => lines.Add(reader.GetString(0)), cancellationToken, lines).ConfigureAwait(false);
             return lines;
         }
-    }
-
-    private static RetrievedChunk Read(NpgsqlDataReader reader)
-    {
-        var documentId = reader.GetString(0);
-        var ordinal = reader.GetInt32(1);
-        var tenant = reader.GetString(6);
-        var (metadata, multiValued) = PgVectorJson.DeserializeMetadata(reader.GetString(4));
-        return new RetrievedChunk
-        {
-            ChunkId = DocumentChunk.CreateId(documentId, ordinal),
-            DocumentId = documentId,
-            Ordinal = ordinal,
-            Title = reader.GetString(2),
-            Content = reader.GetString(3),
-            Metadata = metadata,
-            MultiValuedMetadata = multiValued,
-            SourceUri = reader.IsDBNull(5) ? null : reader.GetString(5),
-            TenantId = tenant.Length == 0 ? null : tenant,
-            Score = reader.GetDouble(7),
-        };
     }
 
     /// <summary>
@@ -249,51 +218,6 @@ internal sealed class PgVectorSearchCommand
         RetrievalKind.Vector when plan.Regime is Regime.Broad or Regime.Iterative => Math.Min(request.TopK * 2, RetrievalConstants.MaxCandidates),
         _ => request.TopK,
     };
-
-    /// <summary>Counts the rows of the tenant passing <paramref name="filter"/> (all of the tenant's without one); -1 rows when there
-    /// is no filter and no other tenant has rows, so the table is the request's whole.</summary>
-    private async Task<Estimate> CountAsync(NpgsqlConnection connection, string tenant, string? filter, long now, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(filter is null ? TenantCountSql : CountSql, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant, NpgsqlDbType = NpgsqlDbType.Text });
-            if (filter is not null)
-            {
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = filter, NpgsqlDbType = NpgsqlDbType.JsonPath });
-            }
-
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var rows = reader.GetInt64(0);
-                if (rows < 0)
-                {
-                    return new Estimate(-1, 1.0, now);
-                }
-
-                // reltuples is -1 before the first ANALYZE; the count itself is then the best lower bound of the table.
-                var total = Math.Max(reader.GetDouble(1), rows);
-                return new Estimate(rows, total <= 0 ? 1.0 : rows / total, now);
-            }
-        }
-    }
-
-    private string RelTuplesSql => $"(SELECT reltuples::float8 FROM pg_class WHERE oid = '{_schema.Table}'::regclass)";
-
-    private string CountSql => $"""
-        SELECT count(*), {RelTuplesSql}
-        FROM {_schema.Table} c
-        WHERE c.tenant_id = $1 AND c.metadata @@ $2
-        """;
-
-    // "Another tenant has rows" as two range seeks on the primary key's leading column, not a scan for tenant_id <> $1.
-    private string TenantCountSql => $"""
-        SELECT CASE WHEN EXISTS (SELECT 1 FROM {_schema.Table} c WHERE c.tenant_id < $1) OR EXISTS (SELECT 1 FROM {_schema.Table} c WHERE c.tenant_id > $1)
-                    THEN (SELECT count(*) FROM {_schema.Table} c WHERE c.tenant_id = $1) ELSE -1 END,
-               {RelTuplesSql}
-        """;
 
     private async Task RunAsync(NpgsqlConnection connection, RetrievalRequest request, float[] query, RetrievalKind kind, bool iterativeScan, SearchPlan plan, bool explain, Action<NpgsqlDataReader> read, CancellationToken cancellationToken, List<string>? explainLines = null)
     {
@@ -313,16 +237,7 @@ internal sealed class PgVectorSearchCommand
 
             batch.BatchCommands.Add(configure);
             var search = new NpgsqlBatchCommand((explain ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " : string.Empty) + Sql(kind, hasFilter, plan.Regime == Regime.Exact));
-            search.Parameters.Add(_schema.HalfPrecision
-                ? new NpgsqlParameter<HalfVector> { TypedValue = PgVectorSchema.ToHalfVector(query), DataTypeName = "halfvec" }
-                : new NpgsqlParameter<Vector> { TypedValue = new Vector(query), DataTypeName = "vector" });
-            search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(request.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
-            search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.FilterPath(request.Filter), NpgsqlDbType = NpgsqlDbType.JsonPath });
-            search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Query, NpgsqlDbType = NpgsqlDbType.Text });
-            search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Candidates(request, kind, plan), NpgsqlDbType = NpgsqlDbType.Integer });
-            search.Parameters.Add(new NpgsqlParameter<double> { TypedValue = request.MinScore ?? -2.0, NpgsqlDbType = NpgsqlDbType.Double });
-            search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _schema.Options.RrfK, NpgsqlDbType = NpgsqlDbType.Integer });
-            search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = request.TopK, NpgsqlDbType = NpgsqlDbType.Integer });
+            PgVectorSearchBinding.Bind(search, _schema, request, query, Candidates(request, kind, plan));
             batch.BatchCommands.Add(search);
 
             var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

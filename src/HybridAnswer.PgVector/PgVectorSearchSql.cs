@@ -56,7 +56,7 @@ internal static class PgVectorSearchSql
     }
 
     private static string Keyword(PgVectorSchema schema, bool hasFilter) => $"""
-        WITH {KeywordRanked(schema, hasFilter, "ts_rank_cd(c.search, q, 32) >= $6")}
+        WITH {PgVectorKeywordSql.Ranked(schema, hasFilter, "s.score / (s.score + 5) >= $6")}
         SELECT {Columns}, r.keyword_score AS score
         FROM keyword_ranked r
         JOIN {schema.Table} c ON c.tenant_id = r.tenant_id AND c.document_id = r.document_id AND c.ordinal = r.ordinal
@@ -80,7 +80,7 @@ internal static class PgVectorSearchSql
             FROM vector_candidates v
             WHERE v.similarity >= $6
         ),
-        {KeywordRanked(schema, hasFilter, $"{Similarity("c.embedding")} >= $6")},
+        {PgVectorKeywordSql.Ranked(schema, hasFilter, $"{Similarity("c.embedding")} >= $6")},
         fused AS (
             SELECT coalesce(v.tenant_id, k.tenant_id) AS tenant_id,
                    coalesce(v.document_id, k.document_id) AS document_id,
@@ -147,18 +147,6 @@ internal static class PgVectorSearchSql
             )
             """;
     }
-
-    private static string KeywordRanked(PgVectorSchema schema, bool hasFilter, string floor) => $"""
-        keyword_ranked AS (
-            SELECT c.tenant_id, c.document_id, c.ordinal, ts_rank_cd(c.search, q, 32) AS keyword_score,
-                   row_number() OVER (ORDER BY ts_rank_cd(c.search, q) DESC, c.document_id, c.ordinal) AS rank,
-                   greatest({MinWeight}, coalesce(ts_rank_cd(c.search, q) / nullif(max(ts_rank_cd(c.search, q)) OVER (), 0), 1.0)) AS weight
-            FROM {schema.Table} c, websearch_to_tsquery('{schema.TextConfig}'::regconfig, $4) q
-            WHERE c.search @@ q AND c.tenant_id = $2{(hasFilter ? " AND c.metadata @@ $3" : string.Empty)} AND {floor}
-            ORDER BY ts_rank_cd(c.search, q) DESC, c.document_id, c.ordinal
-            LIMIT $5
-        )
-        """;
 
     /// <summary>Cosine similarity whatever the index distance; a zero vector (no content words) has none, so it scores 0 instead of NaN.</summary>
     private static string Similarity(string column) => $"coalesce(nullif(1 - ({column} <=> $1), 'NaN'::float8), 0)";

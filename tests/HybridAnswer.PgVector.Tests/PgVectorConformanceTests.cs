@@ -1,16 +1,6 @@
-using static HybridAnswer.PgVector.Tests.PgVectorKnownDifferences;
-
 namespace HybridAnswer.PgVector.Tests;
 
 /// <summary>The PostgreSQL + pgvector store under the store conformance suites, each test in a database of its own.</summary>
-/// <summary>Where the PostgreSQL store knowingly differs from the others (the conformance suite found it; each is a skipped test until fixed).</summary>
-internal static class PgVectorKnownDifferences
-{
-    public const string KeywordLegAndsEveryTerm =
-        "Known difference (issue 22, keyword leg on PostgreSQL): websearch_to_tsquery ANDs every query term, so 'Do you have QX-7731 for my " +
-        "blender?' matches no page that lacks 'blender'; the in-memory BM25 leg scores any term and finds the code.";
-}
-
 public sealed class PgVectorStoreFixture(PostgresFixture postgres, PgVectorStorage storage = PgVectorStorage.Float32) : KnowledgeStoreFixture
 {
     // Half precision keeps the cosine to about three decimals.
@@ -18,8 +8,6 @@ public sealed class PgVectorStoreFixture(PostgresFixture postgres, PgVectorStora
 
     // Without a filter the search walks the HNSW graph.
     public override bool ExactUnfilteredSearch => false;
-
-    public override bool HybridRanksDecisiveKeywordMatchFirst => true;
 
     public override async Task<ConformanceStore> CreateStoreAsync(ConformanceStoreOptions options, CancellationToken cancellationToken = default)
     {
@@ -55,17 +43,11 @@ public sealed class PgVectorTenantConformanceTests(PostgresFixture postgres) : T
 
 [Collection(PostgresCollection.Name)]
 public sealed class PgVectorHybridSearchConformanceTests(PostgresFixture postgres) : HybridSearchConformanceTests(new PgVectorStoreFixture(postgres))
-{
-    [Fact(Skip = KeywordLegAndsEveryTerm)]
-    public override Task RetrieveAsync_Hybrid_FindsExactCodeThatVectorRanksLow() => base.RetrieveAsync_Hybrid_FindsExactCodeThatVectorRanksLow();
-}
+;
 
 [Collection(PostgresCollection.Name)]
 public sealed class PgVectorHalfvecHybridSearchConformanceTests(PostgresFixture postgres) : HybridSearchConformanceTests(new PgVectorStoreFixture(postgres, PgVectorStorage.Float16))
-{
-    [Fact(Skip = KeywordLegAndsEveryTerm)]
-    public override Task RetrieveAsync_Hybrid_FindsExactCodeThatVectorRanksLow() => base.RetrieveAsync_Hybrid_FindsExactCodeThatVectorRanksLow();
-}
+;
 
 [Collection(PostgresCollection.Name)]
 public sealed class PgVectorHostileContentConformanceTests(PostgresFixture postgres) : HostileContentConformanceTests(new PgVectorStoreFixture(postgres));

@@ -70,6 +70,27 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
         Assert.Contains(hybridResults, r => r.DocumentId == "code");
     }
 
+    /// <summary>
+    /// Among 1,200 product pages sharing every other word of the question, keyword ranking puts the page of the one rare word (the
+    /// product code) first, though no page holds every word of the question ("many" is on none): the ranking scores chunks matching
+    /// some of the words and weights each word by its rarity, as BM25 does.
+    /// </summary>
+    [Fact]
+    public virtual async Task RetrieveAsync_KeywordOnly_RareCodeOutranksWordsEveryPageShares()
+    {
+        var documents = Enumerable.Range(0, 1200)
+            .Select(i => new KnowledgeDocument(Invariant($"pc{i:D5}x"), Invariant($"Product pc{i:D5}x"), Invariant($"Product code pc{i:D5}x ships in {(i % 9) + 1} days from the product warehouse.")))
+            .ToList();
+        await using var store = await CreateStoreAsync(kind: RetrievalKind.Keyword);
+        await store.UpsertAsync(documents);
+
+        var results = await store.RetrieveAsync(new RetrievalRequest("product code pc00777x ships in how many days") { TopK = 5 });
+
+        Assert.NotEmpty(results);
+        Assert.Equal("pc00777x", results[0].DocumentId);
+        Assert.InRange(results[0].Score, 0.0001, 1);
+    }
+
     /// <summary>Keyword-only retrieval finds the one document with the words, scored in (0, 1] like every score the floor compares.</summary>
     [Fact]
     public virtual async Task RetrieveAsync_KeywordOnly_ScoresBetweenZeroAndOne()

@@ -33,6 +33,9 @@ public sealed class VectorDataHybridSearchConformanceTests() : HybridSearchConfo
     [Fact(Skip = "Microsoft.Extensions.VectorData offers vector and hybrid search, no keyword-only search: the store always ranks by vector.")]
     public override Task RetrieveAsync_KeywordOnly_ScoresBetweenZeroAndOne() => Task.CompletedTask;
 
+    [Fact(Skip = "Microsoft.Extensions.VectorData offers vector and hybrid search, no keyword-only search: the store always ranks by vector.")]
+    public override Task RetrieveAsync_KeywordOnly_RareCodeOutranksWordsEveryPageShares() => Task.CompletedTask;
+
     // Known difference, not a defect of the adapter: the connector fuses the two rankings (here plain reciprocal rank fusion, as
     // Azure AI Search and Qdrant do), and plain RRF ranks every chunk that both legs place high (eight blender tips) above one
     // decisive keyword match that vector search places last, so the product-code chunk lands just outside top-5.
