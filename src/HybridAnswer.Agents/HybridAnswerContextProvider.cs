@@ -26,14 +26,12 @@ public sealed class HybridAnswerContextProvider : AIContextProvider
     /// <param name="answerer">The answerer whose retrieval pipeline finds the sources.</param>
     /// <param name="options">The options; the defaults when <see langword="null"/>. Read once, here.</param>
     /// <exception cref="ArgumentNullException"><paramref name="answerer"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><see cref="HybridAnswerContextProviderOptions.Instructions"/> is empty.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="HybridAnswerContextProviderOptions.MaxQueryLength"/> is below 1.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><see cref="HybridAnswerContextProviderOptions.Instructions"/> is empty or <see cref="HybridAnswerContextProviderOptions.MaxQueryLength"/> is out of range (the message names the key).</exception>
     public HybridAnswerContextProvider(HybridAnswerer answerer, HybridAnswerContextProviderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(answerer);
         options ??= new HybridAnswerContextProviderOptions();
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.Instructions, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueryLength, 1, nameof(options));
+        OptionsValidation.ThrowIfInvalid(new HybridAnswerContextProviderOptionsValidator(), options);
         _answerer = answerer;
 
         // Copied now: a host that changes its dictionary afterwards must not change what the provider may read.

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace HybridAnswer.Agents;
 
 /// <summary>Options of <see cref="HybridAnswerContextProvider"/>.</summary>
@@ -21,6 +23,7 @@ public sealed class HybridAnswerContextProviderOptions
 
     /// <summary>Gets or sets the instructions added to the agent's when sources were found.</summary>
     /// <value>The default is <see cref="DefaultInstructions"/>.</value>
+    [Required]
     public string Instructions { get; set; } = DefaultInstructions;
 
     /// <summary>Gets or sets the instructions added when nothing relevant was found; <see langword="null"/> adds nothing (the agent answers as it would without the provider).</summary>
@@ -29,5 +32,6 @@ public sealed class HybridAnswerContextProviderOptions
 
     /// <summary>Gets or sets the longest query sent to retrieval, in characters; a longer user message is searched by its end (the question usually comes last).</summary>
     /// <value>The default is 2000, the answerer's default <see cref="HybridAnsweringOptions.MaxQuestionLength"/>; keep it at or below that setting.</value>
+    [Range(1, RetrievalRequest.MaxQueryLength)]
     public int MaxQueryLength { get; set; } = 2000;
 }

@@ -34,14 +34,12 @@ public sealed class VectorDataChunkStore : IChunkStore
     /// <param name="collection">The collection; the caller creates it (<c>EnsureCollectionExistsAsync</c>) and owns it.</param>
     /// <param name="options">The options; <see cref="VectorDataChunkStoreOptions.Dimensions"/> is required.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range (the message names its key).</exception>
     public VectorDataChunkStore(VectorStoreCollection<string, KnowledgeChunkRecord> collection, VectorDataChunkStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Dimensions ?? 1, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxChunksPerWrite, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.PageSize, 1, nameof(options));
+        OptionsValidation.ThrowIfInvalid(new VectorDataChunkStoreOptionsValidator(), options);
         _collection = collection;
         _options = options;
         _dimensions = options.Dimensions;

@@ -10,10 +10,10 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         OptionsValidation.Annotations(options, HybridAnsweringOptions.SectionName, failures);
-        OptionsValidation.Annotations(options.Chunking, HybridAnsweringOptions.SectionName + ":Chunking", failures);
-        OptionsValidation.Annotations(options.Prompt, HybridAnsweringOptions.SectionName + ":Prompt", failures);
-        OptionsValidation.Annotations(options.Generation, HybridAnsweringOptions.SectionName + ":Generation", failures);
-        OptionsValidation.Annotations(options.Extractive, HybridAnsweringOptions.SectionName + ":Extractive", failures);
+        Nested(new ChunkingOptionsValidator().Validate(name, options.Chunking), failures);
+        Nested(new PromptOptionsValidator().Validate(name, options.Prompt), failures);
+        Nested(new GenerationOptionsValidator().Validate(name, options.Generation), failures);
+        Nested(new ExtractiveGeneratorOptionsValidator().Validate(name, options.Extractive), failures);
         OptionsValidation.Annotations(options.Pricing, HybridAnsweringOptions.SectionName + ":Pricing", failures);
         foreach (var (model, price) in options.Pricing.Models)
         {
@@ -26,27 +26,11 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
             OptionsValidation.Annotations(price, $"{HybridAnsweringOptions.SectionName}:Pricing:Models:{model}", failures);
         }
 
-        // Half the window at least must remain for instructions, question and sources, or every prompt is starved.
-        if (options.Prompt.MaxAnswerTokens * 2 > options.Prompt.MaxPromptTokens)
-        {
-            failures.Add($"{HybridAnsweringOptions.SectionName}:Prompt:MaxAnswerTokens ({options.Prompt.MaxAnswerTokens}) must be at most half of {HybridAnsweringOptions.SectionName}:Prompt:MaxPromptTokens ({options.Prompt.MaxPromptTokens}).");
-        }
-
-        if (options.Generation.MaxRetryDelay < options.Generation.RetryBaseDelay)
-        {
-            failures.Add($"{HybridAnsweringOptions.SectionName}:Generation:MaxRetryDelay ({options.Generation.MaxRetryDelay}) must not be less than {HybridAnsweringOptions.SectionName}:Generation:RetryBaseDelay ({options.Generation.RetryBaseDelay}).");
-        }
-
         OptionsValidation.Enum(options.Mode, HybridAnsweringOptions.SectionName, nameof(options.Mode), failures);
 
         if (options.Mode != AnswerMode.Rag && string.IsNullOrWhiteSpace(options.FineTunedModel))
         {
             failures.Add($"{HybridAnsweringOptions.SectionName}:FineTunedModel is required when {HybridAnsweringOptions.SectionName}:Mode is {options.Mode}.");
-        }
-
-        if (options.Chunking.Overlap * 2 >= options.Chunking.TargetSize)
-        {
-            failures.Add($"{HybridAnsweringOptions.SectionName}:Chunking:Overlap ({options.Chunking.Overlap}) must be less than half of {HybridAnsweringOptions.SectionName}:Chunking:TargetSize ({options.Chunking.TargetSize}).");
         }
 
         foreach (var (key, value) in options.DefaultFilter)
@@ -58,5 +42,13 @@ internal sealed class HybridAnsweringOptionsValidator : IValidateOptions<HybridA
         }
 
         return OptionsValidation.Result(failures);
+    }
+
+    private static void Nested(ValidateOptionsResult result, List<string> failures)
+    {
+        if (result.Failed)
+        {
+            failures.AddRange(result.Failures);
+        }
     }
 }

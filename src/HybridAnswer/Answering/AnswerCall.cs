@@ -31,10 +31,6 @@ internal sealed record AnswerCall(
             throw new ArgumentException($"The question has {question.Length} characters; at most {defaults.MaxQuestionLength} are accepted (HybridAnswering:MaxQuestionLength).", nameof(question));
         }
 
-        // In every mode, before anything is embedded, searched or sent: one answer for one question, whatever the store.
-        KnowledgeText.CheckNoNul(question, nameof(question), "question");
-        KnowledgeText.CheckNoNul(options?.TenantId, nameof(options), "tenant id");
-
         var mode = options?.Mode ?? defaults.Mode;
         if (!Enum.IsDefined(mode))
         {
@@ -64,10 +60,18 @@ internal sealed record AnswerCall(
             filter[key] = value ?? throw new ArgumentException($"AnswerOptions.Filter['{key}'] is null.", nameof(options));
         }
 
-        return new AnswerCall(question.Trim(), mode, topK, minScore, filter, options?.CustomerId, options?.TenantId) { MinCommitPosition = options?.MinCommitPosition };
+        // In every mode, before anything is embedded, searched or sent: one answer for one question, whatever the store. Checked
+        // here once (NUL, lone surrogates, in the question, tenant and filter); the store boundary does not check this request again.
+        var retrieval = KnowledgeText.CheckedAtBoundary(
+            new RetrievalRequest(question.Trim()) { TopK = topK, Filter = filter, MinScore = minScore, TenantId = options?.TenantId, MinCommitPosition = options?.MinCommitPosition },
+            nameof(options),
+            nameof(question));
+        return new AnswerCall(retrieval.Query, mode, topK, minScore, filter, options?.CustomerId, options?.TenantId) { MinCommitPosition = options?.MinCommitPosition, Retrieval = retrieval };
     }
 
+    /// <summary>Gets the request sent down the retrieval pipeline, checked once by <see cref="Resolve"/>.</summary>
+    public required RetrievalRequest Retrieval { get; init; }
+
     /// <summary>The request sent down the retrieval pipeline.</summary>
-    public RetrievalRequest ToRetrievalRequest() =>
-        new(Question) { TopK = TopK, Filter = Filter, MinScore = MinScore, TenantId = TenantId, MinCommitPosition = MinCommitPosition };
+    public RetrievalRequest ToRetrievalRequest() => Retrieval;
 }

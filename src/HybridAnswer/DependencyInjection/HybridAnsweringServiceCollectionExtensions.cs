@@ -26,7 +26,7 @@ public static class HybridAnsweringServiceCollectionExtensions
         var builder = new HybridAnsweringBuilder(services);
 
         AddOptions<HybridAnsweringOptions>(services, HybridAnsweringOptions.SectionName);
-        AddOptions<InMemoryKnowledgeBaseOptions>(services, InMemoryKnowledgeBaseOptionsValidator.SectionName);
+        AddOptions<InMemoryKnowledgeBaseOptions>(services, InMemoryKnowledgeBaseOptions.SectionName);
         if (configure is not null)
         {
             services.Configure(configure);

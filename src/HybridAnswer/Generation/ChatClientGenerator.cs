@@ -36,6 +36,7 @@ public sealed class ChatClientGenerator : IGenerator
     /// <param name="generation">Timeout, retries and fallback; the defaults when <see langword="null"/>.</param>
     /// <param name="prompt">Prompt templates; the defaults when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Logs the model calls (metadata only) when given.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A generation or prompt option is out of range (the message names its configuration key).</exception>
     public ChatClientGenerator(
         IChatClient baseClient,
         string baseModel,
@@ -51,6 +52,8 @@ public sealed class ChatClientGenerator : IGenerator
         _fineTunedModel = string.IsNullOrWhiteSpace(fineTunedModel) ? null : fineTunedModel;
         _prompt = prompt ?? new PromptOptions();
         _generation = generation ?? new GenerationOptions();
+        OptionsValidation.ThrowIfInvalid(new PromptOptionsValidator(), _prompt);
+        OptionsValidation.ThrowIfInvalid(new GenerationOptionsValidator(), _generation);
 
         _ragClient = Route(baseClient, baseModel, isFallback: false, loggerFactory);
         if (_fineTunedModel is not null)

@@ -9,6 +9,9 @@ namespace HybridAnswer;
 /// </summary>
 public sealed class ExtractiveGeneratorOptions
 {
+    /// <summary>The configuration section these options bind from: <c>HybridAnswering:Extractive</c>, inside <see cref="HybridAnsweringOptions"/>.</summary>
+    public const string SectionName = HybridAnsweringOptions.SectionName + ":Extractive";
+
     /// <summary>
     /// Gets or sets the lexical support threshold: the share (0–1) of the question's weighted content terms that one source must
     /// contain for the generator to answer rather than refuse with <see cref="NoAnswerReason.InsufficientSupport"/>.

@@ -5,6 +5,9 @@ namespace HybridAnswer;
 /// <summary>How chat models are called: the timeout, the retries of transient failures and the fallback to the base model. Section <c>HybridAnswering:Generation</c>.</summary>
 public sealed class GenerationOptions
 {
+    /// <summary>The configuration section these options bind from: <c>HybridAnswering:Generation</c>, inside <see cref="HybridAnsweringOptions"/>.</summary>
+    public const string SectionName = HybridAnsweringOptions.SectionName + ":Generation";
+
     /// <summary>Gets or sets a value indicating whether a failed call of the fine-tuned model (after its retries) is answered by the base model instead; the answer reports it in <see cref="Answer.UsedFallback"/>.</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool FallbackToBaseModel { get; set; }

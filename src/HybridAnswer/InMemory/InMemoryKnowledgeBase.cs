@@ -18,14 +18,12 @@ public sealed class InMemoryKnowledgeBase : IKnowledgeBase, IRetriever
     /// <param name="embedder">Embeds chunks and queries.</param>
     /// <param name="chunking">How documents are split; the defaults when <see langword="null"/>.</param>
     /// <param name="options">Retrieval options; the defaults when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of its documented range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of its documented range (the message names its configuration key).</exception>
     public InMemoryKnowledgeBase(IEmbeddingGenerator<string, Embedding<float>> embedder, ChunkingOptions? chunking = null, InMemoryKnowledgeBaseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         var settings = options ?? new InMemoryKnowledgeBaseOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.RrfK, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.EmbeddingBatchSize, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfNegative(settings.MaxSearchThreads, nameof(options));
+        OptionsValidation.ThrowIfInvalid(new InMemoryKnowledgeBaseOptionsValidator(), settings);
         _store = new InMemoryChunkStore(settings);
         _knowledgeBase = new ChunkStoreKnowledgeBase(_store, embedder, chunking, settings.MultiTenant, settings.EmbeddingBatchSize);
     }

@@ -5,6 +5,9 @@ namespace HybridAnswer.InMemory;
 /// <summary>Options of the in-memory knowledge base. Bound from configuration section <c>HybridAnswering:InMemory</c>.</summary>
 public sealed class InMemoryKnowledgeBaseOptions
 {
+    /// <summary>The configuration section these options bind from: <c>HybridAnswering:InMemory</c>.</summary>
+    public const string SectionName = HybridAnsweringOptions.SectionName + ":InMemory";
+
     /// <summary>Gets or sets how chunks are ranked.</summary>
     /// <value>The default is <see cref="RetrievalKind.Hybrid"/>.</value>
     public RetrievalKind RetrievalKind { get; set; } = RetrievalKind.Hybrid;

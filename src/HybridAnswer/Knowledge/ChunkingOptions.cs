@@ -5,6 +5,9 @@ namespace HybridAnswer;
 /// <summary>How documents are split into chunks before embedding. Bound from configuration section <c>HybridAnswering:Chunking</c>.</summary>
 public sealed class ChunkingOptions
 {
+    /// <summary>The configuration section these options bind from: <c>HybridAnswering:Chunking</c>, inside <see cref="HybridAnsweringOptions"/>.</summary>
+    public const string SectionName = HybridAnsweringOptions.SectionName + ":Chunking";
+
     /// <summary>Gets or sets the target chunk size in characters.</summary>
     /// <value>The default is 1,200 characters (roughly 300 tokens).</value>
     [Range(100, 100_000)]

@@ -18,12 +18,7 @@ internal sealed class DocumentChunker
     public DocumentChunker(ChunkingOptions options, EmbeddingInputLimit? limit = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.TargetSize, 100, nameof(options.TargetSize));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Overlap, nameof(options.Overlap));
-        if (options.Overlap * 2 >= options.TargetSize)
-        {
-            throw new ArgumentException($"{nameof(ChunkingOptions.Overlap)} ({options.Overlap}) must be less than half of {nameof(ChunkingOptions.TargetSize)} ({options.TargetSize}).", nameof(options));
-        }
+        OptionsValidation.ThrowIfInvalid(new ChunkingOptionsValidator(), options);
 
         if (limit is not null)
         {

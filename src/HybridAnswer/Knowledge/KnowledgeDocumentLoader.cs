@@ -59,13 +59,12 @@ public static class KnowledgeDocumentLoader
     /// <param name="cancellationToken">Cancels the load.</param>
     /// <returns>The documents and the failures.</returns>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="KnowledgeLoaderOptions.MaxFileBytes"/> is less than 1 or more than <see cref="KnowledgeLoaderOptions.MaxMaxFileBytes"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><see cref="KnowledgeLoaderOptions.MaxFileBytes"/> is less than 1 or more than <see cref="KnowledgeLoaderOptions.MaxMaxFileBytes"/> (the message names the key).</exception>
     public static async Task<KnowledgeLoadResult> ReadDirectoryAsync(string directory, KnowledgeLoaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         options ??= new KnowledgeLoaderOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxFileBytes, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxFileBytes, KnowledgeLoaderOptions.MaxMaxFileBytes, nameof(options));
+        OptionsValidation.ThrowIfInvalid(new KnowledgeLoaderOptionsValidator(), options);
         var root = Path.GetFullPath(directory);
         if (!Directory.Exists(root))
         {

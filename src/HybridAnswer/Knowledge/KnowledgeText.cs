@@ -80,15 +80,37 @@ internal static class KnowledgeText
         }
     }
 
-    public static void CheckRequest(RetrievalRequest request, string paramName)
+    // Requests checked at the public boundary that made them (the answerer): the store boundary does not check them again. Keyed
+    // by instance, outside the record's equality: a `with` copy (a decorator changing the query, tenant or filter) is a new
+    // instance and is checked again where it enters the store.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RetrievalRequest, object> CheckedRequests = new();
+
+    /// <summary>Checks a request the public boundary made (see <see cref="CheckRequest"/>) and remembers it as checked.</summary>
+    public static RetrievalRequest CheckedAtBoundary(RetrievalRequest request, string paramName, string queryParamName)
     {
-        if (request.Query.Length > RetrievalRequest.MaxQueryLength)
+        CheckRequest(request, paramName, queryParamName);
+        CheckedRequests.AddOrUpdate(request, CheckedRequests);
+        return request;
+    }
+
+    /// <summary>
+    /// The checks of a retrieval request at the store boundary, the same for every store; a request already checked at the
+    /// public boundary (<see cref="CheckedAtBoundary"/>) passes without being checked again.
+    /// </summary>
+    public static void CheckRequest(RetrievalRequest request, string paramName, string? queryParamName = null)
+    {
+        if (CheckedRequests.TryGetValue(request, out _))
         {
-            throw new ArgumentException($"The query has {request.Query.Length} characters; at most {RetrievalRequest.MaxQueryLength} are accepted.", paramName);
+            return;
         }
 
+        if (request.Query.Length > RetrievalRequest.MaxQueryLength)
+        {
+            throw new ArgumentException($"The query has {request.Query.Length} characters; at most {RetrievalRequest.MaxQueryLength} are accepted.", queryParamName ?? paramName);
+        }
+
+        CheckNoNul(request.Query, queryParamName ?? paramName, queryParamName is null ? "query" : "question");
         CheckNoNul(request.TenantId, paramName, "tenant id");
-        CheckNoNul(request.Query, paramName, "query");
         foreach (var (key, value) in request.Filter)
         {
             if (key is null || value is null || HasNul(key) || HasNul(value))

@@ -8,6 +8,9 @@ namespace HybridAnswer;
 /// </summary>
 public sealed class PromptOptions
 {
+    /// <summary>The configuration section these options bind from: <c>HybridAnswering:Prompt</c>, inside <see cref="HybridAnsweringOptions"/>.</summary>
+    public const string SectionName = HybridAnsweringOptions.SectionName + ":Prompt";
+
     /// <summary>The default instructions of the grounded modes (<see cref="AnswerMode.Rag"/> and <see cref="AnswerMode.Hybrid"/>).</summary>
     public const string DefaultGroundedInstructions =
         "You are a customer support assistant. Answer ONLY from the documents between <sources> and </sources>; each document is one <source id=\"n\"> element. " +

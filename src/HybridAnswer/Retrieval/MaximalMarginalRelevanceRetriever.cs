@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Numerics.Tensors;
 
 namespace HybridAnswer;
@@ -24,15 +23,12 @@ public sealed class MaximalMarginalRelevanceRetriever : DelegatingRetriever
     /// <summary>Initializes a new decorator.</summary>
     /// <param name="inner">The retriever whose candidates are reranked.</param>
     /// <param name="options">λ and the candidate factor; the defaults when <see langword="null"/>.</param>
-    /// <exception cref="ValidationException">An option is out of range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range (the message names its configuration key).</exception>
     public MaximalMarginalRelevanceRetriever(IRetriever inner, MaximalMarginalRelevanceOptions? options = null)
         : base(inner)
     {
         options ??= new MaximalMarginalRelevanceOptions();
-        if (new MaximalMarginalRelevanceOptionsValidator().Validate(null, options) is { Failed: true } result)
-        {
-            throw new ValidationException(result.FailureMessage);
-        }
+        OptionsValidation.ThrowIfInvalid(new MaximalMarginalRelevanceOptionsValidator(), options);
 
         _lambda = options.Lambda;
         _candidateFactor = options.CandidateFactor;

@@ -117,7 +117,7 @@ public sealed class HybridAnswerContextProviderTests
         var answerer = await AnswererAsync();
 
         Assert.Equal("answerer", Assert.Throws<ArgumentNullException>(() => new HybridAnswerContextProvider(null!)).ParamName);
-        Assert.Equal("options", Assert.Throws<ArgumentException>(() => new HybridAnswerContextProvider(answerer, new() { Instructions = " " })).ParamName);
-        Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() => new HybridAnswerContextProvider(answerer, new() { MaxQueryLength = 0 })).ParamName);
+        Assert.Contains("HybridAnswerContextProviderOptions:Instructions", Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new HybridAnswerContextProvider(answerer, new() { Instructions = " " })).Message, StringComparison.Ordinal);
+        Assert.Contains("HybridAnswerContextProviderOptions:MaxQueryLength", Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new HybridAnswerContextProvider(answerer, new() { MaxQueryLength = 0 })).Message, StringComparison.Ordinal);
     }
 }

@@ -214,6 +214,33 @@ public sealed class HybridAnswererTests
         Assert.Equal("question", e.ParamName);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnswerAsync_BadFilterValue_ThrowsNamingOptionsAtThePublicBoundaryBeforeRetrieval(bool loneSurrogate)
+    {
+        // Built here, not in InlineData: xUnit's serialisation of test data turns a lone surrogate into U+FFFD.
+        var value = loneSurrogate ? "published" + '\ud800' : "published\0x";
+        // Checked once, where the call enters: the retriever (here one that fails any retrieval) is never reached.
+        var answerer = Answerer(NoRetrieval(), new ExtractiveGenerator());
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => answerer.AnswerAsync("Returns?", new AnswerOptions { Filter = new Dictionary<string, string> { ["status"] = value } }));
+
+        Assert.Equal("options", e.ParamName);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_DecoratorChangesTheCheckedRequest_TheStoreChecksTheCopyAgain()
+    {
+        // The answerer's request is not checked again at the store; a copy a decorator made (here with a NUL) is.
+        var answerer = Answerer(new AppendingRetriever(await KnowledgeBaseAsync(), "\0"), new ExtractiveGenerator());
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => answerer.AnswerAsync("How long do I have to return an item?"));
+
+        Assert.Equal("request", e.ParamName);
+        Assert.Contains("NUL", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnswerAsync_TooLongQuestion_ThrowsBeforeRetrieval()
     {
@@ -251,5 +278,11 @@ public sealed class HybridAnswererTests
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answerer.AnswerAsync("return window", cancellationToken: cts.Token));
+    }
+
+    private sealed class AppendingRetriever(IRetriever inner, string suffix) : DelegatingRetriever(inner)
+    {
+        public override Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
+            base.RetrieveAsync(new RetrievalRequest(request.Query + suffix) { TopK = request.TopK, Filter = request.Filter, MinScore = request.MinScore }, cancellationToken);
     }
 }

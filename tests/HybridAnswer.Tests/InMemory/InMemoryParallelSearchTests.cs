@@ -44,10 +44,11 @@ public sealed class InMemoryParallelSearchTests
     [Fact]
     public void Constructor_NegativeMaxSearchThreads_ThrowsNamingOptions()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
             new InMemoryKnowledgeBase(new HashingEmbeddingGenerator(64), options: new InMemoryKnowledgeBaseOptions { MaxSearchThreads = -1 }));
 
-        Assert.Equal("options", error.ParamName);
+        // Names the option by its configuration key, like every options failure.
+        Assert.Contains("HybridAnswering:InMemory:MaxSearchThreads", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Unit vectors drawn from a few prototypes by a hash of the text: many texts share a vector, so scores tie.</summary>

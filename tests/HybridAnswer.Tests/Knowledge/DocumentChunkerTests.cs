@@ -165,7 +165,7 @@ public sealed class DocumentChunkerTests
     [Fact]
     public void Constructor_OverlapTooLarge_Throws()
     {
-        var e = Assert.Throws<ArgumentException>(() => new DocumentChunker(new ChunkingOptions { TargetSize = 200, Overlap = 100 }));
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new DocumentChunker(new ChunkingOptions { TargetSize = 200, Overlap = 100 }));
         Assert.Contains("Overlap", e.Message, StringComparison.Ordinal);
     }
 }

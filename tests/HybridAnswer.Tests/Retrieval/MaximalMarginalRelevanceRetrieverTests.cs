@@ -78,7 +78,7 @@ public sealed class MaximalMarginalRelevanceRetrieverTests
     {
         var options = new MaximalMarginalRelevanceOptions { Lambda = lambda, CandidateFactor = factor };
 
-        var e = Assert.Throws<ValidationException>(() => new MaximalMarginalRelevanceRetriever(new RecordingRetriever(), options));
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new MaximalMarginalRelevanceRetriever(new RecordingRetriever(), options));
         Assert.StartsWith("HybridAnswering:MaximalMarginalRelevance:", e.Message, StringComparison.Ordinal);
     }
 
