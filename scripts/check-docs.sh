@@ -44,10 +44,6 @@ free_port() {
 skip_block='(^|[[:space:]])(git clone|dotnet new|bash scripts/test\.sh)'
 skip_line='dotnet tool install|--endpoint https://|--measured answers\.jsonl'
 
-# A block's own scratch folders (mktemp -d) go under $work too, so nothing is left behind.
-mkdir -p "$work/tmp"
-export TMPDIR="$work/tmp"
-
 ran=0
 skipped=0
 failed=0

@@ -46,7 +46,11 @@ fi
 status=0
 log="$(mktemp)"
 for target in "${test_targets[@]}"; do
-  dotnet test "$target" --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
+  # Every test is bounded in time (the content fuzzer, the fault probes and the outage tests included): a test that hangs
+  # longer than HYBRIDANSWER_TEST_HANG_TIMEOUT (20 min; the slowest, the package tests' feed fixture, takes a few) is killed
+  # and fails the run instead of holding CI until its own limit.
+  dotnet test "$target" --logger "console;verbosity=normal" \
+    --blame-hang-timeout "${HYBRIDANSWER_TEST_HANG_TIMEOUT:-20m}" --blame-hang-dump-type none "$@" 2>&1 | tee -a "$log" || status=$?
 done
 
 # One closing line over all test assemblies, in the plain 'N passed, N failed' form CI reads.

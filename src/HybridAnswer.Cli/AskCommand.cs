@@ -172,7 +172,7 @@ internal static class AskCommand
 
         if (answer.Usage is { } usage)
         {
-            line += string.Create(CultureInfo.InvariantCulture, $"; tokens {usage.InputTokens?.ToString(CultureInfo.InvariantCulture) ?? "?"} in, {usage.OutputTokens?.ToString(CultureInfo.InvariantCulture) ?? "?"} out");
+            line += string.Create(CultureInfo.InvariantCulture, $"; tokens {usage.InputTokens?.ToString(CultureInfo.InvariantCulture) ?? "?"} in{(usage.CachedInputTokens is { } cached ? $" ({cached} cached)" : string.Empty)}, {usage.OutputTokens?.ToString(CultureInfo.InvariantCulture) ?? "?"} out");
         }
 
         await output.WriteLineAsync(line).ConfigureAwait(false);

@@ -90,7 +90,14 @@ internal sealed class PgVectorChunkStore : IChunkStore
         }
 
         await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await _errors.RunAsync(_dataSource, "preparing a bulk load", () => _writer.BeginBulkLoadAsync(chunks, cancellationToken)).ConfigureAwait(false);
+        await _errors.RunAsync(_dataSource, "preparing a bulk load", async () =>
+        {
+            if (await _writer.BeginBulkLoadAsync(chunks, cancellationToken).ConfigureAwait(false))
+            {
+                // The values' own graphs go with the shared one, for the same reason; IngestedAsync builds them again at the end.
+                await Search.FilterIndexes.DropAllAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
     }
 
     public async Task ReplaceDocumentsAsync(IReadOnlyList<DocumentWrite> documents, CancellationToken cancellationToken)
@@ -103,15 +110,12 @@ internal sealed class PgVectorChunkStore : IChunkStore
     {
         // After a bulk load, and after a load that failed or crashed before its build (the next upsert repairs it): the index is
         // missing, so build it once, now. A cheap catalogue lookup when it is there.
-        await _errors.RunAsync(_dataSource, "building the HNSW index", () => _writer.EnsureGraphIndexAsync(cancellationToken)).ConfigureAwait(false);
-        if (chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
+        var graphBuilt = await _errors.RunAsync(_dataSource, "building the HNSW index", () => _writer.EnsureGraphIndexAsync(cancellationToken)).ConfigureAwait(false);
+        if (graphBuilt || chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
         {
+            // Fresh statistics and counts after a bulk load (or a repair), so the next query is planned for the table as it now is; then
+            // values may have crossed the share that earns an index of their own (one scan of the table, only when keys are declared).
             Search.ForgetEstimates();
-        }
-
-        if (chunksWritten >= PgVectorConstants.AnalyzeAfterChunks)
-        {
-            // Fresh statistics after a bulk load, so the next query is planned for the table as it now is.
             await _errors.RunAsync(_dataSource, "analyzing the chunks table", async () =>
             {
                 var command = _dataSource.CreateCommand(_schema.AnalyzeSql);
@@ -120,9 +124,17 @@ internal sealed class PgVectorChunkStore : IChunkStore
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
+            await EnsureFilterIndexesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         PgVectorLog.Ingested(_logger, _schema.DisplayName, result.Added, result.Updated, result.Unchanged, chunksWritten);
+    }
+
+    /// <summary>Builds the missing per-value indexes of the declared filter keys; returns how many it built.</summary>
+    public async Task<int> EnsureFilterIndexesAsync(CancellationToken cancellationToken)
+    {
+        await _migrator.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _errors.RunAsync(_dataSource, "building the filter indexes", () => Search.FilterIndexes.EnsureAsync(_dataSource, cancellationToken)).ConfigureAwait(false);
     }
 
     public Task<string?> ReadCommitPositionAsync(CancellationToken cancellationToken) =>

@@ -23,4 +23,12 @@ internal static class PgVectorConstants
 
     /// <summary>The largest ef_search pgvector accepts.</summary>
     public const int MaxEfSearch = 1000;
+
+    /// <summary>The most per-value filter indexes (<see cref="PgVectorKnowledgeBaseOptions.FilterIndexKeys"/>) one table gets; the values
+    /// with the most rows first. Each is a graph over its rows, and every write of a matching row updates it.</summary>
+    public const int MaxFilterIndexes = 32;
+
+    /// <summary>The least rows a value of a declared filter key needs for an index of its own. Below it, ranking the rows exactly is
+    /// as cheap (peer benchmark, 100,000 × 384: 1.5 ms for 100 rows, 3.3 ms for 1,000, 2.2 ms to walk a 10,000-row value's graph).</summary>
+    public const int FilterIndexMinRows = 1000;
 }

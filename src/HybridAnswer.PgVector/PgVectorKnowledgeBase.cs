@@ -111,6 +111,15 @@ public sealed class PgVectorKnowledgeBase : IKnowledgeBase, IRetriever, IAsyncDi
     /// stores embeddings of other dimensions or of the other <see cref="PgVectorKnowledgeBaseOptions.VectorStorage"/> (not transient); or the server is unreachable (transient).</exception>
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => _store.Migrator.MigrateAsync(cancellationToken);
 
+    /// <summary>
+    /// Builds the missing per-value HNSW indexes of <see cref="PgVectorKnowledgeBaseOptions.FilterIndexKeys"/>: one for each value of a
+    /// declared key that at least 1,000 rows and less than half of the table carry. An ingest that writes at least 1,000 chunks does this itself; call it after smaller ingests have changed the values' shares.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the work; an index being built is rolled back, none is left half built.</param>
+    /// <returns>How many indexes were built (0 when no key is declared or every eligible value has its index).</returns>
+    /// <exception cref="PgVectorStoreException">The database could not be reached or refused the statement.</exception>
+    public Task<int> EnsureFilterIndexesAsync(CancellationToken cancellationToken = default) => _store.EnsureFilterIndexesAsync(cancellationToken);
+
     /// <inheritdoc />
     public Task<IngestResult> UpsertAsync(IEnumerable<KnowledgeDocument> documents, CancellationToken cancellationToken = default) =>
         _knowledgeBase.UpsertAsync(documents, cancellationToken);

@@ -118,6 +118,20 @@ public sealed class PgVectorKnowledgeBaseOptions
     [Range(0, 1_000_000)]
     public int ExactSearchMaxRows { get; set; } = 3000;
 
+    /// <summary>
+    /// Gets the metadata keys whose values get an HNSW index of their own (a partial index per value), for filters that pass a middle
+    /// share of rows: a search filtered on such a value walks a graph of just the matching rows instead of walking the whole graph
+    /// past the rows the filter removes.
+    /// </summary>
+    /// <value>
+    /// Empty by default. Name low-cardinality keys the host filters on (such as <c>status</c> or <c>region</c>). A value gets its index
+    /// when at least 1,000 rows carry it and fewer than half of the table's rows do (fewer are ranked exactly as cheaply, more are
+    /// cheap through the whole graph), after an ingest that wrote at least 1,000 chunks, or on
+    /// <see cref="PgVectorKnowledgeBase.EnsureFilterIndexesAsync"/>. Each index costs build time and space in proportion to its rows
+    /// (see docs/pgvector.md, "Search plans"). At most 16 keys and 32 indexes per table.
+    /// </value>
+    public IList<string> FilterIndexKeys { get; } = [];
+
     /// <summary>Gets or sets how chunks are ranked.</summary>
     /// <value>The default is <see cref="RetrievalKind.Hybrid"/>.</value>
     public RetrievalKind RetrievalKind { get; set; } = RetrievalKind.Hybrid;

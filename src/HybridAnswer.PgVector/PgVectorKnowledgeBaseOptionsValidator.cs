@@ -11,6 +11,9 @@ internal sealed partial class PgVectorKnowledgeBaseOptionsValidator : IValidateO
 {
     public const int MaxTableLength = 40;
 
+    /// <summary>The most metadata keys <see cref="PgVectorKnowledgeBaseOptions.FilterIndexKeys"/> may name.</summary>
+    public const int MaxFilterIndexKeys = 16;
+
     private const string Section = PgVectorKnowledgeBaseOptions.SectionName;
 
     public ValidateOptionsResult Validate(string? name, PgVectorKnowledgeBaseOptions options)
@@ -34,12 +37,38 @@ internal sealed partial class PgVectorKnowledgeBaseOptionsValidator : IValidateO
         }
 
         OptionsValidation.Enum(options.RetrievalKind, Section, nameof(options.RetrievalKind), failures);
+        CheckFilterIndexKeys(failures, options.FilterIndexKeys);
         return OptionsValidation.Result(failures);
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> naming every problem.</summary>
     public static void ThrowIfInvalid(PgVectorKnowledgeBaseOptions options) =>
         OptionsValidation.ThrowIfInvalid(new PgVectorKnowledgeBaseOptionsValidator(), options);
+
+    private static void CheckFilterIndexKeys(List<string> failures, IList<string>? keys)
+    {
+        var option = OptionsValidation.Key(Section, nameof(PgVectorKnowledgeBaseOptions.FilterIndexKeys));
+        if (keys is null)
+        {
+            failures.Add($"{option} must not be null.");
+            return;
+        }
+
+        if (keys.Count > MaxFilterIndexKeys)
+        {
+            failures.Add($"{option} names at most {MaxFilterIndexKeys} keys (was {keys.Count}).");
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            // Keys travel as parameters and into the index predicate through the server's own quoting (format %L); any text is safe,
+            // but an empty key or a control character is a configuration mistake.
+            if (string.IsNullOrEmpty(keys[i]) || keys[i].Any(char.IsControl) || keys[i].Length > 256)
+            {
+                failures.Add($"{option}:{i} must be a metadata key: 1-256 characters, no control characters (was {OptionsValidation.Format(keys[i])}).");
+            }
+        }
+    }
 
     private static void CheckIdentifier(List<string> failures, string option, string? value, int maxLength)
     {

@@ -231,7 +231,19 @@ internal sealed class PgVectorSchema
 
     public string CopySql => $"COPY {Table} (tenant_id, document_id, ordinal, title, content, metadata, source_uri, content_hash, embedding) FROM STDIN (FORMAT BINARY)";
 
-    public string AnalyzeSql => $"ANALYZE {Table}";
+    /// <summary>
+    /// Statistics after a large write, and the GIN indexes' pending lists merged: with <c>fastupdate</c> (the default) a load leaves up
+    /// to <c>gin_pending_list_limit</c> (4 MB) of entries that every filtered and keyword search then scans linearly until autovacuum
+    /// gets there (peer benchmark right after a 100,000-chunk load: 11 ms p50 for a 0.1 % filter that took 1.8 ms minutes later).
+    /// Every GIN index of the table and of its partitions.
+    /// </summary>
+    public string AnalyzeSql => $"""
+        ANALYZE {Table};
+        SELECT gin_clean_pending_list(i.indexrelid::regclass)
+        FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_am a ON a.oid = x.relam
+        WHERE a.amname = 'gin' AND x.relkind = 'i'
+          AND i.indrelid IN (SELECT '{Table}'::regclass UNION ALL SELECT inhrelid FROM pg_inherits WHERE inhparent = '{Table}'::regclass);
+        """;
 
     public string HasRowsSql => $"SELECT EXISTS (SELECT 1 FROM {Table})";
 
@@ -257,7 +269,7 @@ internal sealed class PgVectorSchema
         $"{PgVectorKnowledgeBaseOptions.SectionName}:{nameof(PgVectorKnowledgeBaseOptions.VectorStorage)} to {nameof(PgVectorStorage.Float16)} " +
         $"(halfvec, up to {MaxHalfvecDimensions:N0} dimensions), or use an embedding model with fewer dimensions.");
 
-    private static string Quote(string identifier) => "\"" + identifier + "\"";
+    public static string Quote(string identifier) => "\"" + identifier + "\"";
 
     /// <summary>One schema version.</summary>
     public sealed record Migration(int Version, string Description, string Sql);

@@ -6,13 +6,14 @@ using Pgvector;
 namespace HybridAnswer.PgVector;
 
 /// <summary>
-/// The wire contract of the retrieval statements (<see cref="PgVectorSearchSql"/>): the eight typed parameters they take and the
+/// The wire contract of the retrieval statements (<see cref="PgVectorSearchSql"/>): the ten typed parameters they take and the
 /// row they return, in one place, so the statement text and its binding cannot drift apart.
 /// </summary>
 internal static class PgVectorSearchBinding
 {
-    /// <summary>Adds $1–$8 to a search statement: query vector, tenant, filter (jsonpath), query text, candidates, score floor, RRF k, top-K.</summary>
-    public static void Bind(NpgsqlBatchCommand search, PgVectorSchema schema, RetrievalRequest request, float[] query, int candidates)
+    /// <summary>Adds $1–$10 to a search statement: query vector, tenant, filter (jsonpath), query text, candidates, score floor, RRF k,
+    /// top-K, and the two documents of the predicate of <paramref name="indexedFilter"/>'s own index (empty documents without one).</summary>
+    public static void Bind(NpgsqlBatchCommand search, PgVectorSchema schema, RetrievalRequest request, float[] query, int candidates, KeyValuePair<string, string>? indexedFilter = null)
     {
         search.Parameters.Add(schema.HalfPrecision
             ? new NpgsqlParameter<HalfVector> { TypedValue = PgVectorSchema.ToHalfVector(query), DataTypeName = "halfvec" }
@@ -24,6 +25,9 @@ internal static class PgVectorSearchBinding
         search.Parameters.Add(new NpgsqlParameter<double> { TypedValue = request.MinScore ?? -2.0, NpgsqlDbType = NpgsqlDbType.Double });
         search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = schema.Options.RrfK, NpgsqlDbType = NpgsqlDbType.Integer });
         search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = request.TopK, NpgsqlDbType = NpgsqlDbType.Integer });
+        var (scalar, list) = indexedFilter is { } indexed ? PgVectorFilterIndexes.Predicate(indexed.Key, indexed.Value) : ("{}", "{}");
+        search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scalar, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = list, NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
 
     /// <summary>Reads one result row: document_id, ordinal, title, content, metadata, source_uri, tenant_id, score.</summary>

@@ -24,7 +24,7 @@ internal sealed class PgVectorSearchCommand
     private const int MaxCachedEstimates = 4096;
 
     private readonly PgVectorSchema _schema;
-    private readonly string[] _sql = new string[12];
+    private readonly string[] _sql = new string[16];
     private readonly ConcurrentDictionary<(string Tenant, string Filter), Estimate> _estimates = new();
     private readonly TimeProvider _time;
     private readonly PgVectorEligibleRows _rows;
@@ -33,8 +33,12 @@ internal sealed class PgVectorSearchCommand
     {
         _schema = schema;
         _time = time ?? TimeProvider.System;
+        FilterIndexes = new PgVectorFilterIndexes(schema, _time);
         _rows = new PgVectorEligibleRows(schema);
     }
+
+    /// <summary>Gets the per-value indexes of the declared filter keys, which the <see cref="Regime.FilterIndex"/> regime walks.</summary>
+    public PgVectorFilterIndexes FilterIndexes { get; }
 
     /// <summary>How the vector ranking reads the table.</summary>
     public enum Regime
@@ -50,11 +54,17 @@ internal sealed class PgVectorSearchCommand
 
         /// <summary>The filter passes few rows: read just those (GIN bitmap or tenant key) and rank them exactly; no graph at all.</summary>
         Exact,
+
+        /// <summary>The filter names a value with an index of its own (<see cref="PgVectorKnowledgeBaseOptions.FilterIndexKeys"/>): walk
+        /// that graph, which holds only the value's rows; the iterative scan covers the filter's other keys and other tenants.</summary>
+        FilterIndex,
     }
 
-    /// <summary>Gets the statement for a ranking, whether a metadata filter applies and whether the vector ranking is exact (cached: twelve variants per table).</summary>
-    public string Sql(RetrievalKind kind, bool hasFilter, bool exact = false) =>
-        _sql[((int)kind * 4) + (hasFilter ? 1 : 0) + (exact ? 2 : 0)] ??= PgVectorSearchSql.Build(_schema, kind, hasFilter, exact);
+    /// <summary>Gets the statement for a ranking, whether a metadata filter applies and whether the vector ranking is exact or walks a
+    /// value's own index (cached: at most sixteen variants per table).</summary>
+    public string Sql(RetrievalKind kind, bool hasFilter, bool exact = false, bool filterIndex = false) => filterIndex
+        ? _sql[12 + (int)kind] ??= PgVectorSearchSql.Build(_schema, kind, hasFilter: true, exact: false, filterIndex: true)
+        : _sql[((int)kind * 4) + (hasFilter ? 1 : 0) + (exact ? 2 : 0)] ??= PgVectorSearchSql.Build(_schema, kind, hasFilter, exact);
 
     /// <summary>
     /// Chooses the regime from the filter's (cached) share of rows; the count runs on <paramref name="connection"/> only on a cache
@@ -82,11 +92,29 @@ internal sealed class PgVectorSearchCommand
             _estimates[key] = estimate;
         }
 
-        return estimate.Rows < 0 ? new SearchPlan(Regime.Unfiltered, -1, 1.0) : Choose(estimate.Rows, estimate.Share);
+        if (estimate.Rows < 0)
+        {
+            return new SearchPlan(Regime.Unfiltered, -1, 1.0);
+        }
+
+        var plan = Choose(estimate.Rows, estimate.Share);
+        if ((plan.Regime is Regime.Iterative or Regime.Broad || estimate.Rows >= PgVectorConstants.FilterIndexMinRows)
+            && await FilterIndexes.FindAsync(connection, request.Filter, cancellationToken).ConfigureAwait(false) is { } indexed)
+        {
+            // A value's own graph: no row it visits is one the filter removes (the other keys and tenants aside). From 1,000 rows
+            // it is also cheaper than ranking them exactly (peer benchmark: 2.2 ms for 10,000 rows' graph, 3.3 ms to rank 1,000).
+            return plan with { Regime = Regime.FilterIndex, IndexedFilter = indexed };
+        }
+
+        return plan;
     }
 
     /// <summary>Forgets every cached count (after a bulk load, so the next query is planned for the table as it now is).</summary>
-    public void ForgetEstimates() => _estimates.Clear();
+    public void ForgetEstimates()
+    {
+        _estimates.Clear();
+        FilterIndexes.Forget();
+    }
 
     /// <summary>The regime for a filter passing <paramref name="rows"/> rows, <paramref name="share"/> of the table.</summary>
     public SearchPlan Choose(long rows, double share) =>
@@ -113,6 +141,14 @@ internal sealed class PgVectorSearchCommand
             // can be far off (the planner sees whole documents, not keys), so a sequential scan of every row is ruled out here.
             settings.Add(("enable_seqscan", "off"));
             return settings;
+        }
+
+        if (plan.Regime == Regime.FilterIndex)
+        {
+            // The value's partial HNSW index: its predicate is proved from the statement's parameters only in a custom plan, and the
+            // GIN index could serve the same containment as a bitmap (then a sort of every matching row), so both are ruled out.
+            settings.Add(("plan_cache_mode", "force_custom_plan"));
+            settings.Add(("enable_bitmapscan", "off"));
         }
 
         if (plan.Regime != Regime.Unfiltered)
@@ -215,7 +251,7 @@ internal sealed class PgVectorSearchCommand
     private static int Candidates(RetrievalRequest request, RetrievalKind kind, SearchPlan plan) => kind switch
     {
         RetrievalKind.Hybrid => RetrievalConstants.Candidates(request.TopK),
-        RetrievalKind.Vector when plan.Regime is Regime.Broad or Regime.Iterative => Math.Min(request.TopK * 2, RetrievalConstants.MaxCandidates),
+        RetrievalKind.Vector when plan.Regime is Regime.Broad or Regime.Iterative or Regime.FilterIndex => Math.Min(request.TopK * 2, RetrievalConstants.MaxCandidates),
         _ => request.TopK,
     };
 
@@ -236,8 +272,8 @@ internal sealed class PgVectorSearchCommand
             }
 
             batch.BatchCommands.Add(configure);
-            var search = new NpgsqlBatchCommand((explain ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " : string.Empty) + Sql(kind, hasFilter, plan.Regime == Regime.Exact));
-            PgVectorSearchBinding.Bind(search, _schema, request, query, Candidates(request, kind, plan));
+            var search = new NpgsqlBatchCommand((explain ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " : string.Empty) + Sql(kind, hasFilter, plan.Regime == Regime.Exact, plan.Regime == Regime.FilterIndex));
+            PgVectorSearchBinding.Bind(search, _schema, request, query, Candidates(request, kind, plan), plan.IndexedFilter);
             batch.BatchCommands.Add(search);
 
             var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -254,7 +290,11 @@ internal sealed class PgVectorSearchCommand
     }
 
     /// <summary>The regime chosen for one search and the count it was chosen from (-1 when no count was needed).</summary>
-    public readonly record struct SearchPlan(Regime Regime, long EligibleRows, double Share);
+    public readonly record struct SearchPlan(Regime Regime, long EligibleRows, double Share)
+    {
+        /// <summary>Gets the filter's pair whose own index the <see cref="Regime.FilterIndex"/> regime walks.</summary>
+        public KeyValuePair<string, string>? IndexedFilter { get; init; }
+    }
 
     private readonly record struct Estimate(long Rows, double Share, long Timestamp);
 }

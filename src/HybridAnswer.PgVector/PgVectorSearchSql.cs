@@ -5,7 +5,8 @@ namespace HybridAnswer.PgVector;
 /// <summary>
 /// The text of the retrieval statements of one table. Parameters: $1 query vector, $2 tenant, $3 metadata filter (jsonpath, see
 /// <see cref="PgVectorJson.FilterPath"/>), $4 query text, $5 candidates per ranking, $6 score floor, $7 RRF k, $8 top-K (a statement
-/// may leave some unused; they are typed, so the server accepts them). Every statement returns document_id, ordinal, title, content,
+/// may leave some unused; they are typed, so the server accepts them), $9 and $10 the two documents of a value's filter index predicate
+/// (see <see cref="PgVectorFilterIndexes"/>). Every statement returns document_id, ordinal, title, content,
 /// metadata, source_uri, tenant_id, score, best first; ties rank by (document_id, ordinal), as in memory.
 /// </summary>
 /// <remarks>
@@ -21,24 +22,28 @@ internal static class PgVectorSearchSql
 
     private static readonly string MinWeight = RetrievalConstants.MinFusionWeight.ToString("0.0##", CultureInfo.InvariantCulture);
 
-    /// <summary>Builds the statement of a ranking, with or without a metadata filter, through the index or exactly.</summary>
-    public static string Build(PgVectorSchema schema, RetrievalKind kind, bool hasFilter, bool exact) => kind switch
+    /// <summary>Builds the statement of a ranking, with or without a metadata filter, through the index (the whole graph or a value's
+    /// own, <paramref name="filterIndex"/>) or exactly.</summary>
+    public static string Build(PgVectorSchema schema, RetrievalKind kind, bool hasFilter, bool exact, bool filterIndex = false) => kind switch
     {
-        RetrievalKind.Vector => Vector(schema, hasFilter, exact),
+        RetrievalKind.Vector => Vector(schema, hasFilter, exact, filterIndex),
         RetrievalKind.Keyword => Keyword(schema, hasFilter),
-        _ => Hybrid(schema, hasFilter, exact),
+        _ => Hybrid(schema, hasFilter, exact, filterIndex),
     };
+
+    /// <summary>The graph walk's filter: not indexable (so the HNSW order is walked, not a GIN bitmap), preceded for a value with its own
+    /// index by that index's predicate, which the planner proves implied and so walks the value's graph.</summary>
+    private static string GraphFilter(bool hasFilter, bool filterIndex) =>
+        (filterIndex ? " AND (c.metadata @> $9 OR c.metadata @> $10)" : string.Empty) + (hasFilter ? " AND (c.metadata @@ $3) IS TRUE" : string.Empty);
 
     /// <summary>
     /// Vector ranking alone: all $5 candidates with every column the caller reads, re-sorted by score and key — no window, no join
     /// back to the table, no fallback CTE, so it costs what a plain <c>ORDER BY … LIMIT</c> costs. The caller applies the score floor
     /// and top-K, and runs the exact form when the graph returned fewer than $5.
     /// </summary>
-    private static string Vector(PgVectorSchema schema, bool hasFilter, bool exact)
+    private static string Vector(PgVectorSchema schema, bool hasFilter, bool exact, bool filterIndex)
     {
-        var filter = !hasFilter ? string.Empty
-            : exact ? " AND c.metadata @@ $3"
-            : " AND (c.metadata @@ $3) IS TRUE"; // not indexable: the graph must be walked in HNSW order, not read through a GIN bitmap
+        var filter = hasFilter && exact ? " AND c.metadata @@ $3" : GraphFilter(hasFilter, filterIndex);
         var order = exact
             ? $"(c.embedding {schema.DistanceOperator} $1) + 0, c.document_id, c.ordinal"
             : $"c.embedding {schema.DistanceOperator} $1";
@@ -71,8 +76,8 @@ internal static class PgVectorSearchSql
     /// by a wide margin (an exact product code) is not outranked by chunks both lists rank in the middle. Only the top-K fused keys
     /// are joined back to the table for their columns.
     /// </summary>
-    private static string Hybrid(PgVectorSchema schema, bool hasFilter, bool exact) => $"""
-        WITH {VectorCandidates(schema, hasFilter, exact)},
+    private static string Hybrid(PgVectorSchema schema, bool hasFilter, bool exact, bool filterIndex) => $"""
+        WITH {VectorCandidates(schema, hasFilter, exact, filterIndex)},
         vector_ranked AS (
             SELECT v.tenant_id, v.document_id, v.ordinal,
                    row_number() OVER (ORDER BY v.similarity DESC, v.document_id, v.ordinal) AS rank,
@@ -102,7 +107,7 @@ internal static class PgVectorSearchSql
     /// the graph (with the exact fallback) or, in the exact regime, only the eligible rows read through the filter's index and ranked
     /// by an expression the HNSW index cannot serve.
     /// </summary>
-    private static string VectorCandidates(PgVectorSchema schema, bool hasFilter, bool exact)
+    private static string VectorCandidates(PgVectorSchema schema, bool hasFilter, bool exact, bool filterIndex)
     {
         const string columns = "c.tenant_id, c.document_id, c.ordinal";
         var filter = hasFilter ? " AND c.metadata @@ $3" : string.Empty;
@@ -123,8 +128,7 @@ internal static class PgVectorSearchSql
                 """;
         }
 
-        // The same condition as the filter, but not indexable: the graph CTE must walk the HNSW order, not a bitmap of the GIN index.
-        var graphFilter = hasFilter ? " AND (c.metadata @@ $3) IS TRUE" : string.Empty;
+        var graphFilter = GraphFilter(hasFilter, filterIndex);
         return $"""
             vector_index AS MATERIALIZED (
                 SELECT {columns}, {similarity} AS similarity

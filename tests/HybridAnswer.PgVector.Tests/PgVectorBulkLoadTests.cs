@@ -63,6 +63,28 @@ public sealed class PgVectorBulkLoadTests(PostgresFixture postgres)
         Assert.Equal(600L, await knowledgeBase.CountAsync());
     }
 
+    [Fact]
+    public async Task Upsert_LargeLoad_LeavesNoGinPendingEntriesForSearchesToScan()
+    {
+        // Reproduced with the peer benchmark (issue 26): right after a 100,000-chunk load a 0.1 % filter took 11 ms p50, scanning the
+        // GIN pending list the COPYs left behind (fastupdate), 2.2 ms once merged. Here: 1,200 documents, each a metadata and a
+        // text entry set, far under the 4 MB at which PostgreSQL merges on its own.
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        await using (var extension = dataSource.CreateCommand("CREATE EXTENSION IF NOT EXISTS pgstattuple"))
+        {
+            await extension.ExecuteNonQueryAsync();
+        }
+
+        var knowledgeBase = new PgVectorKnowledgeBase(dataSource, TestEmbedder.Random(Dimensions), Options());
+        await knowledgeBase.UpsertAsync(Documents(1200).Select(d => d with { Metadata = new Dictionary<string, string> { ["n"] = d.Id } }));
+
+        foreach (var index in new[] { "hybridanswer_chunks_metadata_gin", "hybridanswer_chunks_search_gin" })
+        {
+            await using var pending = dataSource.CreateCommand($"SELECT pending_tuples FROM pgstatginindex('{index}')");
+            Assert.Equal(0L, (long)(await pending.ExecuteScalarAsync())!);
+        }
+    }
+
     private static PgVectorKnowledgeBaseOptions Options() => new()
     {
         RetrievalKind = RetrievalKind.Vector,

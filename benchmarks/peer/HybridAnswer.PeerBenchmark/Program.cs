@@ -2,10 +2,10 @@
 // generated chunks (64 clusters; filters passing 90 %, 10 %, 1 % and 0.1 % of rows), the same query vectors, queries alternating
 // between the two libraries, exact top-5 computed here in memory for recall. Started by benchmarks/peer/run.sh (not by CI).
 //
-//   dotnet run -c Release --project benchmarks/peer/HybridAnswer.PeerBenchmark -- [chunks=100000] [dims=384] [queries=100] [peer=1] [reuse=0] [explain=1]
+//   dotnet run -c Release --project benchmarks/peer/HybridAnswer.PeerBenchmark -- [chunks=100000] [dims=384] [queries=100] [peer=1] [reuse=0] [explain=1] [filterindexes=1]
 //
 // Uses $HYBRIDANSWER_TEST_CONNECTION; tables peer_ours and peer_langchain. reuse=1 keeps a loaded table of the right size
-// (load figures are then not measured for it). peer=0 runs ours only.
+// (load figures are then not measured for it). peer=0 runs ours only. filterindexes=0 declares no filter keys (no per-value indexes).
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
@@ -24,6 +24,7 @@ var queryCount = arguments.GetValueOrDefault("queries", 100);
 var runPeer = arguments.GetValueOrDefault("peer", 1) == 1;
 var reuse = arguments.GetValueOrDefault("reuse", 0) == 1;
 var explain = arguments.GetValueOrDefault("explain", 1) == 1;
+var filterIndexes = arguments.GetValueOrDefault("filterindexes", 1) == 1;
 const int warmup = 5;
 const int topK = 5;
 var connectionString = Environment.GetEnvironmentVariable("HYBRIDANSWER_TEST_CONNECTION")
@@ -48,6 +49,15 @@ builder.UseVector();
 await using var dataSource = builder.Build();
 var embedder = new LookupEmbedder(data);
 var options = new PgVectorKnowledgeBaseOptions { Table = "peer_ours", RetrievalKind = RetrievalKind.Vector, Dimensions = dims };
+if (filterIndexes)
+{
+    // The keys this host filters on, declared as a host would: values passing a middle share of rows get a graph of their own.
+    foreach (var key in new[] { "status", "segment", "tag", "flag" })
+    {
+        options.FilterIndexKeys.Add(key);
+    }
+}
+
 var ours = new PgVectorKnowledgeBase(dataSource, embedder, options);
 
 // ---- loads ----
@@ -67,6 +77,14 @@ if (!reuse || await CountAsync("peer_ours") != chunks)
     incremental = watch.Elapsed.TotalSeconds;
     Console.WriteLine($"ours: incremental UpsertAsync of 100 changed documents into {chunks:N0} chunks {incremental * 1000:N0} ms");
     await ours.UpsertAsync(data.Documents(edited: 0).Take(100)); // back to the original content, so recall compares like with like
+}
+
+if (filterIndexes)
+{
+    // Built by the load above already (then this finds nothing to do); with reuse=1 on a table loaded without them, built here.
+    var watch = Stopwatch.StartNew();
+    var built = await ours.EnsureFilterIndexesAsync();
+    Console.WriteLine($"ours: EnsureFilterIndexesAsync built {built} filter indexes in {watch.Elapsed.TotalSeconds:N1} s");
 }
 
 Peer? peer = null;

@@ -86,8 +86,9 @@ public static class HybridAnsweringServiceCollectionExtensions
         var fineTunedClient = services.GetKeyedService<IChatClient>(HybridAnsweringServiceKeys.FineTunedModel);
         if (baseClient is null && fineTunedClient is null)
         {
-            // The knowledge base's embedder also ranks the sentences quoted, unless it is the lexical hashing one (no gain).
-            var embedder = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
+            // The knowledge base's embedder (the one UseEmbeddingGenerator chose, a keyed registration — not the unkeyed hashing
+            // fallback) also ranks and supports the sentences quoted, unless it is the lexical hashing one (no gain).
+            var embedder = EmbeddingGeneratorSelection.Resolve(services);
             return new ExtractiveGenerator(
                 options.Extractive.MinQuestionCoverage,
                 embedder?.GetService<HashingEmbeddingGenerator>() is null ? embedder : null,

@@ -37,6 +37,17 @@ public sealed class ComparisonGateTests
     }
 
     [Fact]
+    public void Check_VoiceOrFormatAgreementDrops_Fails()
+    {
+        var baseline = Run(Result(AnswerMode.FineTuned) with { FormatAgreement = 1.0, VoiceAgreement = 0.8 });
+        var current = Run(Result(AnswerMode.FineTuned) with { FormatAgreement = 0.5, VoiceAgreement = 0.78 });
+
+        var violation = Assert.Single(ComparisonGate.Check(baseline, current, 0.05));
+
+        Assert.Equal("finetuned: formatAgreement dropped from 1.000 to 0.500 (allowed drop 0.05)", violation.Message);
+    }
+
+    [Fact]
     public void Check_CostRisePastRelativeAllowance_Fails()
     {
         var violation = Assert.Single(ComparisonGate.Check(Run(Result(AnswerMode.Rag, cost: 0.001m)), Run(Result(AnswerMode.Rag, cost: 0.0011m)), 0.05));

@@ -9,6 +9,31 @@ namespace HybridAnswer.Tests.DependencyInjection;
 
 public sealed class HybridAnsweringServiceCollectionExtensionsTests
 {
+    /// <summary>
+    /// The offline generator ranks and supports sentences with the knowledge base's embedder, the one chosen with
+    /// <c>UseEmbeddingGenerator</c> (a keyed registration) — not the unkeyed hashing fallback, which would switch the
+    /// meaning-based support off and refuse every question worded differently from the documents.
+    /// </summary>
+    [Fact]
+    public async Task UseEmbeddingGenerator_SemanticEmbedder_ExtractiveGeneratorSupportsByMeaning()
+    {
+        var services = new ServiceCollection();
+        services.AddHybridAnswering().UseEmbeddingGenerator(new Mock<IEmbeddingGenerator<string, Embedding<float>>>().Object);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.True(Assert.IsType<ExtractiveGenerator>(provider.GetRequiredService<IGenerator>()).UsesEmbeddings);
+    }
+
+    [Fact]
+    public async Task AddHybridAnswering_Defaults_ExtractiveGeneratorIsLexical()
+    {
+        var services = new ServiceCollection();
+        services.AddHybridAnswering();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.False(Assert.IsType<ExtractiveGenerator>(provider.GetRequiredService<IGenerator>()).UsesEmbeddings);
+    }
+
     [Fact]
     public async Task AddHybridAnswering_Defaults_AnswersFromInMemoryKnowledgeBase()
     {

@@ -54,6 +54,11 @@ public sealed class ContentFuzzerTests(ITestOutputHelper output)
                 var answer = streaming ? await CompletedAsync(answerer.AnswerStreamingAsync("What is the returns policy?")) : await answerer.AnswerAsync("What is the returns policy?");
 
                 Assert.NotNull(answer.Text);
+
+                // The safe rendering of whatever the model wrote is text only: no markup but the line breaks it writes itself.
+                var html = AnswerRenderer.ToHtml(answer).Replace("<br>\n", "\n", StringComparison.Ordinal);
+                Assert.DoesNotContain(html, c => c is '<' or '>' or '"' or '\'');
+                Assert.DoesNotContain(AnswerRenderer.ToPlainText(answer), c => char.IsControl(c) && c is not '\n' and not '\t');
                 if (prompt is null)
                 {
                     Assert.Empty(answer.Citations);

@@ -59,6 +59,19 @@ public sealed class AskCommandPriceTests : IDisposable
     }
 
     [Fact]
+    public async Task AskStream_CachedInputTokens_ReadFromTheLastEventAndPricedApart()
+    {
+        await using var stub = new OpenAiStubServer((_, _) => new StubReply(Text: "You have 30 days to return items [1].", PromptTokens: 210, CompletionTokens: 12, CachedTokens: 160));
+
+        var (code, output, error) = await AskAsync(stub, "--stream", "--price", "gpt-4o-mini=10/20/5");
+
+        // 50 uncached at $10, 160 cached at $5, 12 out at $20 per million: $0.00154.
+        Assert.True(code == 0, error);
+        Assert.Contains("cost $0.00154;", output, StringComparison.Ordinal);
+        Assert.Contains("tokens 210 in (160 cached), 12 out", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ask_WithoutPrice_CostUsdIsNullNotZero()
     {
         await using var stub = Stub();
