@@ -7,11 +7,6 @@ internal sealed class HybridAnswerContextProviderOptionsValidator : IValidateOpt
 {
     private const string Section = nameof(HybridAnswerContextProviderOptions);
 
-    public ValidateOptionsResult Validate(string? name, HybridAnswerContextProviderOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        OptionsValidation.Annotations(options, Section, failures);
-        return OptionsValidation.Result(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, HybridAnswerContextProviderOptions options) =>
+        OptionsValidation.Validate(options, Section);
 }

@@ -36,6 +36,9 @@ internal static partial class PgVectorLog
     [LoggerMessage(2015, LogLevel.Warning, "The read replica of {Table} is {LagSeconds} s behind the primary (ReplicaLagThreshold {ThresholdSeconds} s): searches that require no commit position read data that old there (ReadYourWrites: {ReadYourWrites}).")]
     public static partial void ReplicaLagging(ILogger logger, string table, double lagSeconds, double thresholdSeconds, bool readYourWrites);
 
+    [LoggerMessage(2016, LogLevel.Debug, "The ingest into {Table} committed, but its WAL could not be flushed at once (SQLSTATE {SqlState}): with synchronous_commit = off a read replica gets it within wal_writer_delay.")]
+    public static partial void WalNotFlushed(ILogger logger, string table, string sqlState, Exception exception);
+
     [LoggerMessage(2012, LogLevel.Warning, "The read replica of {Table} did not answer within {TimeoutMs} ms (ReplicaTimeout); the search reads the primary, and searches avoid the replica for {BreakSeconds} s.")]
     public static partial void ReplicaHung(ILogger logger, string table, double timeoutMs, double breakSeconds, Exception exception);
 }

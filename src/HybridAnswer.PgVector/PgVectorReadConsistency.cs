@@ -46,12 +46,12 @@ internal sealed class PgVectorReadConsistency
     // With synchronous_commit = off a walsender ships only flushed WAL, and the WAL writer flushes every wal_writer_delay (200 ms),
     // so a replica would see the ingest one or two such periods later. A transaction that writes WAL and commits under
     // synchronous_commit = local flushes all WAL before its commit record (one fsync), so the replica gets the ingest at once. The
-    // WAL is a transactional logical message (any wal_level, no privilege, nothing stored), written only under 'off': otherwise the
-    // ingest's own commit flushed, and this statement writes nothing. (A commit that wrote no WAL but its own record is never
-    // flushed.) set_config(..., true) is SET LOCAL for the statement's transaction; OFFSET 0 evaluates the CASE before it.
-    private const string CommitPositionSql =
-        "SELECT position, flush, set_config('synchronous_commit', 'local', true) FROM (SELECT pg_current_wal_insert_lsn()::text AS position, " +
-        "CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_logical_emit_message(true, 'hybridanswer', '') END AS flush OFFSET 0) s";
+    // WAL is a transactional logical message (any wal_level, no privilege by default, nothing stored); a commit whose only WAL is
+    // its own record is never flushed, hence the message. Only under 'off': otherwise the ingest's own commit flushed.
+    private const string CommitPositionSql = "SELECT pg_current_wal_insert_lsn()::text, current_setting('synchronous_commit') = 'off'";
+
+    // set_config(..., true) is SET LOCAL for the statement's own transaction.
+    private const string FlushSql = "SELECT pg_logical_emit_message(true, 'hybridanswer', ''), set_config('synchronous_commit', 'local', true)";
 
     // On a primary (a multi-host read source that fell back to it) pg_is_in_recovery() is false and nothing needs to wait.
     private const string ReplayedSql = "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text";
@@ -125,17 +125,47 @@ internal sealed class PgVectorReadConsistency
     /// <summary>Reads the primary's commit position after this instance's writes (call it once they have committed) and remembers the latest.</summary>
     public async Task<string> ReadCommitPositionAsync(CancellationToken cancellationToken)
     {
+        string text;
+        bool asynchronous;
         var command = _primary.CreateCommand(CommitPositionSql);
         await using (command.ConfigureAwait(false))
         {
-            var text = (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            var position = (long)Parse(text, nameof(text));
-            long seen;
-            while (position > (seen = Interlocked.Read(ref _latestCommit)) && Interlocked.CompareExchange(ref _latestCommit, position, seen) != seen)
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                (text, asynchronous) = (reader.GetString(0), reader.GetBoolean(1));
             }
+        }
 
-            return text;
+        if (asynchronous)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var position = (long)Parse(text, nameof(text));
+        long seen;
+        while (position > (seen = Interlocked.Read(ref _latestCommit)) && Interlocked.CompareExchange(ref _latestCommit, position, seen) != seen)
+        {
+        }
+
+        return text;
+    }
+
+    /// <summary>Flushes the WAL written so far. The ingest has committed: a refused flush (a revoked function, a read-only role) is logged, not thrown.</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var command = _primary.CreateCommand(FlushSql);
+        await using (command.ConfigureAwait(false))
+        {
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.UndefinedFunction)
+            {
+                PgVectorLog.WalNotFlushed(_logger, _table, e.SqlState, e);
+            }
         }
     }
 

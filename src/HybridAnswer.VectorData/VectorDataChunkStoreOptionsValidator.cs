@@ -7,11 +7,6 @@ internal sealed class VectorDataChunkStoreOptionsValidator : IValidateOptions<Ve
 {
     private const string Section = nameof(VectorDataChunkStoreOptions);
 
-    public ValidateOptionsResult Validate(string? name, VectorDataChunkStoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        OptionsValidation.Annotations(options, Section, failures);
-        return OptionsValidation.Result(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, VectorDataChunkStoreOptions options) =>
+        OptionsValidation.Validate(options, Section);
 }

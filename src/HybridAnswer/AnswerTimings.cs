@@ -1,7 +1,7 @@
 namespace HybridAnswer;
 
 /// <summary>Where the time of one answer went.</summary>
-public sealed record AnswerTimings
+public sealed class AnswerTimings
 {
     /// <summary>Gets the time spent embedding the question and searching the knowledge base; zero when retrieval was skipped.</summary>
     public TimeSpan Retrieval { get; init; }

@@ -4,7 +4,7 @@ namespace HybridAnswer;
 /// One update of <see cref="HybridAnswerer.AnswerStreamingAsync"/>: first the sources (once), then text deltas,
 /// then a final update whose <see cref="Completed"/> carries the whole answer with citations, usage, cost and timings.
 /// </summary>
-public sealed record AnswerUpdate
+public sealed class AnswerUpdate
 {
     /// <summary>Gets the prompt's sources, on the first update only, in the numbering of the <c>[n]</c> markers (<c>[n]</c> is <c>Sources[n - 1]</c>; see <see cref="Answer.Sources"/>).</summary>
     public IReadOnlyList<RetrievedChunk>? Sources { get; init; }

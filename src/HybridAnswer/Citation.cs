@@ -1,7 +1,7 @@
 namespace HybridAnswer;
 
 /// <summary>A source that the answer text cites with an <c>[n]</c> marker.</summary>
-public sealed record Citation
+public sealed class Citation
 {
     /// <summary>Gets the marker number: the answer text refers to this source as <c>[Index]</c>, which is <c>Answer.Sources[Index - 1]</c> (and the same position of the streamed <see cref="AnswerUpdate.Sources"/>).</summary>
     public required int Index { get; init; }

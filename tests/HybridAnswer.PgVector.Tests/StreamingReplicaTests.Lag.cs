@@ -129,6 +129,41 @@ public sealed partial class StreamingReplicaTests
         Assert.True(sampled, "no lag of a second or more was recorded while the search read a replica that far behind");
     }
 
+    [Fact]
+    public async Task UpsertAsync_ServerRefusesTheWalFlush_IngestSucceedsWithItsCommitPosition()
+    {
+        // The flush after an ingest under synchronous_commit = off is a courtesy to replicas: a server that revoked the function
+        // it uses must not turn a committed ingest into a reported failure.
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        await new PgVectorKnowledgeBase(dataSource, TestEmbedder.Hashing()).MigrateAsync();
+        var role = $"ha_writer_{Guid.NewGuid():N}";
+        await ExecuteAsync(dataSource,
+            $"CREATE ROLE {role} LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}; " +
+            "REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) FROM PUBLIC; " +
+            "REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, bytea) FROM PUBLIC");
+        try
+        {
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(postgres.PrimaryConnectionString(dataSource)) { Username = role, Pooling = false, Options = "-c synchronous_commit=off" };
+            var (write, read, owned) = PgVectorDataSources.Create(connection.ConnectionString, null);
+            await using var knowledgeBase = new PgVectorKnowledgeBase(write, TestEmbedder.Hashing(), new() { AutoMigrate = false }, null, read, null, owned);
+
+            var result = await knowledgeBase.UpsertAsync([Manual(7, 1)]);
+
+            Assert.Equal(1, result.Added);
+            Assert.Matches("^[0-9A-F]+/[0-9A-F]+$", result.CommitPosition);
+        }
+        finally
+        {
+            await ExecuteAsync(dataSource, $"DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
+
+    private static async Task ExecuteAsync(Npgsql.NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The values recorded on the store's replica lag gauge.</summary>
     private sealed class LagGauge : IDisposable
     {

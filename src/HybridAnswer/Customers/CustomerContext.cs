@@ -1,7 +1,7 @@
 namespace HybridAnswer;
 
 /// <summary>Facts about a customer that the answer may take into account. Kept separate from the sources in the prompt and never logged.</summary>
-public sealed record CustomerContext
+public sealed class CustomerContext
 {
     /// <summary>Gets the customer id.</summary>
     public required string CustomerId { get; init; }

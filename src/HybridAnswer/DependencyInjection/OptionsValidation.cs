@@ -55,6 +55,20 @@ internal static class OptionsValidation
         }
     }
 
+    /// <summary>
+    /// The whole of most validators: the data annotations of <paramref name="options"/> under <paramref name="section"/>, then the
+    /// rules that span options (<paramref name="rules"/> adds a failure per broken rule).
+    /// </summary>
+    public static ValidateOptionsResult Validate<TOptions>(TOptions options, string section, Action<TOptions, List<string>>? rules = null)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        Annotations(options, section, failures);
+        rules?.Invoke(options, failures);
+        return Result(failures);
+    }
+
     /// <summary>The validation result of <paramref name="failures"/>.</summary>
     public static ValidateOptionsResult Result(List<string> failures) =>
         failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

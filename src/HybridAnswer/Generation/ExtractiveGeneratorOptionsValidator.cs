@@ -5,11 +5,6 @@ namespace HybridAnswer;
 /// <summary>Validates <see cref="ExtractiveGeneratorOptions"/>, naming each bad option by its configuration key (<see cref="ExtractiveGeneratorOptions.SectionName"/>).</summary>
 internal sealed class ExtractiveGeneratorOptionsValidator : IValidateOptions<ExtractiveGeneratorOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ExtractiveGeneratorOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        OptionsValidation.Annotations(options, ExtractiveGeneratorOptions.SectionName, failures);
-        return OptionsValidation.Result(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, ExtractiveGeneratorOptions options) =>
+        OptionsValidation.Validate(options, ExtractiveGeneratorOptions.SectionName);
 }

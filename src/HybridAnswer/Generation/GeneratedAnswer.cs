@@ -1,7 +1,7 @@
 namespace HybridAnswer;
 
 /// <summary>The output of <see cref="IGenerator.GenerateAsync"/>.</summary>
-public sealed record GeneratedAnswer
+public sealed class GeneratedAnswer
 {
     /// <summary>Gets the answer text, with <c>[n]</c> markers referring to the request's sources.</summary>
     public required string Text { get; init; }

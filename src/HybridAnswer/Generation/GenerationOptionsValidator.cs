@@ -5,16 +5,12 @@ namespace HybridAnswer;
 /// <summary>Validates <see cref="GenerationOptions"/>, naming each bad option by its configuration key (<see cref="GenerationOptions.SectionName"/>).</summary>
 internal sealed class GenerationOptionsValidator : IValidateOptions<GenerationOptions>
 {
-    public ValidateOptionsResult Validate(string? name, GenerationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        OptionsValidation.Annotations(options, GenerationOptions.SectionName, failures);
-        if (options.MaxRetryDelay < options.RetryBaseDelay)
+    public ValidateOptionsResult Validate(string? name, GenerationOptions options) =>
+        OptionsValidation.Validate(options, GenerationOptions.SectionName, static (options, failures) =>
         {
-            failures.Add($"{OptionsValidation.Key(GenerationOptions.SectionName, nameof(options.MaxRetryDelay))} ({options.MaxRetryDelay}) must not be less than {OptionsValidation.Key(GenerationOptions.SectionName, nameof(options.RetryBaseDelay))} ({options.RetryBaseDelay}).");
-        }
-
-        return OptionsValidation.Result(failures);
-    }
+            if (options.MaxRetryDelay < options.RetryBaseDelay)
+            {
+                failures.Add($"{OptionsValidation.Key(GenerationOptions.SectionName, nameof(options.MaxRetryDelay))} ({options.MaxRetryDelay}) must not be less than {OptionsValidation.Key(GenerationOptions.SectionName, nameof(options.RetryBaseDelay))} ({options.RetryBaseDelay}).");
+            }
+        });
 }

@@ -1,7 +1,7 @@
 namespace HybridAnswer;
 
 /// <summary>One piece of a streamed generation: a text delta, and on the last update the model id and usage.</summary>
-public sealed record GenerationUpdate
+public sealed class GenerationUpdate
 {
     /// <summary>Gets the text that arrived with this update (may be empty).</summary>
     public string Text { get; init; } = string.Empty;

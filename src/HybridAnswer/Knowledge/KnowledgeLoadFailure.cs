@@ -1,7 +1,7 @@
 namespace HybridAnswer;
 
 /// <summary>One file of a folder that gave no document, and why.</summary>
-public sealed record KnowledgeLoadFailure
+public sealed class KnowledgeLoadFailure
 {
     /// <summary>Gets the path relative to the folder, with <c>/</c> separators.</summary>
     public required string Path { get; init; }

@@ -1,7 +1,7 @@
 namespace HybridAnswer;
 
 /// <summary>What <see cref="KnowledgeDocumentLoader.ReadDirectoryAsync"/> read: the documents of the good files, and each bad file with the reason.</summary>
-public sealed record KnowledgeLoadResult
+public sealed class KnowledgeLoadResult
 {
     /// <summary>Gets the documents, in ordinal order of their paths.</summary>
     public required IReadOnlyList<KnowledgeDocument> Documents { get; init; }

@@ -7,16 +7,12 @@ internal sealed class KnowledgeLoaderOptionsValidator : IValidateOptions<Knowled
 {
     private const string Section = nameof(KnowledgeLoaderOptions);
 
-    public ValidateOptionsResult Validate(string? name, KnowledgeLoaderOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        OptionsValidation.Annotations(options, Section, failures);
-        if (options.MaxFileBytes is < 1 or > KnowledgeLoaderOptions.MaxMaxFileBytes)
+    public ValidateOptionsResult Validate(string? name, KnowledgeLoaderOptions options) =>
+        OptionsValidation.Validate(options, Section, static (options, failures) =>
         {
-            failures.Add($"{OptionsValidation.Key(Section, nameof(options.MaxFileBytes))} must be between 1 and {KnowledgeLoaderOptions.MaxMaxFileBytes} (was {options.MaxFileBytes}).");
-        }
-
-        return OptionsValidation.Result(failures);
-    }
+            if (options.MaxFileBytes is < 1 or > KnowledgeLoaderOptions.MaxMaxFileBytes)
+            {
+                failures.Add($"{OptionsValidation.Key(Section, nameof(options.MaxFileBytes))} must be between 1 and {KnowledgeLoaderOptions.MaxMaxFileBytes} (was {options.MaxFileBytes}).");
+            }
+        });
 }

@@ -49,28 +49,55 @@ internal static class PromptBuilder
     {
         ArgumentNullException.ThrowIfNull(request);
         options ??= new PromptOptions();
-        var user = new StringBuilder();
+        var tail = UserTail(request, options);
+        var user = new StringBuilder(tail.Length + (request.Mode.Retrieves ? request.Sources.Sum(s => s.Title.Length + s.Content.Length + 64) + 32 : 0));
         if (request.Mode.Retrieves && request.Sources.Count > 0)
         {
             user.Append(SourcesOpen).Append('\n');
             for (var i = 0; i < request.Sources.Count; i++)
             {
-                user.Append(FormatSource(i + 1, request.Sources[i]));
+                AppendSource(user, i + 1, request.Sources[i]);
             }
 
             user.Append(SourcesClose).Append("\n\n");
         }
 
-        if (CustomerBlock(request.Customer, options.MaxCustomerContextChars) is { } customer)
-        {
-            user.Append(customer);
-        }
-
-        user.Append("Question: ").Append(Neutralize(request.Question));
+        user.Append(tail);
         return [new ChatMessage(ChatRole.System, Instructions(request, options)), new ChatMessage(ChatRole.User, user.ToString())];
     }
 
+    /// <summary>The user message after the sources: the customer block, then the question.</summary>
+    private static string UserTail(GenerationRequest request, PromptOptions options) =>
+        CustomerBlock(request.Customer, options.MaxCustomerContextChars) + "Question: " + Neutralize(request.Question);
+
+    /// <summary>
+    /// The tokens of the prompt without sources, as <see cref="CountTokens"/> would count its two messages: the instructions'
+    /// count cached (they change only with the options and the mode), the question's counted. Counting the whole empty prompt
+    /// on every answer cost 15 µs of the answer's 75 µs library overhead.
+    /// </summary>
+    private static int BaseTokens(GenerationRequest request, PromptOptions options)
+    {
+        var instructions = Instructions(request, options);
+        if (!InstructionTokenCache.TryGetValue(instructions, out var tokens))
+        {
+            tokens = PromptTokenizer.Count(instructions);
+            if (InstructionTokenCache.Count >= MaxCachedInstructions)
+            {
+                InstructionTokenCache.Clear();
+            }
+
+            InstructionTokenCache[instructions] = tokens;
+        }
+
+        return (2 * PromptTokenizer.TokensPerMessage) + tokens + PromptTokenizer.Count(UserTail(request, options)) + PromptTokenizer.TokensPerPrompt;
+    }
+
     private const int MaxCachedSources = 100_000;
+
+    // Instructions differ by options and mode only; a host that writes them per request still stays bounded.
+    private const int MaxCachedInstructions = 256;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> InstructionTokenCache = new(StringComparer.Ordinal);
 
     // How far a token count of joined pieces can differ from the sum of the pieces' counts, per join (BPE merges across a boundary).
     private const int BoundaryMargin = 4;
@@ -92,13 +119,13 @@ internal static class PromptBuilder
         }
 
         var budget = options.MaxPromptTokens - options.MaxAnswerTokens;
-        var used = CountTokens(Build(request with { Sources = [] }, options)) + PromptTokenizer.Count(SourcesOpen + "\n" + SourcesClose + "\n\n");
-        var packed = new List<RetrievedChunk>();
+        var used = BaseTokens(request, options) + SourcesFrameTokens.Value;
+        var packed = new List<RetrievedChunk>(request.Sources.Count);
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
-        var seenTexts = new HashSet<string>(StringComparer.Ordinal);
+        var seenTexts = new HashSet<string>(WhitespaceAndCaseInsensitiveComparer.Instance);
         foreach (var source in request.Sources)
         {
-            if (!seenIds.Add(source.ChunkId) || !seenTexts.Add(NormalizeForDuplicates(source.Content)))
+            if (!seenIds.Add(source.ChunkId) || !seenTexts.Add(source.Content))
             {
                 continue;
             }
@@ -176,8 +203,14 @@ internal static class PromptBuilder
     private static string Fill(string template, GenerationRequest request) =>
         template.Replace("{NoAnswerText}", request.NoAnswerText, StringComparison.Ordinal);
 
-    internal static string FormatSource(int number, RetrievedChunk source) =>
-        string.Create(CultureInfo.InvariantCulture, $"<source id=\"{number}\" title=\"{Neutralize(OneLine(source.Title)).Replace("\"", "&quot;", StringComparison.Ordinal)}\">\n{Neutralize(source.Content.Trim())}\n</source>\n");
+    internal static string FormatSource(int number, RetrievedChunk source) => AppendSource(new StringBuilder(), number, source).ToString();
+
+    private static StringBuilder AppendSource(StringBuilder text, int number, RetrievedChunk source) =>
+        text.Append("<source id=\"").Append(number.ToString(CultureInfo.InvariantCulture)).Append("\" title=\"")
+            .Append(Neutralize(OneLine(source.Title)).Replace("\"", "&quot;", StringComparison.Ordinal)).Append("\">\n")
+            .Append(Neutralize(source.Content.Trim())).Append("\n</source>\n");
+
+    private static readonly Lazy<int> SourcesFrameTokens = new(() => PromptTokenizer.Count(SourcesOpen + "\n" + SourcesClose + "\n\n"));
 
     private static string? CustomerBlock(CustomerContext? customer, int maxChars)
     {
@@ -244,27 +277,16 @@ internal static class PromptBuilder
             return text;
         }
 
-        var result = new StringBuilder(text.Length + 16).Append(text, 0, first);
-        for (var i = first; i < text.Length; i++)
+        // From bracket to bracket: the text between two is copied as one span (char by char, 4,300 characters cost 24 µs).
+        var result = new StringBuilder(text.Length + 16);
+        var rest = text.AsSpan();
+        for (var next = first; next >= 0; next = rest.IndexOfAny(AngleBrackets))
         {
-            var c = text[i];
-            if (OpeningLookAlikes.Contains(c, StringComparison.Ordinal))
-            {
-                result.Append("&lt;");
-            }
-            else if (ClosingLookAlikes.Contains(c, StringComparison.Ordinal))
-            {
-                result.Append("&gt;");
-            }
-            else
-            {
-                result.Append(c);
-            }
+            result.Append(rest[..next]).Append(OpeningLookAlikes.Contains(rest[next], StringComparison.Ordinal) ? "&lt;" : "&gt;");
+            rest = rest[(next + 1)..];
         }
 
+        result.Append(rest);
         return result.ToString();
     }
-
-    private static string NormalizeForDuplicates(string text) =>
-        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
 }

@@ -4,12 +4,31 @@ using System.Globalization;
 namespace HybridAnswer.Storage;
 
 /// <summary>One piece of a document, the unit that is embedded, stored and retrieved.</summary>
-/// <param name="DocumentId">The id of the document it belongs to.</param>
-/// <param name="Ordinal">Its position in the document, from 0.</param>
-/// <param name="Content">Its text, including the headings of the section it came from.</param>
 [Experimental(StorageDiagnostics.Experimental, UrlFormat = StorageDiagnostics.UrlFormat)]
-public sealed record DocumentChunk(string DocumentId, int Ordinal, string Content)
+public sealed class DocumentChunk
 {
+    /// <summary>Initializes a new <see cref="DocumentChunk"/>.</summary>
+    /// <param name="documentId">The id of the document it belongs to.</param>
+    /// <param name="ordinal">Its position in the document, from 0.</param>
+    /// <param name="content">Its text, including the headings of the section it came from.</param>
+    public DocumentChunk(string documentId, int ordinal, string content)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        DocumentId = documentId;
+        Ordinal = ordinal;
+        ArgumentNullException.ThrowIfNull(content);
+        Content = content;
+    }
+
+    /// <summary>Gets the id of the document it belongs to.</summary>
+    public string DocumentId { get; }
+
+    /// <summary>Gets its position in the document, from 0.</summary>
+    public int Ordinal { get; }
+
+    /// <summary>Gets its text, including the headings of the section it came from.</summary>
+    public string Content { get; }
+
     /// <summary>Gets the stable chunk id: <c>documentId#ordinal</c> (see <see cref="CreateId"/>).</summary>
     public string ChunkId => CreateId(DocumentId, Ordinal);
 
