@@ -77,7 +77,7 @@ internal static class EvalCommand
                 }
 
                 var generator = provider.GetRequiredService<IGenerator>() as ExtractiveGenerator
-                    ?? new ExtractiveGenerator(embedder: provider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>());
+                    ?? new ExtractiveGenerator(embedder: KnowledgeEmbedder(provider));
                 var calibration = await RefusalCalibrator.CalibrateAsync(set, provider.GetRequiredService<IRetriever>(), generator, options, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(parse.GetValue(json) ? CliJson.Serialize(calibration) : RefusalCalibrator.Format(calibration)).ConfigureAwait(false);
                 return done;
@@ -215,6 +215,12 @@ internal static class EvalCommand
     private static string Format(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
 
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 4) : null;
+
+    /// <summary>The knowledge base's embedder (the one UseEmbeddingGenerator registered under its key; MiniLM for the CLI), not the
+    /// unkeyed hashing fallback: the calibration's extractive generator supports sentences by meaning with it, as answers do.</summary>
+    private static Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> KnowledgeEmbedder(IServiceProvider provider) =>
+        provider.GetKeyedService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(HybridAnsweringServiceKeys.EmbeddingGenerator)
+        ?? provider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>();
 
     private static string Milliseconds(TimeSpan value) => value.TotalMilliseconds.ToString("0.00 'ms'", CultureInfo.InvariantCulture);
 }
