@@ -240,24 +240,6 @@ internal sealed class PgVectorFilterIndexes
             ddl = (string)(await format.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (transaction.ConfigureAwait(false))
-        {
-            var build = new NpgsqlCommand(
-                string.Create(CultureInfo.InvariantCulture, $"""
-                    SET LOCAL maintenance_work_mem = '{options.IndexBuildMemoryMegabytes}MB';
-                    SELECT set_config('max_parallel_maintenance_workers', current_setting('max_parallel_workers'), true);
-                    {ddl};
-                    """), connection, transaction)
-            {
-                CommandTimeout = 0,
-            };
-            await using (build.ConfigureAwait(false))
-            {
-                await build.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await PgVectorWriter.BuildIndexAsync(connection, options, ddl, cancellationToken).ConfigureAwait(false);
     }
 }
