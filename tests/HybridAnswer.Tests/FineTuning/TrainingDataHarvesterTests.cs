@@ -52,7 +52,7 @@ public sealed class TrainingDataHarvesterTests
     public void ReviewedAnswerFrom_Refusal_IsNeverHarvested()
     {
         var refusal = new Answer { Text = "I don't have that information.", Answered = false, Mode = AnswerMode.Rag, Timings = new AnswerTimings() };
-        var answer = refusal with { Text = "Returns are accepted within 30 days [1].", Answered = true };
+        var answer = new Answer { Text = "Returns are accepted within 30 days [1].", Answered = true, Mode = AnswerMode.Rag, Timings = new AnswerTimings() };
 
         var result = new TrainingDataHarvester().Harvest([ReviewedAnswer.From("Can I return it?", refusal, approved: true), ReviewedAnswer.From("Can I return it?", answer, approved: true)]);
 
