@@ -1,4 +1,5 @@
 using HybridAnswer.FineTuning;
+using Microsoft.Extensions.Options;
 
 namespace HybridAnswer.Tests.FineTuning;
 
@@ -62,5 +63,8 @@ public sealed class TrainingDataHarvesterTests
 
     [Fact]
     public void Constructor_EmptySystemPrompt_Throws() =>
-        Assert.Throws<ArgumentException>(() => new TrainingDataHarvester(new TrainingDataHarvestOptions { SystemPrompt = " " }));
+        Assert.Contains(
+            "HybridAnswering:FineTuning:Harvest:SystemPrompt",
+            Assert.Throws<OptionsValidationException>(() => new TrainingDataHarvester(new TrainingDataHarvestOptions { SystemPrompt = " " })).Message,
+            StringComparison.Ordinal);
 }
