@@ -108,7 +108,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         // A question asking for a figure (a price, a limit, a duration) is not answered by support that states none: quoting a
         // nearby sentence without one would read as an answer while giving none. (Falling back to a nearly-as-good passage that
         // states a figure was measured and dropped: it answered more near-domain unanswerables than it rescued answerable ones.)
-        return QuotedAnswer.HasFigure(text, analysis.WantsFigure, request.Question) ? text : null;
+        return Figures.StatedIn(text, analysis.WantsFigure, request.Question) ? text : null;
     }
 
     /// <summary>Whether the best source supports the question: enough of its words, or (with an embedder) one sentence close enough in meaning.</summary>
@@ -190,7 +190,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
             best = similarity.Max();
         }
 
-        return new Analysis(sentences, passages, coverage, best, QuotedAnswer.AsksForFigure(request.Question));
+        return new Analysis(sentences, passages, coverage, best, Figures.AskedIn(request.Question));
     }
 
     private async Task<float[]> SimilaritiesAsync(string question, List<Candidate> sentences, CancellationToken cancellationToken)

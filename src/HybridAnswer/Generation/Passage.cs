@@ -30,14 +30,17 @@ internal sealed record Passage(int Position, string Text, PassageKind Kind, int 
     public string MatchText => Kind == PassageKind.ListItem && Context is not null ? Context + " " + Text : Text;
 }
 
-/// <summary>The kind of figure a question asks for (see <see cref="QuotedAnswer.AsksForFigure"/>).</summary>
+/// <summary>The kind of figure a question asks for (see <see cref="Figures.AskedIn"/>).</summary>
 internal enum FigureKind
 {
     /// <summary>The question asks for no figure.</summary>
     None,
 
-    /// <summary>Any figure: a count, a size, a limit, a rate.</summary>
+    /// <summary>Any figure: a size, a limit, a rate.</summary>
     Any,
+
+    /// <summary>A count ("how many users"): only a number states it.</summary>
+    Count,
 
     /// <summary>An amount of money.</summary>
     Money,
