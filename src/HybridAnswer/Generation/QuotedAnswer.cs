@@ -40,7 +40,8 @@ internal static class QuotedAnswer
             var addsTerm = candidate.Matched.Any(t => !covered.Contains(t));
             // The next sentence of a paragraph continues it; the next row or item of a list is another fact.
             var continues = candidate.Passage.Kind is PassageKind.Sentence or PassageKind.LeadIn &&
-                            chosen.Any(c => c.Passage.Kind is PassageKind.Sentence or PassageKind.LeadIn && Math.Abs(c.Position - candidate.Position) == 1);
+                            chosen.Any(c => c.Passage.Kind is PassageKind.Sentence or PassageKind.LeadIn && Math.Abs(c.Position - candidate.Position) == 1 &&
+                                            c.Passage.Paragraph == candidate.Passage.Paragraph);
             if (addsTerm || continues)
             {
                 chosen.Add(candidate);
