@@ -38,11 +38,15 @@ internal static class PgVectorKeywordSql
 
     private static readonly string MinWeight = RetrievalConstants.MinFusionWeight.ToString("0.0##", CultureInfo.InvariantCulture);
 
+    private static readonly string FullWeightCoverage = RetrievalConstants.KeywordFullWeightCoverage.ToString("0.0##", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The CTEs, comma-separated, for a <c>WITH</c> clause: <c>keyword_ranked</c> holds up to $5 keys of the tenant's chunks passing
     /// the filter and <paramref name="floor"/> (a condition over <c>c</c>, the chunk, and <c>s.score</c>), with
     /// <c>keyword_score</c>, <c>rank</c> (1 = best) and <c>weight</c> (the score relative to the best, at least
-    /// <see cref="RetrievalConstants.MinFusionWeight"/>).
+    /// <see cref="RetrievalConstants.MinFusionWeight"/>, times the list's confidence: the share of the question's idf the best chunk
+    /// holds, relative to <see cref="RetrievalConstants.KeywordFullWeightCoverage"/>, at most 1 — a lexeme no chunk holds counts at
+    /// df 0, as in memory; see <see cref="RetrievalConstants.KeywordConfidence"/>).
     /// </summary>
     public static string Ranked(PgVectorSchema schema, bool hasFilter, string floor) => $"""
         keyword_common AS MATERIALIZED (
@@ -71,16 +75,19 @@ internal static class PgVectorKeywordSql
             FROM keyword_terms
         ),
         keyword_weights AS MATERIALIZED (
-            SELECT t.q, ln(1 + ((k.n - t.df + 0.5) / (t.df + 0.5))) / {OneOccurrence} AS idf
+            SELECT t.q, t.df, ln(1 + ((k.n - t.df + 0.5) / (t.df + 0.5))) / {OneOccurrence} AS idf
             FROM keyword_terms t, keyword_query k
-            WHERE t.df > 0
         ),
         keyword_ranked AS (
             SELECT c.tenant_id, c.document_id, c.ordinal, s.score / (s.score + 5) AS keyword_score,
                    row_number() OVER (ORDER BY s.score DESC, c.document_id, c.ordinal) AS rank,
-                   greatest({MinWeight}, coalesce(s.score / nullif(max(s.score) OVER (), 0), 1.0)) AS weight
+                   greatest({MinWeight}, coalesce(s.score / nullif(max(s.score) OVER (), 0), 1.0))
+                   * least(1.0, coalesce(first_value(s.matched) OVER (ORDER BY s.score DESC, c.document_id, c.ordinal)
+                       / nullif((SELECT sum(w.idf) FROM keyword_weights w), 0), 0) / {FullWeightCoverage}) AS weight
             FROM {schema.Table} c, keyword_query k,
-                 LATERAL (SELECT sum(w.idf * ts_rank(c.search, w.q)) AS score FROM keyword_weights w) s
+                 LATERAL (SELECT sum(w.idf * ts_rank(c.search, w.q)) FILTER (WHERE w.df > 0) AS score,
+                                 sum(w.idf) FILTER (WHERE c.search @@ w.q) AS matched
+                          FROM keyword_weights w) s
             WHERE c.search @@ k.q AND c.tenant_id = $2{(hasFilter ? " AND c.metadata @@ $3" : string.Empty)} AND {floor}
             ORDER BY s.score DESC, c.document_id, c.ordinal
             LIMIT $5

@@ -112,24 +112,31 @@ internal sealed class ListChunkStore(RetrievalKind kind) : IChunkStore
     }
 
     /// <summary>Reciprocal rank fusion with each rank's share weighted by its score against the best of its list, so a chunk one list
-    /// ranks first by a wide margin is not outranked by chunks both lists put in the middle.</summary>
-    private static IEnumerable<Row> Fuse(params List<(Row Row, double Score)>[] lists)
+    /// ranks first by a wide margin is not outranked by chunks both lists put in the middle. The keyword list counts in full only when
+    /// its best chunk holds at least half the question's term weight (its score here), in proportion below: a match on one common
+    /// word of a question put in other words does not outvote the vectors.</summary>
+    private static IEnumerable<Row> Fuse(List<(Row Row, double Score)> byVector, List<(Row Row, double Score)> byKeyword)
     {
         var fused = new Dictionary<Row, double>();
-        foreach (var list in lists.Where(l => l.Count > 0))
-        {
-            var best = Math.Max(list[0].Score, 1e-9);
-            for (var rank = 0; rank < list.Count; rank++)
-            {
-                var weight = Math.Clamp(list[rank].Score / best, 0.1, 1);
-                fused[list[rank].Row] = fused.GetValueOrDefault(list[rank].Row) + (weight / (FusionK + rank + 1));
-            }
-        }
-
+        Add(fused, byVector, 1);
+        Add(fused, byKeyword, byKeyword.Count == 0 ? 0 : Math.Min(1, byKeyword[0].Score / 0.5));
         return fused.OrderByDescending(f => f.Value).Select(f => f.Key);
     }
 
-    /// <summary>The upper-cased runs of letters and digits of a text ("XR-7731" gives XR and 7731).</summary>
+    private static void Add(Dictionary<Row, double> fused, List<(Row Row, double Score)> list, double confidence)
+    {
+        var best = list.Count == 0 ? 1 : Math.Max(list[0].Score, 1e-9);
+        for (var rank = 0; rank < list.Count; rank++)
+        {
+            var weight = Math.Clamp(list[rank].Score / best, 0.1, 1);
+            fused[list[rank].Row] = fused.GetValueOrDefault(list[rank].Row) + (confidence * weight / (FusionK + rank + 1));
+        }
+    }
+
+    // The words of how a question is asked, which say nothing of its topic; without them a question's term weight is its topic's.
+    private static readonly HashSet<string> QuestionWords = new(["A", "AN", "THE", "HOW", "WHAT", "DO", "DOES", "I", "YOU", "MY", "HAVE", "FOR", "IS", "OF", "TO", "IN"], StringComparer.Ordinal);
+
+    /// <summary>The upper-cased runs of letters and digits of a text ("XR-7731" gives XR and 7731), question words left out.</summary>
     private static HashSet<string> Terms(string text)
     {
         var terms = new HashSet<string>(StringComparer.Ordinal);
@@ -148,6 +155,7 @@ internal sealed class ListChunkStore(RetrievalKind kind) : IChunkStore
             }
         }
 
+        terms.ExceptWith(QuestionWords);
         return terms;
     }
 

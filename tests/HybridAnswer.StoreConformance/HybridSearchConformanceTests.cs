@@ -71,6 +71,30 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
     }
 
     /// <summary>
+    /// A question put in the asker's own words: it shares one common word ("package", on twenty notes) with the documents and none
+    /// with the page that answers it, which the vectors rank first. The keyword ranking's best match holds a sliver of the question's
+    /// term weight ("freeze" is on no page), so it must not outvote the meaning: hybrid ranks the answering page first.
+    /// </summary>
+    [Fact]
+    public virtual async Task RetrieveAsync_Hybrid_CommonWordOnlyKeywordMatchDoesNotOutrankMeaning()
+    {
+        var meaning = TestEmbedder.RandomVector(32, 11);
+        var embedder = new TestEmbedder(32, text => text.Contains("hold", StringComparison.OrdinalIgnoreCase) || text.Contains("freeze", StringComparison.OrdinalIgnoreCase)
+            ? meaning
+            : TestEmbedder.RandomVector(32, TestEmbedder.StableSeed(text)));
+        var documents = Enumerable.Range(0, 20)
+            .Select(i => new KnowledgeDocument(Invariant($"note-{i:D2}"), Invariant($"Note {i}"), Invariant($"Every package lists its maintainer and section {i}.")))
+            .Append(new KnowledgeDocument("hold", "Holding", "Holding keeps the current release installed while the rest is upgraded."))
+            .ToList();
+        await using var store = await CreateStoreAsync(embedder, kind: RetrievalKind.Hybrid);
+        await store.UpsertAsync(documents);
+
+        var results = await store.RetrieveAsync(new RetrievalRequest("How do I freeze a package?") { TopK = 5 });
+
+        Assert.Equal("hold", results[0].DocumentId);
+    }
+
+    /// <summary>
     /// Among 1,200 product pages sharing every other word of the question, keyword ranking puts the page of the one rare word (the
     /// product code) first, though no page holds every word of the question ("many" is on none): the ranking scores chunks matching
     /// some of the words and weights each word by its rarity, as BM25 does.

@@ -51,7 +51,6 @@ internal sealed class Bm25Index
     public Dictionary<int, double> Score(IEnumerable<string> queryTerms)
     {
         var scores = new Dictionary<int, double>();
-        var n = _lengths.Length;
         foreach (var term in queryTerms.Distinct(StringComparer.Ordinal))
         {
             if (!_postings.TryGetValue(term, out var postings))
@@ -59,7 +58,7 @@ internal sealed class Bm25Index
                 continue;
             }
 
-            var idf = Math.Log(1 + ((n - postings.Length + 0.5) / (postings.Length + 0.5)));
+            var idf = Idf(postings.Length);
             foreach (var (chunk, frequency) in postings)
             {
                 var norm = frequency + (K1 * (1 - B + (B * _lengths[chunk] / _averageLength)));
@@ -69,4 +68,24 @@ internal sealed class Bm25Index
 
         return scores;
     }
+
+    /// <summary>
+    /// The share of the question's term weight (BM25's idf, summed over its distinct terms) that one chunk's terms hold, 0–1. A term
+    /// no chunk holds weighs as much as the rarest: a question in words the documents never use is not well covered by any chunk.
+    /// </summary>
+    public double Coverage(IEnumerable<string> queryTerms, IReadOnlyDictionary<string, int> chunkTerms)
+    {
+        double total = 0, matched = 0;
+        foreach (var term in queryTerms.Distinct(StringComparer.Ordinal))
+        {
+            var idf = Idf(_postings.TryGetValue(term, out var postings) ? postings.Length : 0);
+            total += idf;
+            matched += chunkTerms.ContainsKey(term) ? idf : 0;
+        }
+
+        return total > 0 ? matched / total : 0;
+    }
+
+    private double Idf(int documentFrequency) =>
+        Math.Log(1 + ((_lengths.Length - documentFrequency + 0.5) / (documentFrequency + 0.5)));
 }

@@ -6,24 +6,61 @@ using System.Runtime.Intrinsics;
 namespace HybridAnswer.InMemory;
 
 /// <summary>
-/// The dot products of the in-memory store: four rows per pass, sharing each load of the query, so an exact scan streams the
-/// matrix at the memory's pace instead of paying one call, one remainder and one horizontal sum per row
-/// (<c>TensorPrimitives.Dot</c> per row reached 73 % of a plain read of the same floats at 100,000 × 384).
+/// The dot products of the in-memory store: one row at a time (<see cref="Dot"/>) for scans that read the matrix in order, and
+/// four rows per pass sharing each load of the query (<see cref="Dot4"/>) for scans that hop over the rows a filter leaves out.
 /// </summary>
 /// <remarks>
-/// Every score in the store comes from <see cref="Dot4"/> (<see cref="Dot"/> is one row of it): each row has its own accumulator,
-/// and the same lanes are added in the same order whichever of the four slots the row takes, so a chunk gets the same score bit
-/// for bit whether a scan, a filtered scan or hybrid fusion computed it. Against <c>TensorPrimitives.Dot</c> only the summation
-/// order differs; the difference is bounded by about n·ε·Σ|xᵢyᵢ| (n the dimensions, ε = 2⁻²⁴), under 2.3·10⁻⁵ for 384-dimension
-/// unit vectors, far below any difference between two chunks that matters. A large scan is split into row ranges by
-/// <see cref="ExactScan"/>; a row's score does not depend on the range it falls in.
+/// <para>Which fits where was measured at 100,000 × 384 (docs/benchmarks.md, issue 26, third session): read in order, one row
+/// at a time keeps pace with a plain sum of the same floats, while four rows side by side (four streams 1,536 bytes apart) take
+/// about twice as long; hopping over a sparse list of rows, four rows in flight take about half the time of one.</para>
+/// <para>Both give a row the same score bit for bit: each row has its own accumulator, and the same lanes are added in the same
+/// order in <see cref="Dot"/> and in every slot of <see cref="Dot4"/>, so a chunk gets the same score whether a scan, a filtered
+/// scan or hybrid fusion computed it. Against <c>TensorPrimitives.Dot</c> only the summation order differs; the difference is
+/// bounded by about n·ε·Σ|xᵢyᵢ| (n the dimensions, ε = 2⁻²⁴), under 2.3·10⁻⁵ for 384-dimension unit vectors, far below any
+/// difference between two chunks that matters. A large scan is split into row ranges by <see cref="ExactScan"/>; a row's score
+/// does not depend on the range it falls in.</para>
 /// </remarks>
 internal static class DotProducts
 {
-    /// <summary>The dot product of <paramref name="query"/> and one row of the same length.</summary>
+    /// <summary>The dot product of <paramref name="query"/> and one row of the same length: one slot of <see cref="Dot4"/>.</summary>
     public static float Dot(ReadOnlySpan<float> query, ReadOnlySpan<float> row)
     {
-        Dot4(query, row, row, row, row, out var score, out _, out _, out _);
+        var n = query.Length;
+        Debug.Assert(row.Length == n, "a row of the query's length");
+        ref var q = ref MemoryMarshal.GetReference(query);
+        ref var r = ref MemoryMarshal.GetReference(row);
+        var i = 0;
+        float score;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            Vector256<float> a = default;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                a += Vector256.LoadUnsafe(ref q, (nuint)i) * Vector256.LoadUnsafe(ref r, (nuint)i);
+            }
+
+            score = Vector256.Sum(a);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            Vector128<float> a = default;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                a += Vector128.LoadUnsafe(ref q, (nuint)i) * Vector128.LoadUnsafe(ref r, (nuint)i);
+            }
+
+            score = Vector128.Sum(a);
+        }
+        else
+        {
+            score = 0f;
+        }
+
+        for (; i < n; i++)
+        {
+            score += Unsafe.Add(ref q, i) * Unsafe.Add(ref r, i);
+        }
+
         return score;
     }
 

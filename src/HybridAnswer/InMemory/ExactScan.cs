@@ -5,7 +5,7 @@ namespace HybridAnswer.InMemory;
 /// <summary>
 /// The exact top-k by cosine over a row-major matrix of unit vectors: on one thread, or split into contiguous row ranges scanned
 /// side by side, each keeping its own top k, merged at the end. Both give the same chunks with the same scores in the same order:
-/// every score comes from <see cref="DotProducts.Dot4"/>, whose result for a row does not depend on which rows share its pass,
+/// every score comes from <see cref="DotProducts"/>, whose result for a row does not depend on the kernel or the rows sharing its pass,
 /// and ties rank by row in both.
 /// </summary>
 internal static class ExactScan
@@ -55,13 +55,46 @@ internal static class ExactScan
     /// <summary>Offers rows <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) of the eligible list, in order.</summary>
     private static void Scan(float[] matrix, int d, float[] query, int[]? rows, int from, int to, ref TopK top)
     {
-        // Four rows per pass (DotProducts.Dot4), offered to the heap in row order; the heap's worst score is kept in a local, so
-        // the common case (a row that does not make the top k) is one compare and the loop runs at memory bandwidth.
+        if (from >= to)
+        {
+            return;
+        }
+
         var m = matrix.AsSpan();
+        if (rows is null)
+        {
+            for (var i = from; i < to; i++)
+            {
+                top.Offer(i, DotProducts.Dot(query, m.Slice(i * d, d)));
+            }
+
+            return;
+        }
+
+        // A list that keeps at least half the rows of its span is read like no filter, every row in order, offering only the
+        // eligible ones: one stream through memory costs less than hopping over the gaps (see DotProducts).
+        var (first, last) = (rows[from], rows[to - 1]);
+        if ((long)(to - from) * 2 >= (long)last - first + 1)
+        {
+            var next = from;
+            for (var i = first; i <= last; i++)
+            {
+                var score = DotProducts.Dot(query, m.Slice(i * d, d));
+                if (i == rows[next])
+                {
+                    top.Offer(i, score);
+                    next++;
+                }
+            }
+
+            return;
+        }
+
+        // A sparse list: four rows per pass keep four reads in flight across the gaps.
         var r = from;
         for (; r <= to - 4; r += 4)
         {
-            var (i0, i1, i2, i3) = rows is null ? (r, r + 1, r + 2, r + 3) : (rows[r], rows[r + 1], rows[r + 2], rows[r + 3]);
+            var (i0, i1, i2, i3) = (rows[r], rows[r + 1], rows[r + 2], rows[r + 3]);
             DotProducts.Dot4(query, m.Slice(i0 * d, d), m.Slice(i1 * d, d), m.Slice(i2 * d, d), m.Slice(i3 * d, d),
                 out var s0, out var s1, out var s2, out var s3);
             top.Offer(i0, s0);
@@ -72,8 +105,7 @@ internal static class ExactScan
 
         for (; r < to; r++)
         {
-            var i = rows is null ? r : rows[r];
-            top.Offer(i, DotProducts.Dot(query, m.Slice(i * d, d)));
+            top.Offer(rows[r], DotProducts.Dot(query, m.Slice(rows[r] * d, d)));
         }
     }
 

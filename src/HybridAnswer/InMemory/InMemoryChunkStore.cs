@@ -121,9 +121,10 @@ internal sealed class InMemoryChunkStore : IChunkStore
         var vector = query is null ? [] : snapshot.TopByCosine(query, candidates, eligible, minScore, threads);
 
         List<(int Item, double Score)> keyword = [];
+        var queryTerms = TextAnalyzer.Terms(request.Query);
         if (kind != RetrievalKind.Vector)
         {
-            var scores = snapshot.Bm25.Score(TextAnalyzer.Terms(request.Query));
+            var scores = snapshot.Bm25.Score(queryTerms);
             keyword = [.. scores
                 .Where(s => eligible is null || Array.BinarySearch(eligible, s.Key) >= 0)
                 // Without a floor no keyword match needs its dot product (a few percent of the rows for a six-word query).
@@ -137,7 +138,8 @@ internal sealed class InMemoryChunkStore : IChunkStore
         {
             RetrievalKind.Vector => vector,
             RetrievalKind.Keyword => keyword.Select(k => (k.Item, KeywordScore(k.Score))),
-            _ => RankFusion.Fuse(_options.RrfK, vector, keyword).Select(c => (c, (double)snapshot.Cosine(c, query!))),
+            _ => RankFusion.Fuse(_options.RrfK, vector, keyword, keyword.Count == 0 ? 0 : snapshot.Bm25.Coverage(queryTerms, snapshot.Chunks[keyword[0].Item].Terms))
+                .Select(c => (c, (double)snapshot.Cosine(c, query!))),
         };
 
         return [.. ranked.Take(request.TopK).Select(r => snapshot.Chunks[r.Chunk].ToRetrieved(r.Score))];

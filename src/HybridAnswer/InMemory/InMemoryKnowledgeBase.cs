@@ -5,7 +5,7 @@ namespace HybridAnswer.InMemory;
 
 /// <summary>
 /// A knowledge base held in process memory: exact cosine search over a contiguous embedding matrix with
-/// SIMD (four rows per pass sharing each query load), BM25 keyword scoring, and the two fused by reciprocal rank fusion.
+/// SIMD (read in memory order, split over cores for large scans), BM25 keyword scoring, and the two fused by reciprocal rank fusion.
 /// Readers see immutable snapshots swapped in atomically, so a search never observes half an upsert;
 /// writers are serialised. Suited to up to a few hundred thousand chunks, tests and offline use.
 /// </summary>

@@ -40,6 +40,7 @@ public sealed class DotProductsTests
 
     [Theory]
     [InlineData(5)]
+    [InlineData(13)]
     [InlineData(384)]
     [InlineData(1000)]
     public void Dot4_SameRowInAnySlot_TheSameScoreBitForBit(int dimensions)
