@@ -6,13 +6,7 @@ namespace HybridAnswer.Tests.Generation;
 /// </summary>
 public sealed class ExtractiveGeneratorAnswerabilityTests
 {
-    private static GenerationRequest Request(string question, params RetrievedChunk[] sources) => new()
-    {
-        Question = question,
-        Mode = AnswerMode.Rag,
-        Sources = sources,
-        NoAnswerText = HybridAnsweringOptions.DefaultNoAnswerText,
-    };
+    private static GenerationRequest Request(string question, params RetrievedChunk[] sources) => ExtractiveGeneratorQuotingTests.Request(question, sources);
 
     [Theory]
     [InlineData("What is the maximum number of lantern entries the shelf keeps?", "The shelf keeps lantern entries as shelf@{0} for the latest entry and shelf@{1} for the one before, see commit 9cc0589.")]
