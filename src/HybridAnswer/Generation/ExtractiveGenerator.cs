@@ -33,6 +33,9 @@ public sealed partial class ExtractiveGenerator : IGenerator
     // the question is quoted, not a lower one whose sentence shares a word more.
     private const double SourceRankPenalty = 0.05;
 
+    // How much a sentence of a definition paragraph gains when its defined term is one the question names (see Passage.Term).
+    private const double DefinedTermWeight = 2.0;
+
     // Words that say what kind of answer is wanted rather than what it is about; a source
     // rarely repeats them ("How long does shipping take?" is answered by "arrives in 3 days").
     private static readonly FrozenSet<string> IntentTerms = new[]
@@ -108,7 +111,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         // A question asking for a figure (a price, a limit, a duration) is not answered by support that states none: quoting a
         // nearby sentence without one would read as an answer while giving none. (Falling back to a nearly-as-good passage that
         // states a figure was measured and dropped: it answered more near-domain unanswerables than it rescued answerable ones.)
-        return QuotedAnswer.HasFigure(text, analysis.WantsFigure, request.Question) ? text : null;
+        return Figures.StatedIn(text, analysis.WantsFigure, request.Question) ? text : null;
     }
 
     /// <summary>Whether the best source supports the question: enough of its words, or (with an embedder) one sentence close enough in meaning.</summary>
@@ -153,6 +156,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         }
 
         var wantsQuantity = AsksForQuantity(request.Question);
+        var questionTokens = Tokens(request.Question);
         var sentences = new List<Candidate>();
         var passages = new Dictionary<int, List<Passage>>();
         foreach (var (number, source, _) in sources)
@@ -165,7 +169,8 @@ public sealed partial class ExtractiveGenerator : IGenerator
                 if (terms.Count >= 3 && (matched.Count > 0 || _embedder is not null))
                 {
                     var score = matched.Sum(q => weights[q]) + (0.5 * matched.Count(q => weights[q] == 0)) - (SourceRankPenalty * (number - 1))
-                                + (wantsQuantity && passage.Text.Any(char.IsDigit) ? 0.75 : 0);
+                                + (wantsQuantity && Figures.HasAny(passage.Text) ? 0.75 : 0)
+                                + (DefinesAskedTerm(passage, questionTokens) ? DefinedTermWeight : 0);
                     sentences.Add(new Candidate(number, passage, [.. matched], score));
                 }
             }
@@ -190,7 +195,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
             best = similarity.Max();
         }
 
-        return new Analysis(sentences, passages, coverage, best, QuotedAnswer.AsksForFigure(request.Question));
+        return new Analysis(sentences, passages, coverage, best, Figures.AskedIn(request.Question));
     }
 
     private async Task<float[]> SimilaritiesAsync(string question, List<Candidate> sentences, CancellationToken cancellationToken)
@@ -221,6 +226,39 @@ public sealed partial class ExtractiveGenerator : IGenerator
         return false;
     }
 
+    /// <summary>
+    /// Whether the passage belongs to the definition of a term the question names word for word: the definition of an option
+    /// answers "what does --purge do" better than a sentence that merely mentions it. Tokens are compared whole ("--no-rename"
+    /// does not define "--rename"); one of an option's aliases is enough ("-P, --purge"), a term in words needs all of them
+    /// ("hold", not "Phased Updates" for a question about updates); a parenthesised aside in the term is left out.
+    /// </summary>
+    private static bool DefinesAskedTerm(Passage passage, HashSet<string> questionTokens)
+    {
+        if (passage.Term is null)
+        {
+            return false;
+        }
+
+        var term = Tokens(Parenthesised().Replace(passage.Term, " "));
+        return term.Count > 0 && (term.Any(t => t[0] == '-' && questionTokens.Contains(t)) || term.All(questionTokens.Contains));
+    }
+
+    /// <summary>The text's whole tokens, lower-cased, without surrounding punctuation; stop words left out.</summary>
+    private static HashSet<string> Tokens(string text)
+    {
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var raw in text.Split([' ', ',', '|', '=', '\t', '/'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var token = raw.Trim('"', '\'', '(', ')', '[', ']', '<', '>', '.', ';', ':', '?', '!', '`', '*').ToLowerInvariant();
+            if (token.Length >= 2 && !TextAnalyzer.IsStopWord(token))
+            {
+                tokens.Add(token);
+            }
+        }
+
+        return tokens;
+    }
+
     private static double Weight(string term) =>
         IntentTerms.Contains(term) ? 0 : term.All(char.IsDigit) ? 0.5 : 1;
 
@@ -247,6 +285,9 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
         return false;
     }
+
+    [GeneratedRegex(@"\([^)]*\)")]
+    private static partial Regex Parenthesised();
 
     private sealed record Analysis(List<Candidate> Candidates, Dictionary<int, List<Passage>> Passages, double Coverage, double Similarity, FigureKind WantsFigure);
 }

@@ -24,20 +24,28 @@ internal enum PassageKind
 /// <param name="Kind">What the passage is.</param>
 /// <param name="Block">The list or table it belongs to (a lead-in carries its list's); -1 for a paragraph sentence.</param>
 /// <param name="Context">A list item's lead-in, or a table row's header cells; <see langword="null"/> when there is none.</param>
-internal sealed record Passage(int Position, string Text, PassageKind Kind, int Block, string? Context)
+/// <param name="Term">
+/// The term a definition paragraph defines: its short first line ("--purge", "hold", "Cache-Start") when the paragraph goes on
+/// below it; <see langword="null"/> for other passages.
+/// </param>
+/// <param name="Paragraph">The paragraph a sentence or lead-in belongs to (numbered in the chunk); -1 for other passages.</param>
+internal sealed record Passage(int Position, string Text, PassageKind Kind, int Block, string? Context, string? Term = null, int Paragraph = -1)
 {
     /// <summary>Gets the text matched against the question: a list item with its lead-in, so the item is found by what the list is about.</summary>
     public string MatchText => Kind == PassageKind.ListItem && Context is not null ? Context + " " + Text : Text;
 }
 
-/// <summary>The kind of figure a question asks for (see <see cref="QuotedAnswer.AsksForFigure"/>).</summary>
+/// <summary>The kind of figure a question asks for (see <see cref="Figures.AskedIn"/>).</summary>
 internal enum FigureKind
 {
     /// <summary>The question asks for no figure.</summary>
     None,
 
-    /// <summary>Any figure: a count, a size, a limit, a rate.</summary>
+    /// <summary>Any figure: a size, a limit, a rate.</summary>
     Any,
+
+    /// <summary>A count ("how many users"): only a number states it.</summary>
+    Count,
 
     /// <summary>An amount of money.</summary>
     Money,

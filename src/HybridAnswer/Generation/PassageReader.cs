@@ -13,6 +13,7 @@ namespace HybridAnswer;
 internal static partial class PassageReader
 {
     private const int MaxQuotedCodeLines = 4;
+    private const int MaxTermLength = 60;
 
     public static List<Passage> Read(string content)
     {
@@ -21,6 +22,7 @@ internal static partial class PassageReader
         var paragraph = new List<string>();
         var item = new StringBuilder();
         var block = 0;
+        var paragraphs = 0;
         var listBlock = -1;
         string? leadIn = null;
         string[]? header = null;
@@ -50,11 +52,13 @@ internal static partial class PassageReader
                 return;
             }
 
+            var term = DefinedTerm(paragraph);
+            var number = paragraphs++;
             foreach (var sentence in TextAnalyzer.Sentences(StripMarkdown(string.Join(' ', paragraph))))
             {
                 if (!IsNoise(sentence))
                 {
-                    passages.Add(new Passage(passages.Count, sentence, PassageKind.Sentence, -1, null));
+                    passages.Add(new Passage(passages.Count, sentence, PassageKind.Sentence, -1, null, term, number));
                 }
             }
 
@@ -227,6 +231,21 @@ internal static partial class PassageReader
         }
 
         return result.ToString().Trim();
+    }
+
+    /// <summary>
+    /// The term a definition paragraph defines (a man page's option, a glossary entry): a short first line without sentence
+    /// punctuation, at most 60 % as long as the line below it, so a hard-wrapped line (filled to the wrap width) never counts.
+    /// </summary>
+    private static string? DefinedTerm(List<string> paragraph)
+    {
+        if (paragraph.Count < 2 || paragraph[0].Length > MaxTermLength || paragraph[0].Length * 5 > paragraph[1].Length * 3 ||
+            paragraph[0][^1] is '.' or ':' or ';' or ',' or '!' or '?')
+        {
+            return null;
+        }
+
+        return StripMarkdown(paragraph[0]);
     }
 
     private static string[] Cells(string line) =>

@@ -1,6 +1,4 @@
-using System.Collections.Frozen;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace HybridAnswer;
 
@@ -13,38 +11,11 @@ internal sealed record Candidate(int Source, Passage Passage, IReadOnlyList<stri
 /// <summary>
 /// What the extractive generator quotes once it has scored the passages: the best passage and up to two more from the same
 /// source that add to it (never sentences from a lower-ranked source, never items of another list or table spliced in); a lead-in
-/// with its list's items, an item after its lead-in; and whether a text states a figure at all.
+/// with its list's items, an item after its lead-in.
 /// </summary>
-internal static partial class QuotedAnswer
+internal static class QuotedAnswer
 {
     private const int MaxListItems = 8;
-
-    private static readonly FrozenSet<string> NumberWords = new[]
-    {
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
-        "twenty", "thirty", "forty", "fifty", "sixty", "ninety", "hundred", "thousand", "million", "billion", "dozen", "half",
-        "once", "twice", "single", "double", "unlimited", "percent",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
-    private static readonly FrozenSet<string> TimeWords = new[]
-    {
-        "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year",
-        "years", "daily", "weekly", "monthly", "yearly", "annually", "annual", "immediately", "january", "february", "march",
-        "april", "june", "july", "august", "september", "october", "november", "december",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
-    private static readonly FrozenSet<string> MoneyWords = new[]
-    {
-        "free", "dollar", "dollars", "usd", "eur", "euro", "euros", "cents", "gbp", "pounds",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
-    private static readonly FrozenSet<string> MoneyNouns = new[] { "price", "prices", "cost", "costs", "fee", "fees", "charge", "charges" }.ToFrozenSet(StringComparer.Ordinal);
-
-    private static readonly FrozenSet<string> FigureNouns = new[]
-    {
-        "rate", "rates", "percentage", "limit", "limits", "maximum", "minimum", "max", "min", "deadline", "duration", "amount",
-        "quota", "date", "largest", "biggest", "smallest", "highest", "lowest", "longest", "shortest",
-    }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Picks the passages to quote: the best one, then passages of the same source that add a question term or continue it.</summary>
     public static List<Candidate> Choose(List<Candidate> candidates, int max)
@@ -69,7 +40,8 @@ internal static partial class QuotedAnswer
             var addsTerm = candidate.Matched.Any(t => !covered.Contains(t));
             // The next sentence of a paragraph continues it; the next row or item of a list is another fact.
             var continues = candidate.Passage.Kind is PassageKind.Sentence or PassageKind.LeadIn &&
-                            chosen.Any(c => c.Passage.Kind is PassageKind.Sentence or PassageKind.LeadIn && Math.Abs(c.Position - candidate.Position) == 1);
+                            chosen.Any(c => c.Passage.Kind is PassageKind.Sentence or PassageKind.LeadIn && Math.Abs(c.Position - candidate.Position) == 1 &&
+                                            c.Passage.Paragraph == candidate.Passage.Paragraph);
             if (addsTerm || continues)
             {
                 chosen.Add(candidate);
@@ -123,64 +95,6 @@ internal static partial class QuotedAnswer
         return text.ToString();
     }
 
-    /// <summary>
-    /// What kind of figure a question asks for, if any: an amount of money ("how much does it cost", "what is the fee"), a
-    /// duration ("how long", "how soon", "how many days"), or any figure ("how many", "how much storage", "what is the limit").
-    /// </summary>
-    public static FigureKind AsksForFigure(string question)
-    {
-        var words = TextAnalyzer.Words(question);
-        var kind = FigureKind.None;
-        for (var i = 0; i < words.Count; i++)
-        {
-            var next = i + 1 < words.Count ? words[i + 1] : string.Empty;
-            var after = i + 2 < words.Count ? words[i + 2] : string.Empty;
-            if ((words[i] == "how" && next is "long" or "soon" or "often") || (words[i] == "how" && next == "many" && TimeWords.Contains(after)) ||
-                (words[i] is "what" or "which" && next is "date" or "day" or "year" or "month"))
-            {
-                return FigureKind.Duration;
-            }
-
-            if (words[i] == "how" && next == "much" && after is "does" or "do" or "is" or "are" or "will" or "would" or "did" or "it" or "for" &&
-                words.Skip(i + 2).Any(w => MoneyNouns.Contains(w) || w is "pay" or "charge"))
-            {
-                return FigureKind.Money;
-            }
-
-            if (words[i] is "what" or "which" && words.Skip(i + 1).Take(4).Any(MoneyNouns.Contains))
-            {
-                return FigureKind.Money;
-            }
-
-            if ((words[i] == "how" && next is "much" or "many" or "big" or "large" or "far" or "old") || FigureNouns.Contains(words[i]))
-            {
-                kind = FigureKind.Any;
-            }
-        }
-
-        return kind;
-    }
-
-    /// <summary>
-    /// Whether a text states the figure a question asks for (see <see cref="AsksForFigure"/>): a currency sign or word for money;
-    /// a number or a time word for a duration; a digit, a number word, a percentage or a time word for any figure. A word the
-    /// question itself uses ("free", "days") does not count: repeating the question states nothing.
-    /// </summary>
-    public static bool HasFigure(string text, FigureKind kind, string question)
-    {
-        var asked = TextAnalyzer.Words(question).ToHashSet(StringComparer.Ordinal);
-        var plain = CitationMarker().Replace(text, string.Empty);
-        var words = TextAnalyzer.Words(plain).Where(w => !asked.Contains(w)).ToList();
-        var number = words.Any(w => w.Any(char.IsDigit) || NumberWords.Contains(w));
-        return kind switch
-        {
-            FigureKind.None => true,
-            FigureKind.Money => plain.Any(c => c is '$' or '€' or '£' or '¥') || words.Any(MoneyWords.Contains),
-            FigureKind.Duration => number || words.Any(TimeWords.Contains),
-            _ => number || plain.Contains('%', StringComparison.Ordinal) || words.Any(TimeWords.Contains) || words.Any(MoneyWords.Contains),
-        };
-    }
-
     private static bool SplicesAnotherBlock(List<Candidate> chosen, Candidate candidate) =>
         candidate.Passage.Kind is PassageKind.ListItem or PassageKind.TableRow &&
         chosen.Any(c => c.Passage.Kind is PassageKind.ListItem or PassageKind.TableRow or PassageKind.LeadIn && c.Passage.Block != candidate.Passage.Block);
@@ -196,7 +110,4 @@ internal static partial class QuotedAnswer
             yield return item.Text;
         }
     }
-
-    [GeneratedRegex(@"\[\d+\]")]
-    private static partial Regex CitationMarker();
 }

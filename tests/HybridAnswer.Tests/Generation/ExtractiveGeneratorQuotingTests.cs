@@ -3,7 +3,7 @@ namespace HybridAnswer.Tests.Generation;
 /// <summary>What the extractive generator quotes: whole facts (a list with its lead-in, a row with its header), from one source.</summary>
 public sealed class ExtractiveGeneratorQuotingTests
 {
-    private static GenerationRequest Request(string question, params RetrievedChunk[] sources) => new()
+    internal static GenerationRequest Request(string question, params RetrievedChunk[] sources) => new()
     {
         Question = question,
         Mode = AnswerMode.Rag,
