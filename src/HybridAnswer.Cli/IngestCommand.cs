@@ -90,7 +90,7 @@ internal static class IngestCommand
 
             if (gone.Count > 0)
             {
-                result = result with { Deleted = await knowledgeBase.DeleteAsync(gone, tenantId, cancellationToken).ConfigureAwait(false) };
+                result = result.Add(new IngestResult { Deleted = await knowledgeBase.DeleteAsync(gone, tenantId, cancellationToken).ConfigureAwait(false) });
             }
 
             if (parse.GetValue(json))

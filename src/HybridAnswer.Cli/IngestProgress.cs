@@ -108,7 +108,7 @@ internal sealed class IngestProgress : IDisposable
     {
         using var progress = new IngestProgress(error, documents.Count, time, IsTerminal(error));
         progress.Start();
-        var result = IngestResult.Empty;
+        var result = new IngestResult();
         var done = 0;
         foreach (var batch in documents.Chunk(DocumentsPerBatch))
         {

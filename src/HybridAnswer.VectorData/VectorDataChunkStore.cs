@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,8 +11,10 @@ namespace HybridAnswer.VectorData;
 /// A Microsoft.Extensions.VectorData collection of <see cref="KnowledgeChunkRecord"/>s as a HybridAnswer chunk store (the public
 /// store seam): records map one chunk each, the request's tenant and metadata filter become the collection's LINQ filter
 /// (<c>r =&gt; r.TenantId == t &amp;&amp; r.Tags.Contains("k=v")</c>, applied by the connector before top-K), and a collection that offers
-/// <see cref="IKeywordHybridSearchable{TRecord}"/> ranks by vector and full text together. Scores are always the cosine of query and
-/// chunk (computed from the returned vectors), so the relevance floor means the same as on every other store.
+/// <see cref="IKeywordHybridSearchable{TRecord}"/> finds candidates by vector and full text together, which the store ranks the way
+/// the in-memory and PostgreSQL stores rank hybrid results (BM25 and cosine, score-weighted reciprocal rank fusion). There is no
+/// keyword-only search (VectorData has none). Scores are always the cosine of query and chunk (computed from the returned
+/// vectors), so the relevance floor means the same as on every other store.
 /// </summary>
 /// <remarks>
 /// Declared, because VectorData has no transactions and no count: a replace is not atomic (new chunks are written, then the old
@@ -21,10 +22,6 @@ namespace HybridAnswer.VectorData;
 /// </remarks>
 public sealed class VectorDataChunkStore : IChunkStore
 {
-    // A hybrid score is on the connector's own scale, so the cosine floor applies after the search: it reads this many times top-K,
-    // so that the floor still leaves top-K when enough chunks clear it.
-    private const int HybridCandidates = 4;
-
     private readonly VectorStoreCollection<string, KnowledgeChunkRecord> _collection;
     private readonly IKeywordHybridSearchable<KnowledgeChunkRecord>? _hybrid;
     private readonly VectorDataChunkStoreOptions _options;
@@ -155,28 +152,46 @@ public sealed class VectorDataChunkStore : IChunkStore
     public async Task<IReadOnlyList<RetrievedChunk>> SearchAsync(RetrievalRequest request, float[]? queryVector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(queryVector);
+        if (queryVector is null)
+        {
+            // The store declares vector search only (with hybrid when the connector offers it): Microsoft.Extensions.VectorData has no
+            // keyword-only search, so a search without the query's vector is refused rather than ranked some other way.
+            throw new ArgumentNullException(nameof(queryVector), "VectorDataChunkStore ranks by vector (Microsoft.Extensions.VectorData has no keyword-only search): pass the query vector.");
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var vector = new ReadOnlyMemory<float>(queryVector);
         var filter = FilterOf(request);
-        var hybrid = _hybrid is not null && Keywords(request.Query) is { Count: > 0 };
-        var results = hybrid
-            ? _hybrid!.HybridSearchAsync(vector, Keywords(request.Query), request.TopK * HybridCandidates, new HybridSearchOptions<KnowledgeChunkRecord> { Filter = filter, IncludeVectors = true }, cancellationToken)
-            : _collection.SearchAsync(vector, request.TopK, new VectorSearchOptions<KnowledgeChunkRecord> { Filter = filter, IncludeVectors = true }, cancellationToken);
-        var chunks = new List<RetrievedChunk>();
-        await foreach (var result in results.ConfigureAwait(false))
+        List<string> keywords = _hybrid is null ? [] : HybridRanking.Keywords(request.Query);
+        if (keywords.Count == 0)
         {
-            // The cosine itself, whatever scale the connector's (hybrid) score has: MinScore must mean the same on every store.
-            var score = result.Record.Embedding.Length == queryVector.Length ? TensorPrimitives.Dot(result.Record.Embedding.Span, queryVector) : result.Score ?? 0;
-            if (request.MinScore is not { } floor || score >= floor)
+            // Ranked by the cosine itself (connectors may round or rank approximately); the floor where the score is read.
+            var chunks = new List<RetrievedChunk>();
+            await foreach (var result in _collection.SearchAsync(vector, request.TopK, new VectorSearchOptions<KnowledgeChunkRecord> { Filter = filter, IncludeVectors = true }, cancellationToken).ConfigureAwait(false))
             {
-                chunks.Add(ToChunk(result.Record, score));
+                var score = HybridRanking.Cosine(result, queryVector);
+                if (request.MinScore is not { } floor || score >= floor)
+                {
+                    chunks.Add(ToChunk(result.Record, score));
+                }
+            }
+
+            return [.. chunks.OrderByDescending(c => c.Score).ThenBy(c => c.ChunkId, StringComparer.Ordinal)];
+        }
+
+        // Hybrid: the connector finds as many candidates as the other stores fuse, those below the cosine floor drop out, and the rest
+        // are ranked like every other store's hybrid results (see HybridRanking); the score stays the cosine, so MinScore means the same.
+        var candidates = new List<VectorSearchResult<KnowledgeChunkRecord>>();
+        var options = new HybridSearchOptions<KnowledgeChunkRecord> { Filter = filter, IncludeVectors = true };
+        await foreach (var result in _hybrid!.HybridSearchAsync(vector, keywords, RetrievalConstants.Candidates(request.TopK), options, cancellationToken).ConfigureAwait(false))
+        {
+            if (request.MinScore is not { } floor || HybridRanking.Cosine(result, queryVector) >= floor)
+            {
+                candidates.Add(result);
             }
         }
 
-        // A vector search is ranked by the cosine itself (connectors may round or rank approximately); a hybrid one keeps the
-        // connector's fused order.
-        return hybrid ? [.. chunks.Take(request.TopK)] : [.. chunks.OrderByDescending(c => c.Score).ThenBy(c => c.ChunkId, StringComparer.Ordinal)];
+        return [.. HybridRanking.Rank(candidates, request.Query, queryVector).Take(request.TopK).Select(r => ToChunk(r.Record, r.Cosine))];
     }
 
     /// <summary>The tag a filter pair is matched by; the key's length first, so no key or value can imitate another pair.</summary>
@@ -201,14 +216,6 @@ public sealed class VectorDataChunkStore : IChunkStore
 
         return Expression.Lambda<Func<KnowledgeChunkRecord, bool>>(body, record);
     }
-
-    // Words with their inner punctuation ("QX-7731", "e-mail"): full-text engines keep product codes together or match their parts.
-    private static List<string> Keywords(string query) =>
-        [.. query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Select(w => w.Trim().Trim(Punctuation).ToLowerInvariant())
-            .Where(w => w.Length > 1).Distinct(StringComparer.Ordinal)];
-
-    private static readonly char[] Punctuation = ['.', ',', ';', ':', '!', '?', '"', '\'', '(', ')', '[', ']', '{', '}', '<', '>'];
 
     private static KnowledgeChunkRecord ToRecord(DocumentWrite document, EmbeddedChunk chunk)
     {

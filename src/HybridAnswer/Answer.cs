@@ -1,8 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace HybridAnswer;
 
 /// <summary>The result of <see cref="HybridAnswerer.AnswerAsync"/>: the text, its sources, and what it cost.</summary>
-public sealed record Answer
+/// <remarks>
+/// A class, not a record: two answers are not "equal" because their fields are (they hold lists of sources and citations), so
+/// it has reference equality, like the data types of Microsoft.Extensions.AI.
+/// </remarks>
+public sealed class Answer
 {
+    /// <summary>Initializes a new instance of the <see cref="Answer"/> class.</summary>
+    public Answer()
+    {
+    }
+
+    // A copy for the answer cache (a hit is the stored answer with its cost and timings replaced); every property is listed here.
+    [SetsRequiredMembers]
+    internal Answer(Answer other)
+    {
+        Text = other.Text;
+        Answered = other.Answered;
+        NoAnswerReason = other.NoAnswerReason;
+        Citations = other.Citations;
+        InvalidCitationMarkers = other.InvalidCitationMarkers;
+        UsedFallback = other.UsedFallback;
+        Sources = other.Sources;
+        Mode = other.Mode;
+        ModelId = other.ModelId;
+        Usage = other.Usage;
+        Timings = other.Timings;
+        FromCache = other.FromCache;
+        CostUsd = other.CostUsd;
+    }
+
     /// <summary>Gets the answer text, with <c>[n]</c> citation markers; the no-answer text when <see cref="Answered"/> is <see langword="false"/>.</summary>
     public required string Text { get; init; }
 

@@ -135,7 +135,7 @@ public sealed partial class ProductionResilienceTests(PostgresFixture postgres, 
 
         // And the ingest can simply be run again.
         stopping.Disarm();
-        Assert.Equal(new IngestResult { Added = 0, Updated = Manuals, Unchanged = 0, Deleted = 0 }, (await knowledgeBase.UpsertAsync(Enumerable.Range(0, Manuals).Select(m => Manual(m, 2)))).Counts());
+        Assert.Equal((0, Manuals, 0, 0), (await knowledgeBase.UpsertAsync(Enumerable.Range(0, Manuals).Select(m => Manual(m, 2)))).Counts());
         var results = await reader.RetrieveAsync(new RetrievalRequest("zq3x manual 3") { TopK = 4 });
         Assert.Contains(results, r => r.DocumentId == "manual-3" && r.Content.Contains("revision 2 ", StringComparison.Ordinal));
     }

@@ -102,6 +102,12 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
     [Fact]
     public virtual async Task RetrieveAsync_KeywordOnly_RareCodeOutranksWordsEveryPageShares()
     {
+        if (!Fixture.KeywordOnlySearch)
+        {
+            await KeywordOnlyIsDeclinedAsync();
+            return;
+        }
+
         var documents = Enumerable.Range(0, 1200)
             .Select(i => new KnowledgeDocument(Invariant($"pc{i:D5}x"), Invariant($"Product pc{i:D5}x"), Invariant($"Product code pc{i:D5}x ships in {(i % 9) + 1} days from the product warehouse.")))
             .ToList();
@@ -119,6 +125,12 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
     [Fact]
     public virtual async Task RetrieveAsync_KeywordOnly_ScoresBetweenZeroAndOne()
     {
+        if (!Fixture.KeywordOnlySearch)
+        {
+            await KeywordOnlyIsDeclinedAsync();
+            return;
+        }
+
         await using var store = await CreateStoreAsync(kind: RetrievalKind.Keyword);
         await store.UpsertAsync(Manuals);
 
@@ -156,6 +168,24 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
     {
         await using var store = await CreateStoreAsync(kind: RetrievalKind.Hybrid);
         await RankingChecks.MinScoreDropsWeakChunksAsync(store);
+    }
+
+    /// <summary>
+    /// What a store without keyword-only search (<see cref="KnowledgeStoreFixture.KeywordOnlySearch"/> false) does instead: its fixture
+    /// declines a keyword-only store clearly, and its chunk store declares vector search (so the knowledge base always embeds the
+    /// query) and refuses a search without the query vector rather than ranking some other way.
+    /// </summary>
+    private async Task KeywordOnlyIsDeclinedAsync()
+    {
+        var declined = await Assert.ThrowsAsync<NotSupportedException>(() => CreateStoreAsync(kind: RetrievalKind.Keyword));
+        Assert.Contains(nameof(RetrievalKind.Keyword), declined.Message, StringComparison.Ordinal);
+
+        await using var store = await CreateStoreAsync(kind: RetrievalKind.Hybrid);
+        await store.UpsertAsync(Manuals);
+        var chunks = Assert.IsAssignableFrom<Storage.IChunkStore>(store.Retriever.GetService(typeof(Storage.IChunkStore)));
+        Assert.Equal(Storage.ChunkStoreCapabilities.VectorSearch, chunks.Capabilities & Storage.ChunkStoreCapabilities.VectorSearch);
+        var refused = await Assert.ThrowsAnyAsync<ArgumentException>(() => chunks.SearchAsync(new RetrievalRequest("citric acid"), null, CancellationToken.None));
+        Assert.Equal("queryVector", refused.ParamName);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -30,6 +30,14 @@ public abstract class KnowledgeStoreFixture
     /// <value>The default is 0.9.</value>
     public virtual double ApproximateRecall => 0.9;
 
+    /// <summary>Gets whether the store ranks by keywords alone (<see cref="RetrievalKind.Keyword"/>: no query embedding). A store that
+    /// cannot (Microsoft.Extensions.VectorData has no keyword-only search) declares <see langword="false"/>; its fixture must then decline
+    /// a store for <see cref="RetrievalKind.Keyword"/> with <see cref="NotSupportedException"/>, and its chunk store must declare vector
+    /// search and refuse a search without the query vector. The keyword-only tests check exactly that instead of running, so a store
+    /// never passes them by ranking some other way.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public virtual bool KeywordOnlySearch => true;
+
     /// <summary>Gets whether hybrid ranking puts a chunk that keyword ranking alone puts first, by a wide margin, at the top even when
     /// vector ranking puts it last (a fusion that weighs a decisive keyword match above chunks both lists rank in the middle); plain
     /// reciprocal rank fusion only keeps it in the top-K.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HybridAnswer.DecisionFramework;
 using HybridAnswer.Planning;
 
 namespace HybridAnswer.Evaluation;
@@ -32,8 +33,8 @@ public sealed class ModeComparer
     /// <param name="options">Modes, retrieval, volume and checklist; the defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>Every mode's measurements and the verdicts.</returns>
-    /// <exception cref="ArgumentException"><paramref name="questions"/> is empty or holds a <see langword="null"/>, or no mode is given.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="ModeComparisonOptions.QueriesPerDay"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="questions"/> is empty or holds a <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range or no mode is given (the message names its key).</exception>
     public async Task<ModeComparison> CompareAsync(IEnumerable<EvaluationQuestion> questions, ModeComparisonOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(questions);
@@ -49,12 +50,7 @@ public sealed class ModeComparer
         }
 
         options ??= new ModeComparisonOptions();
-        if (options.Modes.Count == 0)
-        {
-            throw new ArgumentException("ModeComparisonOptions.Modes is empty: name at least one mode.", nameof(options));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(options.QueriesPerDay, nameof(options.QueriesPerDay));
+        OptionsValidation.ThrowIfInvalid(ModeComparisonOptionsValidator.Instance, options);
         var results = new List<ModeResult>();
         foreach (var mode in options.Modes.Distinct())
         {

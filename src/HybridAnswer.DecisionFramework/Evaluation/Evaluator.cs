@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HybridAnswer.DecisionFramework;
 
 namespace HybridAnswer.Evaluation;
 
@@ -29,6 +30,7 @@ public sealed class Evaluator
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The metrics and the outcome of every question.</returns>
     /// <exception cref="ArgumentException"><paramref name="questions"/> is empty or holds a <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range (the message names its key).</exception>
     public async Task<EvaluationReport> EvaluateAsync(IEnumerable<EvaluationQuestion> questions, EvaluationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(questions);
@@ -44,6 +46,7 @@ public sealed class Evaluator
         }
 
         options ??= new EvaluationOptions();
+        OptionsValidation.ThrowIfInvalid(EvaluationOptionsValidator.Instance, options);
         var answerOptions = new AnswerOptions { TopK = options.TopK, Filter = options.Filter, TenantId = options.TenantId };
         var depth = Math.Max(options.TopK, EvaluationOptions.RankingDepth);
         var outcomes = new List<QuestionOutcome>(list.Count);

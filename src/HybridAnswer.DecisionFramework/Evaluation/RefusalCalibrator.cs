@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HybridAnswer.DecisionFramework;
 
 namespace HybridAnswer.Evaluation;
 
@@ -24,6 +25,7 @@ public static class RefusalCalibrator
     /// <param name="options">Top-K, filter and tenant of the retrieval.</param>
     /// <param name="cancellationToken">Cancels retrieval and embedding.</param>
     /// <returns>The recommended thresholds and the curves they were chosen on.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range (the message names its key).</exception>
     public static async Task<RefusalCalibration> CalibrateAsync(
         IReadOnlyList<EvaluationQuestion> questions, IRetriever retriever, ExtractiveGenerator generator, EvaluationOptions options, CancellationToken cancellationToken = default)
     {
@@ -31,6 +33,7 @@ public static class RefusalCalibrator
         ArgumentNullException.ThrowIfNull(retriever);
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
+        OptionsValidation.ThrowIfInvalid(EvaluationOptionsValidator.Instance, options);
         var samples = new List<(bool Unanswerable, double TopScore, double Support)>();
         foreach (var question in questions)
         {

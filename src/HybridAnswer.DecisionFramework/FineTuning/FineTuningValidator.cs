@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HybridAnswer.DecisionFramework;
 
 namespace HybridAnswer.FineTuning;
 
@@ -27,7 +28,7 @@ public sealed class FineTuningValidator
 
     /// <summary>Initializes a validator.</summary>
     /// <param name="options">What to check against; <see langword="null"/> for the defaults.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range (the message names its key).</exception>
     public FineTuningValidator(FineTuningValidationOptions? options = null)
         : this(options, TrainingTokenCounter.Default)
     {
@@ -36,7 +37,7 @@ public sealed class FineTuningValidator
     internal FineTuningValidator(FineTuningValidationOptions? options, TrainingTokenCounter tokens)
     {
         _options = options ?? new FineTuningValidationOptions();
-        _options.Validate();
+        OptionsValidation.ThrowIfInvalid(FineTuningValidationOptionsValidator.Instance, _options);
         _tokens = tokens;
     }
 

@@ -1,13 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace HybridAnswer.FineTuning;
 
-/// <summary>How <see cref="TrainingDataHarvester"/> turns reviewed answers into training examples.</summary>
+/// <summary>
+/// How <see cref="TrainingDataHarvester"/> turns reviewed answers into training examples. Checked by its constructor: a bad value
+/// throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming its key under <see cref="SectionName"/>.
+/// </summary>
 public sealed class TrainingDataHarvestOptions
 {
+    /// <summary>The configuration section the options bind from, and the prefix of the keys its validation failures name.</summary>
+    public const string SectionName = HybridAnsweringOptions.SectionName + ":FineTuning:Harvest";
+
     /// <summary>The system prompt used when none is given.</summary>
     public const string DefaultSystemPrompt = "You are a helpful customer support assistant. Answer in the company's voice: friendly, concise and accurate.";
 
     /// <summary>Gets the system prompt every example starts with; use the one the fine-tuned model will run with.</summary>
-    /// <value>The default is <see cref="DefaultSystemPrompt"/>.</value>
+    /// <value>The default is <see cref="DefaultSystemPrompt"/>; required (not empty or white space).</value>
+    [Required]
     public string SystemPrompt { get; init; } = DefaultSystemPrompt;
 
     /// <summary>
@@ -18,6 +27,7 @@ public sealed class TrainingDataHarvestOptions
     public bool RemoveCitationMarkers { get; init; } = true;
 
     /// <summary>Gets the no-answer text: an answer equal to it is a refusal even when marked answered.</summary>
-    /// <value>The default is <see cref="HybridAnsweringOptions.DefaultNoAnswerText"/>.</value>
+    /// <value>The default is <see cref="HybridAnsweringOptions.DefaultNoAnswerText"/>; required (not empty or white space).</value>
+    [Required]
     public string NoAnswerText { get; init; } = HybridAnsweringOptions.DefaultNoAnswerText;
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HybridAnswer.DecisionFramework;
 
 namespace HybridAnswer.FineTuning;
 
@@ -12,11 +13,11 @@ public sealed partial class TrainingDataHarvester
 
     /// <summary>Initializes a harvester.</summary>
     /// <param name="options">How to build the examples; <see langword="null"/> for the defaults.</param>
-    /// <exception cref="ArgumentException">The system prompt is empty.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The system prompt or the no-answer text is empty (the message names its key).</exception>
     public TrainingDataHarvester(TrainingDataHarvestOptions? options = null)
     {
         _options = options ?? new TrainingDataHarvestOptions();
-        ArgumentException.ThrowIfNullOrWhiteSpace(_options.SystemPrompt, nameof(options));
+        OptionsValidation.ThrowIfInvalid(TrainingDataHarvestOptionsValidator.Instance, _options);
     }
 
     /// <summary>Builds training examples from reviewed answers.</summary>

@@ -64,7 +64,7 @@ internal sealed class AnswerCache(HybridCache cache, HybridAnswerCachingOptions 
         cache.SetAsync(key, ForCache(answer), _entry, cancellationToken: cancellationToken);
 
     /// <summary>What a cache hit returns: the stored answer, marked, that cost nothing this time.</summary>
-    public static Answer Served(Answer cached, TimeSpan elapsed) => cached with
+    public static Answer Served(Answer cached, TimeSpan elapsed) => new(cached)
     {
         FromCache = true,
         CostUsd = 0m,
@@ -99,5 +99,5 @@ internal sealed class AnswerCache(HybridCache cache, HybridAnswerCachingOptions 
         (hit ? Telemetry.CacheHits : Telemetry.CacheMisses).Add(1, new KeyValuePair<string, object?>(Telemetry.CacheTag, Kind));
 
     // The chunks' embeddings are for rerankers, not for a reader of the answer: they would make every entry kilobytes larger.
-    private static Answer ForCache(Answer answer) => answer with { Sources = [.. answer.Sources.Select(s => s.Embedding.IsEmpty ? s : s with { Embedding = default })] };
+    private static Answer ForCache(Answer answer) => new(answer) { Sources = [.. answer.Sources.Select(s => s.Embedding.IsEmpty ? s : s with { Embedding = default })] };
 }

@@ -3,7 +3,13 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 
+// Linked as source into the sibling packages (shipped packages share no internals). In HybridAnswer.DecisionFramework, which like
+// the core grants its internals to the tests, it lives in that package's namespace, so the tests find one OptionsValidation per namespace.
+#if HYBRIDANSWER_DECISIONFRAMEWORK
+namespace HybridAnswer.DecisionFramework;
+#else
 namespace HybridAnswer;
+#endif
 
 /// <summary>
 /// The one way every options validator of the library reports a failure: the full configuration key first

@@ -16,9 +16,6 @@ namespace HybridAnswer;
 /// </summary>
 public sealed class ChatClientGenerator : IGenerator
 {
-    /// <summary>The name of the OpenTelemetry source the model calls are traced under.</summary>
-    public const string TelemetrySourceName = HybridAnswerTelemetry.SourceName;
-
     private const string RouteKey = "HybridAnswer.Route";
 
     private readonly string _baseModel;
@@ -180,7 +177,7 @@ public sealed class ChatClientGenerator : IGenerator
         // gen_ai.* duration and token count on the dashboards.
         if (client.GetService<OpenTelemetryChatClient>() is null)
         {
-            builder.UseOpenTelemetry(loggerFactory, TelemetrySourceName);
+            builder.UseOpenTelemetry(loggerFactory, HybridAnswerTelemetry.SourceName);
         }
 
         if (loggerFactory is not null)

@@ -5,6 +5,20 @@ namespace HybridAnswer;
 /// <see cref="ExtractiveGenerator.MeasureSupportAsync(GenerationRequest, CancellationToken)"/>: used to calibrate the
 /// refusal thresholds on a question set.
 /// </summary>
-/// <param name="Coverage">The best source's weighted coverage of the question's terms, 0–1.</param>
-/// <param name="Similarity">The best sentence's cosine similarity to the question (0 without an embedder).</param>
-public sealed record ExtractiveSupport(double Coverage, double Similarity);
+public sealed class ExtractiveSupport
+{
+    /// <summary>Initializes a new instance of the <see cref="ExtractiveSupport"/> class.</summary>
+    /// <param name="coverage">The best source's weighted coverage of the question's terms, 0–1.</param>
+    /// <param name="similarity">The best sentence's cosine similarity to the question (0 without an embedder).</param>
+    public ExtractiveSupport(double coverage, double similarity)
+    {
+        Coverage = coverage;
+        Similarity = similarity;
+    }
+
+    /// <summary>Gets the best source's weighted coverage of the question's terms, 0–1.</summary>
+    public double Coverage { get; }
+
+    /// <summary>Gets the best sentence's cosine similarity to the question (0 without an embedder).</summary>
+    public double Similarity { get; }
+}

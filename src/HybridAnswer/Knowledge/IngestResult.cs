@@ -1,10 +1,11 @@
 namespace HybridAnswer;
 
 /// <summary>What an ingest did, per document.</summary>
-public sealed record IngestResult
+/// <remarks>A class with reference equality; compare the counts themselves. Results of several ingests combine with <see cref="Add"/>.</remarks>
+public sealed class IngestResult
 {
-    /// <summary>Gets an empty result.</summary>
-    public static IngestResult Empty { get; } = new();
+    // An empty result (no document touched).
+    internal static IngestResult Empty { get; } = new();
 
     /// <summary>Gets the number of documents that were new.</summary>
     public int Added { get; init; }

@@ -59,7 +59,7 @@ public static class KnowledgeDocumentLoader
     /// <param name="cancellationToken">Cancels the load.</param>
     /// <returns>The documents and the failures.</returns>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><see cref="KnowledgeLoaderOptions.MaxFileBytes"/> is less than 1 or more than <see cref="KnowledgeLoaderOptions.MaxMaxFileBytes"/> (the message names the key).</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><see cref="KnowledgeLoaderOptions.MaxFileBytes"/> is less than 1 or more than 1 GiB (the message names the key).</exception>
     public static async Task<KnowledgeLoadResult> ReadDirectoryAsync(string directory, KnowledgeLoaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);

@@ -6,11 +6,11 @@ public sealed class KnowledgeLoaderOptions
     /// <summary>The default of <see cref="MaxFileBytes"/>: 10 MiB, far more than any one document a model can be shown.</summary>
     public const long DefaultMaxFileBytes = 10L * 1024 * 1024;
 
-    /// <summary>The highest <see cref="MaxFileBytes"/> accepted: 1 GiB (a file is read into memory whole).</summary>
-    public const long MaxMaxFileBytes = 1L << 30;
+    // The highest MaxFileBytes accepted: 1 GiB (a file is read into memory whole).
+    internal const long MaxMaxFileBytes = 1L << 30;
 
     /// <summary>Gets or sets the largest file read, in bytes; a larger file is reported as a failure and never read.</summary>
-    /// <value>The default is <see cref="DefaultMaxFileBytes"/>; from 1 to <see cref="MaxMaxFileBytes"/>.</value>
+    /// <value>The default is <see cref="DefaultMaxFileBytes"/>; from 1 to 1 GiB (1,073,741,824; a file is read into memory whole).</value>
     public long MaxFileBytes { get; set; } = DefaultMaxFileBytes;
 
     /// <summary>Gets or sets the tenant assigned to every document.</summary>

@@ -11,11 +11,8 @@ public sealed class MaximalMarginalRelevanceOptions
     /// <summary>The configuration section the options bind from.</summary>
     public const string SectionName = HybridAnsweringOptions.SectionName + ":MaximalMarginalRelevance";
 
-    /// <summary>The default of <see cref="Lambda"/>.</summary>
-    public const double DefaultLambda = 0.5;
-
-    /// <summary>The default of <see cref="CandidateFactor"/>.</summary>
-    public const int DefaultCandidateFactor = 4;
+    private const double DefaultLambda = 0.5;
+    private const int DefaultCandidateFactor = 4;
 
     /// <summary>
     /// Gets or sets the trade-off between relevance and novelty: 1 ranks by score alone, 0 picks

@@ -1,4 +1,7 @@
+using System.ClientModel;
 using HybridAnswer.Agents;
+using HybridAnswer.Evaluation;
+using HybridAnswer.FineTuning;
 using HybridAnswer.InMemory;
 using HybridAnswer.Tests.VectorData;
 using HybridAnswer.VectorData;
@@ -7,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
+using OpenAI;
 
 namespace HybridAnswer.Tests.DependencyInjection;
 
@@ -14,7 +18,8 @@ namespace HybridAnswer.Tests.DependencyInjection;
 /// The options conventions at the seams: every options class that binds configuration carries its <c>SectionName</c>, and an
 /// invalid option throws <see cref="OptionsValidationException"/> naming its configuration key wherever it is checked — through
 /// the container and when the options are passed to a constructor. (PgVector's and MiniLM's options are proved in their own tests:
-/// PgVectorKnowledgeBaseOptionsValidatorTests, MiniLMEmbeddingGeneratorTests.)
+/// PgVectorKnowledgeBaseOptionsValidatorTests, MiniLMEmbeddingGeneratorTests.) The decision framework's five options classes are
+/// checked the same way by the tool that takes them.
 /// </summary>
 public sealed class OptionsConventionsTests
 {
@@ -31,6 +36,12 @@ public sealed class OptionsConventionsTests
         { "KnowledgeLoaderOptions", "KnowledgeLoaderOptions:MaxFileBytes" },
         { "VectorDataChunkStoreOptions", "VectorDataChunkStoreOptions:PageSize" },
         { "HybridAnswerContextProviderOptions", "HybridAnswerContextProviderOptions:MaxQueryLength" },
+        { "EvaluationOptions", "HybridAnswering:Evaluation:TopK" },
+        { "EvaluationOptions (calibration)", "HybridAnswering:Evaluation:TopK" },
+        { "ModeComparisonOptions", "HybridAnswering:ModeComparison:Modes" },
+        { "FineTuningValidationOptions", "HybridAnswering:FineTuning:Validation:ValidationFraction" },
+        { "TrainingDataHarvestOptions", "HybridAnswering:FineTuning:Harvest:NoAnswerText" },
+        { "FineTuningJobRunnerOptions", "HybridAnswering:FineTuning:Jobs:PollInterval" },
     };
 
     [Theory]
@@ -60,6 +71,34 @@ public sealed class OptionsConventionsTests
         Assert.Contains(key, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The decision framework's options are passed in code, but bind from their section like the others; a bad bound value
+    /// fails where the tool checks it, naming the key it was read from.
+    /// </summary>
+    [Theory]
+    [InlineData("EvaluationOptions", "HybridAnswering:Evaluation:TopK", "101")]
+    [InlineData("ModeComparisonOptions", "HybridAnswering:ModeComparison:QualityTolerance", "2")]
+    [InlineData("FineTuningValidationOptions", "HybridAnswering:FineTuning:Validation:Epochs", "51")]
+    [InlineData("TrainingDataHarvestOptions", "HybridAnswering:FineTuning:Harvest:SystemPrompt", " ")]
+    [InlineData("FineTuningJobRunnerOptions", "HybridAnswering:FineTuning:Jobs:PollInterval", "-00:00:01")]
+    public async Task DecisionFrameworkOption_BoundFromItsSection_ThrowsOptionsValidationExceptionNamingTheKey(string options, string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        Task check = options switch
+        {
+            "EvaluationOptions" => CalibrateAsync(Bind<EvaluationOptions>(configuration, EvaluationOptions.SectionName)),
+            "ModeComparisonOptions" => CompareAsync(Bind<ModeComparisonOptions>(configuration, ModeComparisonOptions.SectionName)),
+            "FineTuningValidationOptions" => Task.Run(() => new FineTuningValidator(Bind<FineTuningValidationOptions>(configuration, FineTuningValidationOptions.SectionName))),
+            "TrainingDataHarvestOptions" => Task.Run(() => new TrainingDataHarvester(Bind<TrainingDataHarvestOptions>(configuration, TrainingDataHarvestOptions.SectionName))),
+            "FineTuningJobRunnerOptions" => Task.Run(() => new FineTuningJobRunner(OpenAi(), Bind<FineTuningJobRunnerOptions>(configuration, FineTuningJobRunnerOptions.SectionName))),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options, "No case for these options."),
+        };
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => check);
+
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SectionNames_AreTheConfigurationPathsTheOptionsBindFrom()
     {
@@ -71,7 +110,29 @@ public sealed class OptionsConventionsTests
         Assert.Equal("HybridAnswering:InMemory", InMemoryKnowledgeBaseOptions.SectionName);
         Assert.Equal("HybridAnswering:MaximalMarginalRelevance", MaximalMarginalRelevanceOptions.SectionName);
         Assert.Equal("HybridAnswering:Caching", HybridAnswerCachingOptions.SectionName);
+        Assert.Equal("HybridAnswering:Evaluation", EvaluationOptions.SectionName);
+        Assert.Equal("HybridAnswering:ModeComparison", ModeComparisonOptions.SectionName);
+        Assert.Equal("HybridAnswering:FineTuning:Validation", FineTuningValidationOptions.SectionName);
+        Assert.Equal("HybridAnswering:FineTuning:Harvest", TrainingDataHarvestOptions.SectionName);
+        Assert.Equal("HybridAnswering:FineTuning:Jobs", FineTuningJobRunnerOptions.SectionName);
     }
+
+    // A section with one key binds (init-only properties included); the others keep their defaults.
+    private static TOptions Bind<TOptions>(IConfiguration configuration, string section)
+        where TOptions : class =>
+        configuration.GetSection(section).Get<TOptions>() ?? throw new InvalidOperationException($"Nothing bound from {section}.");
+
+    private static HybridAnswerer Answerer() =>
+        new(new Mock<IRetriever>().Object, new ExtractiveGenerator(), Options.Create(new HybridAnsweringOptions()));
+
+    private static Task CalibrateAsync(EvaluationOptions options) =>
+        RefusalCalibrator.CalibrateAsync([new EvaluationQuestion { Question = "Q?" }], new Mock<IRetriever>().Object, new ExtractiveGenerator(), options);
+
+    private static Task CompareAsync(ModeComparisonOptions options) =>
+        new ModeComparer(Answerer()).CompareAsync([new EvaluationQuestion { Question = "Q?" }], options);
+
+    private static OpenAIClient OpenAi() =>
+        new(new ApiKeyCredential("k"), new OpenAIClientOptions { Endpoint = new Uri("http://127.0.0.1:9/v1") });
 
     private static async Task CheckAsync(string options)
     {
@@ -120,6 +181,24 @@ public sealed class OptionsConventionsTests
             case "HybridAnswerContextProviderOptions":
                 var answerer = new HybridAnswerer(new Mock<IRetriever>().Object, new ExtractiveGenerator(), Options.Create(new HybridAnsweringOptions()));
                 _ = new HybridAnswerContextProvider(answerer, new HybridAnswerContextProviderOptions { MaxQueryLength = 0 });
+                break;
+            case "EvaluationOptions":
+                _ = await new Evaluator(new Mock<IRetriever>().Object, Answerer()).EvaluateAsync([new EvaluationQuestion { Question = "Q?" }], new EvaluationOptions { TopK = 0 });
+                break;
+            case "EvaluationOptions (calibration)":
+                await CalibrateAsync(new EvaluationOptions { TopK = RetrievalRequest.MaxTopK + 1 });
+                break;
+            case "ModeComparisonOptions":
+                await CompareAsync(new ModeComparisonOptions { Modes = [] });
+                break;
+            case "FineTuningValidationOptions":
+                _ = new FineTuningValidator(new FineTuningValidationOptions { ValidationFraction = 0.9 });
+                break;
+            case "TrainingDataHarvestOptions":
+                _ = new TrainingDataHarvester(new TrainingDataHarvestOptions { NoAnswerText = "" });
+                break;
+            case "FineTuningJobRunnerOptions":
+                _ = new FineTuningJobRunner(OpenAi(), new FineTuningJobRunnerOptions { PollInterval = TimeSpan.Zero });
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options, "No case for these options.");

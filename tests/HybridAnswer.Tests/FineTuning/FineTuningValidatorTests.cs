@@ -1,4 +1,5 @@
 using HybridAnswer.FineTuning;
+using Microsoft.Extensions.Options;
 
 namespace HybridAnswer.Tests.FineTuning;
 
@@ -191,8 +192,10 @@ public sealed class FineTuningValidatorTests
     [Fact]
     public void Constructor_BadOptions_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuningValidator(new FineTuningValidationOptions { ValidationFraction = 0.9 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuningValidator(new FineTuningValidationOptions { Epochs = 0 }));
+        Assert.Contains("HybridAnswering:FineTuning:Validation:ValidationFraction", Assert.Throws<OptionsValidationException>(() => new FineTuningValidator(new FineTuningValidationOptions { ValidationFraction = 0.9 })).Message, StringComparison.Ordinal);
+        Assert.Contains("HybridAnswering:FineTuning:Validation:ValidationFraction", Assert.Throws<OptionsValidationException>(() => new FineTuningValidator(new FineTuningValidationOptions { ValidationFraction = double.NaN })).Message, StringComparison.Ordinal);
+        Assert.Contains("HybridAnswering:FineTuning:Validation:Epochs", Assert.Throws<OptionsValidationException>(() => new FineTuningValidator(new FineTuningValidationOptions { Epochs = 0 })).Message, StringComparison.Ordinal);
+        Assert.Contains("HybridAnswering:FineTuning:Validation:Model:MaxTokensPerExample", Assert.Throws<OptionsValidationException>(() => new FineTuningValidator(new FineTuningValidationOptions { Model = new FineTuningModel { Id = "m", MaxTokensPerExample = 0, TrainingUsdPerMillionTokens = 1m } })).Message, StringComparison.Ordinal);
     }
 
     internal static List<string> Distinct(int count) =>

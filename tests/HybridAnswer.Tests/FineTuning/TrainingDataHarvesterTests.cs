@@ -1,4 +1,5 @@
 using HybridAnswer.FineTuning;
+using Microsoft.Extensions.Options;
 
 namespace HybridAnswer.Tests.FineTuning;
 
@@ -52,7 +53,7 @@ public sealed class TrainingDataHarvesterTests
     public void ReviewedAnswerFrom_Refusal_IsNeverHarvested()
     {
         var refusal = new Answer { Text = "I don't have that information.", Answered = false, Mode = AnswerMode.Rag, Timings = new AnswerTimings() };
-        var answer = refusal with { Text = "Returns are accepted within 30 days [1].", Answered = true };
+        var answer = new Answer { Text = "Returns are accepted within 30 days [1].", Answered = true, Mode = AnswerMode.Rag, Timings = new AnswerTimings() };
 
         var result = new TrainingDataHarvester().Harvest([ReviewedAnswer.From("Can I return it?", refusal, approved: true), ReviewedAnswer.From("Can I return it?", answer, approved: true)]);
 
@@ -62,5 +63,8 @@ public sealed class TrainingDataHarvesterTests
 
     [Fact]
     public void Constructor_EmptySystemPrompt_Throws() =>
-        Assert.Throws<ArgumentException>(() => new TrainingDataHarvester(new TrainingDataHarvestOptions { SystemPrompt = " " }));
+        Assert.Contains(
+            "HybridAnswering:FineTuning:Harvest:SystemPrompt",
+            Assert.Throws<OptionsValidationException>(() => new TrainingDataHarvester(new TrainingDataHarvestOptions { SystemPrompt = " " })).Message,
+            StringComparison.Ordinal);
 }

@@ -101,13 +101,20 @@ internal class InProcessVectorCollection : VectorStoreCollection<string, Knowled
     {
         const int rrfK = 60;
         var vector = VectorRanking(Vector(searchValue), options?.Filter).Select((r, i) => (r.Record, Rank: i)).ToDictionary(p => p.Record.Key, p => p.Rank);
-        // Keyword ranking as full-text engines do it: a rare term weighs more than a common one (inverse document frequency).
+        // Keyword ranking as full-text engines do it (BM25 over whole tokens): a rare term weighs more than a common one, and a
+        // term's weight saturates with its count in a text.
         cancellationToken.ThrowIfCancellationRequested();
-        var candidates = _records.Values.Where(options?.Filter?.Compile() ?? (_ => true)).ToList();
-        var idf = keywords.ToDictionary(k => k, k => Math.Log(1 + ((double)candidates.Count / (1 + candidates.Count(r => Occurrences(r.Content, k) > 0)))));
+        var candidates = _records.Values.Where(options?.Filter?.Compile() ?? (_ => true)).Select(r => (Record: r, Tokens: Tokens(r.Content))).ToList();
+        var terms = keywords.Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        var averageLength = candidates.Count == 0 ? 1 : Math.Max(1, candidates.Average(c => c.Tokens.Count));
+        var idf = terms.ToDictionary(t => t, t =>
+        {
+            var containing = candidates.Count(c => c.Tokens.Contains(t));
+            return Math.Log(1 + ((candidates.Count - containing + 0.5) / (containing + 0.5)));
+        }, StringComparer.Ordinal);
         var keyword = candidates
-            .Select(r => (Record: r, Hits: keywords.Sum(k => Occurrences(r.Content, k) * idf[k])))
-            .Where(p => p.Hits > 0).OrderByDescending(p => p.Hits).ThenBy(p => p.Record.Key, StringComparer.Ordinal)
+            .Select(c => (c.Record, Score: terms.Sum(t => Bm25(c.Tokens.Count(w => w == t), c.Tokens.Count, averageLength) * idf[t])))
+            .Where(p => p.Score > 0).OrderByDescending(p => p.Score).ThenBy(p => p.Record.Key, StringComparer.Ordinal)
             .Select((p, i) => (p.Record, Rank: i)).ToDictionary(p => p.Record.Key, p => p.Rank);
         var fused = vector.Keys.Union(keyword.Keys)
             .Select(key => (Record: _records[key], Score: (vector.TryGetValue(key, out var v) ? 1.0 / (rrfK + v + 1) : 0) + (keyword.TryGetValue(key, out var w) ? 1.0 / (rrfK + w + 1) : 0)))
@@ -134,15 +141,16 @@ internal class InProcessVectorCollection : VectorStoreCollection<string, Knowled
         _ => throw new NotSupportedException($"Search input of type {typeof(TInput)} is not supported; pass ReadOnlyMemory<float>."),
     };
 
-    private static int Occurrences(string text, string keyword)
-    {
-        var count = 0;
-        for (var i = text.IndexOf(keyword, StringComparison.OrdinalIgnoreCase); i >= 0; i = text.IndexOf(keyword, i + keyword.Length, StringComparison.OrdinalIgnoreCase))
-        {
-            count++;
-        }
+    // A full-text index's tokens: words with their inner punctuation ("qx-7731"), lower-cased; a keyword matches a whole token.
+    private static List<string> Tokens(string text) =>
+        [.. text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim(TokenPunctuation).ToLowerInvariant()).Where(w => w.Length > 0)];
 
-        return count;
+    private static readonly char[] TokenPunctuation = ['.', ',', ';', ':', '!', '?', '"', '\'', '(', ')', '[', ']', '{', '}', '<', '>'];
+
+    private static double Bm25(int count, int length, double averageLength)
+    {
+        const double k1 = 1.2, b = 0.75;
+        return count == 0 ? 0 : count * (k1 + 1) / (count + (k1 * (1 - b + (b * length / averageLength))));
     }
 
     private static int Compare(object? a, object? b) => a is string x && b is string y ? string.CompareOrdinal(x, y) : Comparer<object>.Default.Compare(a, b);

@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using HybridAnswer.DecisionFramework;
 using OpenAI;
 using OpenAI.Files;
 using OpenAI.FineTuning;
@@ -27,13 +28,14 @@ public sealed class FineTuningJobRunner
     /// <param name="client">The OpenAI client (its endpoint and key); any OpenAI-compatible server with files and fine_tuning/jobs.</param>
     /// <param name="options">Poll interval and the state file; the defaults when <see langword="null"/>.</param>
     /// <param name="time">The clock the wait polls with; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range (the message names its key).</exception>
     public FineTuningJobRunner(OpenAIClient client, FineTuningJobRunnerOptions? options = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _files = client.GetOpenAIFileClient();
         _jobs = client.GetFineTuningClient();
         _options = options ?? new FineTuningJobRunnerOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.PollInterval, TimeSpan.Zero, nameof(options));
+        OptionsValidation.ThrowIfInvalid(FineTuningJobRunnerOptionsValidator.Instance, _options);
         _time = time ?? TimeProvider.System;
         _endpoint = client.Endpoint?.ToString() ?? "default";
     }

@@ -1,10 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace HybridAnswer.FineTuning;
 
-/// <summary>Settings of <see cref="FineTuningJobRunner"/>.</summary>
+/// <summary>
+/// Settings of <see cref="FineTuningJobRunner"/>. Checked by its constructor: a bad value throws
+/// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming its key under <see cref="SectionName"/>.
+/// </summary>
 public sealed class FineTuningJobRunnerOptions
 {
+    /// <summary>The configuration section the options bind from, and the prefix of the keys its validation failures name.</summary>
+    public const string SectionName = HybridAnsweringOptions.SectionName + ":FineTuning:Jobs";
+
     /// <summary>Gets how often a waiting runner reads the job and its events.</summary>
-    /// <value>Default: 10 seconds (jobs take minutes to hours).</value>
+    /// <value>Default: 10 seconds (jobs take minutes to hours); from 1 millisecond to 1 day.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
