@@ -28,7 +28,7 @@ internal sealed class AnsweringThresholdOptions
         "--min-coverage", "Offline generator: share of the question's content words one source must contain, 0-1 (default 0.6).", 0.0, 1.0);
 
     private readonly Option<double?> _minSimilarity = NumberOption.CreateOptional(
-        "--min-similarity", "Offline generator with a semantic embedder: a sentence this similar to the question supports an answer, -1 to 1 (default 0.5).", -1.0, 1.0);
+        "--min-similarity", "Offline generator with a semantic embedder: a sentence this similar to the question supports an answer, -1 to 1 (default 0.35).", -1.0, 1.0);
 
     public AnsweringThresholdOptions() => _retrieval.AcceptOnlyFromAmong(Hybrid, Vector, Keyword);
 

@@ -25,7 +25,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
     public const double DefaultMinQuestionCoverage = 0.6;
 
     /// <summary>The default cosine similarity between the question and one sentence that counts as support when an embedder is given.</summary>
-    public const double DefaultMinSentenceSimilarity = 0.5;
+    public const double DefaultMinSentenceSimilarity = 0.35;
 
     private const int MaxSentences = 3;
 
@@ -101,7 +101,9 @@ public sealed partial class ExtractiveGenerator : IGenerator
     private async Task<string?> ExtractAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
         var analysis = await AnalyseAsync(request, cancellationToken).ConfigureAwait(false);
-        if (analysis is null || !Supports(analysis))
+        // A name the question uses that no retrieved source mentions ("Oracle's driver" asked of another driver's docs) means the
+        // sources are about something else, however close their sentences are in meaning.
+        if (analysis is null || !Supports(analysis) || analysis.UnknownName is not null)
         {
             return null;
         }
@@ -147,7 +149,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         var sources = request.Sources.Select((s, i) => (Number: i + 1, Source: s, Terms: TextAnalyzer.Terms(s.Title + "\n" + s.Content).ToHashSet(StringComparer.Ordinal))).ToList();
         var weights = question.ToDictionary(
             t => t,
-            t => Weight(t) * (sources.Count > 2 && sources.All(s => Matches(t, s.Terms)) ? 0.5 : 1.0),
+            t => Weight(t) * (sources.Count > 2 && sources.All(s => QuestionTerms.Matches(t, s.Terms)) ? 0.5 : 1.0),
             StringComparer.Ordinal);
         var totalWeight = weights.Values.Sum();
         if (totalWeight <= 0)
@@ -156,7 +158,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         }
 
         var wantsQuantity = AsksForQuantity(request.Question);
-        var questionTokens = Tokens(request.Question);
+        var questionTokens = QuestionTerms.Tokens(request.Question);
         var sentences = new List<Candidate>();
         var passages = new Dictionary<int, List<Passage>>();
         foreach (var (number, source, _) in sources)
@@ -165,12 +167,12 @@ public sealed partial class ExtractiveGenerator : IGenerator
             foreach (var passage in passages[number])
             {
                 var terms = TextAnalyzer.Terms(passage.MatchText).ToHashSet(StringComparer.Ordinal);
-                var matched = question.Where(q => Matches(q, terms)).ToList();
+                var matched = question.Where(q => QuestionTerms.Matches(q, terms)).ToList();
                 if (terms.Count >= 3 && (matched.Count > 0 || _embedder is not null))
                 {
                     var score = matched.Sum(q => weights[q]) + (0.5 * matched.Count(q => weights[q] == 0)) - (SourceRankPenalty * (number - 1))
                                 + (wantsQuantity && Figures.HasAny(passage.Text) ? 0.75 : 0)
-                                + (DefinesAskedTerm(passage, questionTokens) ? DefinedTermWeight : 0);
+                                + (QuestionTerms.DefinesAskedTerm(passage, questionTokens) ? DefinedTermWeight : 0);
                     sentences.Add(new Candidate(number, passage, [.. matched], score));
                 }
             }
@@ -182,7 +184,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         }
 
         // Support spread over unrelated sources is no support: the coverage is the best single source's.
-        var coverage = sources.Max(s => question.Where(q => Matches(q, s.Terms)).Sum(q => weights[q]) / totalWeight);
+        var coverage = sources.Max(s => question.Where(q => QuestionTerms.Matches(q, s.Terms)).Sum(q => weights[q]) / totalWeight);
         var best = 0.0;
         if (_embedder is not null)
         {
@@ -195,7 +197,8 @@ public sealed partial class ExtractiveGenerator : IGenerator
             best = similarity.Max();
         }
 
-        return new Analysis(sentences, passages, coverage, best, Figures.AskedIn(request.Question));
+        var unknownName = QuestionTerms.NameNoSourceMentions(request.Question, [.. sources.Select(s => s.Terms)]);
+        return new Analysis(sentences, passages, coverage, best, Figures.AskedIn(request.Question), unknownName);
     }
 
     private async Task<float[]> SimilaritiesAsync(string question, List<Candidate> sentences, CancellationToken cancellationToken)
@@ -226,68 +229,8 @@ public sealed partial class ExtractiveGenerator : IGenerator
         return false;
     }
 
-    /// <summary>
-    /// Whether the passage belongs to the definition of a term the question names word for word: the definition of an option
-    /// answers "what does --purge do" better than a sentence that merely mentions it. Tokens are compared whole ("--no-rename"
-    /// does not define "--rename"); one of an option's aliases is enough ("-P, --purge"), a term in words needs all of them
-    /// ("hold", not "Phased Updates" for a question about updates); a parenthesised aside in the term is left out.
-    /// </summary>
-    private static bool DefinesAskedTerm(Passage passage, HashSet<string> questionTokens)
-    {
-        if (passage.Term is null)
-        {
-            return false;
-        }
-
-        var term = Tokens(Parenthesised().Replace(passage.Term, " "));
-        return term.Count > 0 && (term.Any(t => t[0] == '-' && questionTokens.Contains(t)) || term.All(questionTokens.Contains));
-    }
-
-    /// <summary>The text's whole tokens, lower-cased, without surrounding punctuation; stop words left out.</summary>
-    private static HashSet<string> Tokens(string text)
-    {
-        var tokens = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var raw in text.Split([' ', ',', '|', '=', '\t', '/'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            var token = raw.Trim('"', '\'', '(', ')', '[', ']', '<', '>', '.', ';', ':', '?', '!', '`', '*').ToLowerInvariant();
-            if (token.Length >= 2 && !TextAnalyzer.IsStopWord(token))
-            {
-                tokens.Add(token);
-            }
-        }
-
-        return tokens;
-    }
-
     private static double Weight(string term) =>
         IntentTerms.Contains(term) ? 0 : term.All(char.IsDigit) ? 0.5 : 1;
 
-    private static bool Matches(string term, HashSet<string> terms)
-    {
-        if (terms.Contains(term))
-        {
-            return true;
-        }
-
-        // Derived forms the stemmer leaves apart (refund/refundable, deliver/delivery) share a long prefix.
-        if (term.Length < 5)
-        {
-            return false;
-        }
-
-        foreach (var other in terms)
-        {
-            if (other.Length >= 5 && (other.StartsWith(term, StringComparison.Ordinal) || term.StartsWith(other, StringComparison.Ordinal)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    [GeneratedRegex(@"\([^)]*\)")]
-    private static partial Regex Parenthesised();
-
-    private sealed record Analysis(List<Candidate> Candidates, Dictionary<int, List<Passage>> Passages, double Coverage, double Similarity, FigureKind WantsFigure);
+    private sealed record Analysis(List<Candidate> Candidates, Dictionary<int, List<Passage>> Passages, double Coverage, double Similarity, FigureKind WantsFigure, string? UnknownName);
 }

@@ -24,7 +24,7 @@ public sealed class ExtractiveGeneratorOptions
     /// Gets or sets the semantic support threshold, used when the knowledge base embeds with a semantic model (not the hashing
     /// embedder): a sentence at least this similar to the question (cosine, −1 to 1) supports an answer even where the words differ.
     /// </summary>
-    /// <value>The default is <see cref="ExtractiveGenerator.DefaultMinSentenceSimilarity"/> (0.5).</value>
+    /// <value>The default is <see cref="ExtractiveGenerator.DefaultMinSentenceSimilarity"/> (0.35).</value>
     [Range(-1.0, 1.0)]
     public double MinSentenceSimilarity { get; set; } = ExtractiveGenerator.DefaultMinSentenceSimilarity;
 }

@@ -50,3 +50,47 @@ public sealed class ExtractiveGeneratorAnswerabilityTests
         Assert.DoesNotContain("Leaves the wick", answer.Text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>What the extractive generator refuses with a semantic embedder: the default similarity threshold and names no source mentions.</summary>
+public sealed class ExtractiveGeneratorSemanticAnswerabilityTests
+{
+    // The question is [1, 0, 0]; a sentence with the marker is `similarity` away from it; everything else is orthogonal.
+    private static ScriptedEmbeddingGenerator Embedder(string marker, float similarity) => new(text =>
+        text.EndsWith('?') ? [1f, 0f, 0f] : text.Contains(marker, StringComparison.Ordinal) ? [similarity, MathF.Sqrt(1 - (similarity * similarity)), 0f] : [0f, 0f, 1f]);
+
+    [Fact]
+    public async Task GenerateAsync_DefaultThreshold_ParaphraseWhoseSentenceIsModeratelySimilar_Answers()
+    {
+        var source = FakeRetriever.Chunk("security", "All customer data at rest is encrypted with AES-256 on every disk we operate.");
+        var generator = new ExtractiveGenerator(embedder: Embedder("encrypted", 0.4f));
+
+        var answer = await generator.GenerateAsync(ExtractiveGeneratorQuotingTests.Request("Are my stored files scrambled while they sit there?", source));
+
+        Assert.Null(answer.DeclineReason);
+        Assert.Contains("encrypted with AES-256", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_QuestionNamesAProductNoSourceMentions_Refuses()
+    {
+        var source = FakeRetriever.Chunk("pooling", "Connection pooling in the lantern driver is configured with the Pooling parameter of the connection string.");
+        var generator = new ExtractiveGenerator(embedder: Embedder("pooling", 0.9f));
+
+        var answer = await generator.GenerateAsync(ExtractiveGeneratorQuotingTests.Request("How do I configure connection pooling in Oracle's ODP.NET driver?", source));
+
+        Assert.Equal(NoAnswerReason.InsufficientSupport, answer.DeclineReason);
+    }
+
+    [Theory]
+    [InlineData("How do I configure connection pooling in the Lantern driver?")]
+    [InlineData("Does LanternDB v3 configure connection pooling in its driver?")]
+    public async Task GenerateAsync_QuestionNamesAProductTheSourceMentions_Answers(string question)
+    {
+        var source = FakeRetriever.Chunk("pooling", "Connection pooling in the LanternDB driver is configured with the Pooling parameter of the connection string.");
+        var generator = new ExtractiveGenerator(embedder: Embedder("pooling", 0.9f));
+
+        var answer = await generator.GenerateAsync(ExtractiveGeneratorQuotingTests.Request(question, source));
+
+        Assert.Null(answer.DeclineReason);
+    }
+}
