@@ -20,7 +20,7 @@ internal static class PgVectorSearchBinding
             : new NpgsqlParameter<Vector> { TypedValue = new Vector(query), DataTypeName = "vector" });
         search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.Tenant(request.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
         search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PgVectorJson.FilterPath(request.Filter), NpgsqlDbType = NpgsqlDbType.JsonPath });
-        search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Query, NpgsqlDbType = NpgsqlDbType.Text });
+        search.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TextAnalyzer.WithoutStopWords(request.Query), NpgsqlDbType = NpgsqlDbType.Text });
         search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = candidates, NpgsqlDbType = NpgsqlDbType.Integer });
         search.Parameters.Add(new NpgsqlParameter<double> { TypedValue = request.MinScore ?? -2.0, NpgsqlDbType = NpgsqlDbType.Double });
         search.Parameters.Add(new NpgsqlParameter<int> { TypedValue = schema.Options.RrfK, NpgsqlDbType = NpgsqlDbType.Integer });

@@ -134,7 +134,7 @@ internal sealed class ListChunkStore(RetrievalKind kind) : IChunkStore
     }
 
     // The words of how a question is asked, which say nothing of its topic; without them a question's term weight is its topic's.
-    private static readonly HashSet<string> QuestionWords = new(["A", "AN", "THE", "HOW", "WHAT", "DO", "DOES", "I", "YOU", "MY", "HAVE", "FOR", "IS", "OF", "TO", "IN"], StringComparer.Ordinal);
+    private static readonly HashSet<string> QuestionWords = new(["A", "AN", "THE", "HOW", "WHAT", "DO", "DOES", "I", "YOU", "MY", "HAVE", "FOR", "IS", "OF", "TO", "IN", "NEED", "KNOW", "ABOUT"], StringComparer.Ordinal);
 
     /// <summary>The upper-cased runs of letters and digits of a text ("XR-7731" gives XR and 7731), question words left out.</summary>
     private static HashSet<string> Terms(string text)

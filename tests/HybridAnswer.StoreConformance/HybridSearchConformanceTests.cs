@@ -121,6 +121,33 @@ public abstract class HybridSearchConformanceTests(KnowledgeStoreFixture fixture
         Assert.InRange(results[0].Score, 0.0001, 1);
     }
 
+    /// <summary>
+    /// The words of how a question is asked ("what do I need to know about …") rank nothing: the page about its topic comes first,
+    /// not a page that happens to hold "need", though both hold one word of the question. Every store leaves out the same
+    /// question words, whatever its own analyzer's stop list (PostgreSQL's <c>english</c> one keeps "need" and "know").
+    /// </summary>
+    [Fact]
+    public virtual async Task RetrieveAsync_KeywordOnly_QuestionWordsDoNotRank()
+    {
+        if (!Fixture.KeywordOnlySearch)
+        {
+            await KeywordOnlyIsDeclinedAsync();
+            return;
+        }
+
+        var documents = Enumerable.Range(0, 10)
+            .Select(i => new KnowledgeDocument(Invariant($"menu-{i}"), Invariant($"Menu {i}"), Invariant($"Dish {i} is served with rice.")))
+            .Append(new KnowledgeDocument("help", "Help", "Need help? Call the desk."))
+            .Append(new KnowledgeDocument("times", "Times", "Boarding starts thirty minutes before departure."))
+            .ToList();
+        await using var store = await CreateStoreAsync(kind: RetrievalKind.Keyword);
+        await store.UpsertAsync(documents);
+
+        var results = await store.RetrieveAsync(new RetrievalRequest("What do I need to know about boarding?") { TopK = 5 });
+
+        Assert.Equal("times", results[0].DocumentId);
+    }
+
     /// <summary>Keyword-only retrieval finds the one document with the words, scored in (0, 1] like every score the floor compares.</summary>
     [Fact]
     public virtual async Task RetrieveAsync_KeywordOnly_ScoresBetweenZeroAndOne()

@@ -32,6 +32,8 @@ internal static class TextAnalyzer
         "get", "got", "tell", "please", "know", "want", "need", "also", "much", "many", "us", "may", "might", "must",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    private static readonly char[] TokenPunctuation = ['?', '!', '.', ',', ';', ':', '"', '\'', '(', ')', '[', ']', '\u2018', '\u2019', '\u201C', '\u201D'];
+
     /// <summary>Splits text into lower-cased word tokens (letter and digit runs), stop words included.</summary>
     public static List<string> Words(string text)
     {
@@ -72,6 +74,29 @@ internal static class TextAnalyzer
         }
 
         return terms;
+    }
+
+    /// <summary>
+    /// Returns the text without its stop-word tokens (whitespace-separated tokens whose letters, lower-cased and stripped of
+    /// surrounding punctuation, are a stop word); every other token is kept as written, so a code such as "QX-7731" stays whole.
+    /// A keyword ranking with its own analyzer (PostgreSQL's <c>english</c> configuration, whose stop list is shorter) gets the
+    /// question this way, so that "need", "know" or "want" do not rank chunks there while they do not here.
+    /// </summary>
+    public static string WithoutStopWords(string text)
+    {
+        var kept = new StringBuilder(text.Length);
+        foreach (var token in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var bare = token.Trim(TokenPunctuation);
+            if (bare.Length > 0 && IsStopWord(bare.ToLowerInvariant()))
+            {
+                continue;
+            }
+
+            kept.Append(kept.Length == 0 ? string.Empty : " ").Append(token);
+        }
+
+        return kept.ToString();
     }
 
     /// <summary>Returns whether a lower-cased word is an English stop word.</summary>
