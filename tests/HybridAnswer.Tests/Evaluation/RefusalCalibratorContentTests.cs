@@ -15,15 +15,7 @@ public sealed class RefusalCalibratorContentTests
         ["How much does a lantern glass cost?"] = Chunk("shop", "A lantern glass is sold in the lantern shop and ships with a cloth.", 0.6),
     };
 
-    private static RetrievedChunk Chunk(string id, string content, double score) => new()
-    {
-        ChunkId = id + "#0",
-        DocumentId = id,
-        Ordinal = 0,
-        Title = id,
-        Content = content,
-        Score = score,
-    };
+    private static RetrievedChunk Chunk(string id, string content, double score) => Generation.FakeRetriever.Chunk(id, content, score);
 
     [Fact]
     public async Task CalibrateAsync_NearDomainQuestionScoresAboveAnAnswerableOne_FloorStillRefusesNoAnswerableQuestion()
