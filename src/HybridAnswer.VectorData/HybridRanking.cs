@@ -38,7 +38,7 @@ internal static class HybridRanking
             .Select(i => (i, cosines[i])).ToList();
         var terms = candidates.Select(c => Bm25Index.CountTerms(c.Record.Title + "\n" + c.Record.Content)).ToList();
         var index = new Bm25Index(terms);
-        var queryTerms = TextAnalyzer.Terms(query);
+        var queryTerms = Bm25Index.Terms(query);
         var byKeyword = index.Score(queryTerms).OrderByDescending(s => s.Value).ThenBy(s => s.Key).Select(s => (s.Key, s.Value)).ToList();
         var coverage = byKeyword.Count == 0 ? 0 : index.Coverage(queryTerms, terms[byKeyword[0].Key]);
         return RankFusion.Fuse(RetrievalConstants.DefaultRrfK, byVector, byKeyword, coverage).Select(i => (candidates[i].Record, cosines[i]));

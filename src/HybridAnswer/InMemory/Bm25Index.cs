@@ -1,6 +1,6 @@
 namespace HybridAnswer.InMemory;
 
-/// <summary>An immutable BM25 (Okapi, k1 = 1.2, b = 0.75) inverted index over the chunks of one snapshot.</summary>
+/// <summary>An immutable BM25 (Okapi, k1 = 1.2, b = 0.75) inverted index over the chunks of one snapshot, of Snowball-stemmed terms.</summary>
 internal sealed class Bm25Index
 {
     private const double K1 = 1.2;
@@ -35,11 +35,31 @@ internal sealed class Bm25Index
         _averageLength = chunkTerms.Count == 0 ? 1 : Math.Max(1, (double)total / chunkTerms.Count);
     }
 
+    /// <summary>
+    /// The terms the index holds for a text, and looks up for a question: <see cref="TextAnalyzer"/>'s words less its stop words,
+    /// stemmed by the Snowball English stemmer, the stemmer of PostgreSQL's <c>english</c> configuration, so that both stores'
+    /// keyword rankings conflate the same forms ("configure", "configuration" → "configur").
+    /// </summary>
+    public static List<string> Terms(string text)
+    {
+        var words = TextAnalyzer.Words(text);
+        var terms = new List<string>(words.Count);
+        foreach (var word in words)
+        {
+            if (!TextAnalyzer.IsStopWord(word))
+            {
+                terms.Add(EnglishStemmer.Stem(word));
+            }
+        }
+
+        return terms;
+    }
+
     /// <summary>Counts the terms of a text, for indexing.</summary>
     public static IReadOnlyDictionary<string, int> CountTerms(string text)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var term in TextAnalyzer.Terms(text))
+        foreach (var term in Terms(text))
         {
             counts[term] = counts.GetValueOrDefault(term) + 1;
         }

@@ -121,7 +121,7 @@ internal sealed class InMemoryChunkStore : IChunkStore
         var vector = query is null ? [] : snapshot.TopByCosine(query, candidates, eligible, minScore, threads);
 
         List<(int Item, double Score)> keyword = [];
-        var queryTerms = TextAnalyzer.Terms(request.Query);
+        var queryTerms = Bm25Index.Terms(request.Query);
         if (kind != RetrievalKind.Vector)
         {
             var scores = snapshot.Bm25.Score(queryTerms);
