@@ -8,10 +8,14 @@ namespace HybridAnswer.Evaluation;
 /// Recommends the two refusal thresholds from a question set with answerable and unanswerable questions: the relevance floor
 /// (<see cref="HybridAnsweringOptions.MinScore"/>, on the best retrieved chunk's score) and then, among the questions that pass
 /// it, the extractive generator's support threshold (the best sentence's similarity with a semantic embedder, the best
-/// source's word coverage otherwise). For every candidate threshold it counts the unanswerable questions refused (refusal
-/// recall) and the answerable ones refused; the chosen point maximises recall minus the share of answerable questions refused
-/// (Youden's J), ties broken towards refusing fewer answerable questions, and sits midway to the next lower observed value so
-/// it is not on the edge of one question's score. With few unanswerable questions the curve is coarse: write 20 or more.
+/// source's word coverage otherwise). The floor is the highest that refuses no answerable question of the set (midway to the
+/// next lower observed score): with a chat model the model decides after the floor, so the floor alone must not turn
+/// answerable questions away, and near-domain questions score as high as answerable ones anyway. The support threshold
+/// maximises refusal recall minus the share of answerable questions refused (Youden's J), ties broken towards refusing fewer
+/// answerable questions, midway to the next lower observed value; a question the generator declines whatever the thresholds
+/// (<see cref="ExtractiveSupport.DeclinedByContent"/>: a figure asked and not stated, a name no source mentions) counts as
+/// refused at every threshold, so the threshold is not raised to refuse what is refused already. With few unanswerable
+/// questions the curve is coarse: write 20 or more.
 /// </summary>
 public static class RefusalCalibrator
 {
@@ -34,7 +38,7 @@ public static class RefusalCalibrator
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
         OptionsValidation.ThrowIfInvalid(EvaluationOptionsValidator.Instance, options);
-        var samples = new List<(bool Unanswerable, double TopScore, double Support)>();
+        var samples = new List<(bool Unanswerable, double TopScore, double Support, bool Declined)>();
         foreach (var question in questions)
         {
             var chunks = await retriever.RetrieveAsync(
@@ -45,13 +49,13 @@ public static class RefusalCalibrator
                 new GenerationRequest { Question = question.Question, Mode = AnswerMode.Rag, Sources = chunks, NoAnswerText = HybridAnsweringOptions.DefaultNoAnswerText },
                 cancellationToken).ConfigureAwait(false);
             var value = measured is { } s ? (generator.UsesEmbeddings ? s.Similarity : s.Coverage) : -1;
-            samples.Add((question.Unanswerable, top, value));
+            samples.Add((question.Unanswerable, top, value, measured is null || measured.DeclinedByContent));
         }
 
         var scoreCurve = Curve(samples.Select(s => (s.Unanswerable, s.TopScore)).ToList());
-        var minScore = Choose(scoreCurve);
-        var passing = samples.Where(s => s.TopScore >= minScore).Select(s => (s.Unanswerable, s.Support)).ToList();
-        var supportCurve = Curve(passing);
+        var minScore = ChooseFloor(scoreCurve);
+        var passing = samples.Where(s => s.TopScore >= minScore).Select(s => (s.Unanswerable, s.Support, s.Declined)).ToList();
+        var supportCurve = DeclinedCurve(passing);
         var supportThreshold = Choose(supportCurve);
         return new RefusalCalibration
         {
@@ -66,7 +70,11 @@ public static class RefusalCalibrator
     }
 
     /// <summary>One point per distinct observed value (refuse below it), plus "refuse nothing".</summary>
-    internal static IReadOnlyList<CalibrationPoint> Curve(IReadOnlyList<(bool Unanswerable, double Value)> samples)
+    internal static IReadOnlyList<CalibrationPoint> Curve(IReadOnlyList<(bool Unanswerable, double Value)> samples) =>
+        DeclinedCurve([.. samples.Select(s => (s.Unanswerable, s.Value, false))]);
+
+    /// <summary>One point per distinct observed value (refuse below it, and a declined sample at every threshold), plus "refuse nothing".</summary>
+    internal static IReadOnlyList<CalibrationPoint> DeclinedCurve(IReadOnlyList<(bool Unanswerable, double Value, bool Declined)> samples)
     {
         var unanswerable = samples.Count(s => s.Unanswerable);
         var answerable = samples.Count - unanswerable;
@@ -75,8 +83,8 @@ public static class RefusalCalibrator
         for (var i = 0; i < values.Count; i++)
         {
             var threshold = i == 0 ? values[0] : (values[i - 1] + values[i]) / 2;
-            var refusedUnanswerable = samples.Count(s => s.Unanswerable && s.Value < threshold);
-            var refusedAnswerable = samples.Count(s => !s.Unanswerable && s.Value < threshold);
+            var refusedUnanswerable = samples.Count(s => s.Unanswerable && (s.Declined || s.Value < threshold));
+            var refusedAnswerable = samples.Count(s => !s.Unanswerable && (s.Declined || s.Value < threshold));
             points.Add(new CalibrationPoint
             {
                 Threshold = Math.Round(threshold, 4),
@@ -102,6 +110,10 @@ public static class RefusalCalibrator
         return points;
     }
 
+    /// <summary>The highest threshold that refuses no answerable question (Youden's J when the set has no answerable question).</summary>
+    internal static double ChooseFloor(IReadOnlyList<CalibrationPoint> curve) =>
+        curve.Any(p => p.AnswerableRefused > 0) ? curve.Where(p => p.AnswerableRefused == 0).Select(p => p.Threshold).DefaultIfEmpty(0).Max() : Choose(curve);
+
     internal static double Choose(IReadOnlyList<CalibrationPoint> curve) =>
         curve.Count == 0 ? 0 : curve.OrderByDescending(p => Math.Round(p.RefusalRecall - p.AnswerableRefused, 9)).ThenBy(p => p.AnswerableRefused).ThenBy(p => p.Threshold).First().Threshold;
 
@@ -113,8 +125,8 @@ public static class RefusalCalibrator
         ArgumentNullException.ThrowIfNull(calibration);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"calibration on {calibration.Samples} questions ({calibration.Unanswerable} unanswerable)");
-        Table(text, "MinScore (best chunk's score)", calibration.MinScoreCurve, calibration.MinScore);
-        Table(text, $"extractive support threshold ({calibration.SupportKind}), questions passing MinScore", calibration.SupportCurve, calibration.SupportThreshold);
+        Table(text, "MinScore (best chunk's score; chosen: the highest that refuses no answerable question)", calibration.MinScoreCurve, calibration.MinScore);
+        Table(text, $"extractive support threshold ({calibration.SupportKind}), questions passing MinScore; a question declined by what its support says is refused at every threshold", calibration.SupportCurve, calibration.SupportThreshold);
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"recommended: MinScore {calibration.MinScore:0.000}, support threshold {calibration.SupportThreshold:0.000} ({calibration.SupportKind})");
         var (flag, key) = calibration.SupportKind == SentenceSimilarity

@@ -101,9 +101,15 @@ public sealed partial class ExtractiveGenerator : IGenerator
     private async Task<string?> ExtractAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
         var analysis = await AnalyseAsync(request, cancellationToken).ConfigureAwait(false);
+        return analysis is null || !Supports(analysis) ? null : Quote(analysis, request.Question);
+    }
+
+    /// <summary>The quoted answer, or <see langword="null"/> when what the support says does not answer the question, whatever the thresholds.</summary>
+    private static string? Quote(Analysis analysis, string question)
+    {
         // A name the question uses that no retrieved source mentions ("Oracle's driver" asked of another driver's docs) means the
         // sources are about something else, however close their sentences are in meaning.
-        if (analysis is null || !Supports(analysis) || analysis.UnknownName is not null)
+        if (analysis.UnknownName is not null)
         {
             return null;
         }
@@ -113,7 +119,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         // A question asking for a figure (a price, a limit, a duration) is not answered by support that states none: quoting a
         // nearby sentence without one would read as an answer while giving none. (Falling back to a nearly-as-good passage that
         // states a figure was measured and dropped: it answered more near-domain unanswerables than it rescued answerable ones.)
-        return Figures.StatedIn(text, analysis.WantsFigure, request.Question) ? text : null;
+        return Figures.StatedIn(text, analysis.WantsFigure, question) ? text : null;
     }
 
     /// <summary>Whether the best source supports the question: enough of its words, or (with an embedder) one sentence close enough in meaning.</summary>
@@ -122,7 +128,8 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
     /// <summary>
     /// The support figures the refusal decision is made on, for calibration (<c>hybrid-answer eval --calibrate</c>): the best
-    /// source's lexical coverage of the question and the best sentence's similarity to it (0 without an embedder);
+    /// source's lexical coverage of the question and the best sentence's similarity to it (0 without an embedder), and whether
+    /// the question is declined whatever the thresholds (a figure asked and not stated, a name no source mentions);
     /// <see langword="null"/> when there is nothing to quote at all. Public for the decision-framework package's refusal
     /// calibrator, which measures the same figures the generator refuses on rather than re-implementing them.
     /// </summary>
@@ -133,7 +140,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
     {
         ArgumentNullException.ThrowIfNull(request);
         var analysis = await AnalyseAsync(request, cancellationToken).ConfigureAwait(false);
-        return analysis is null ? null : new ExtractiveSupport(analysis.Coverage, analysis.Similarity);
+        return analysis is null ? null : new ExtractiveSupport(analysis.Coverage, analysis.Similarity, Quote(analysis, request.Question) is null);
     }
 
     private async Task<Analysis?> AnalyseAsync(GenerationRequest request, CancellationToken cancellationToken)
