@@ -40,20 +40,7 @@ internal sealed class Bm25Index
     /// stemmed by the Snowball English stemmer, the stemmer of PostgreSQL's <c>english</c> configuration, so that both stores'
     /// keyword rankings conflate the same forms ("configure", "configuration" → "configur").
     /// </summary>
-    public static List<string> Terms(string text)
-    {
-        var words = TextAnalyzer.Words(text);
-        var terms = new List<string>(words.Count);
-        foreach (var word in words)
-        {
-            if (!TextAnalyzer.IsStopWord(word))
-            {
-                terms.Add(EnglishStemmer.Stem(word));
-            }
-        }
-
-        return terms;
-    }
+    public static List<string> Terms(string text) => TextAnalyzer.Terms(text, EnglishStemmer.Stem);
 
     /// <summary>Counts the terms of a text, for indexing.</summary>
     public static IReadOnlyDictionary<string, int> CountTerms(string text)

@@ -61,7 +61,10 @@ internal static class TextAnalyzer
     }
 
     /// <summary>Returns the stemmed content terms of a text, in order, stop words removed.</summary>
-    public static List<string> Terms(string text)
+    public static List<string> Terms(string text) => Terms(text, Stem);
+
+    /// <summary>Returns the content terms of a text, in order, stop words removed, each stemmed by <paramref name="stem"/>.</summary>
+    public static List<string> Terms(string text, Func<string, string> stem)
     {
         var words = Words(text);
         var terms = new List<string>(words.Count);
@@ -69,7 +72,7 @@ internal static class TextAnalyzer
         {
             if (!IsStopWord(word))
             {
-                terms.Add(Stem(word));
+                terms.Add(stem(word));
             }
         }
 
