@@ -60,27 +60,17 @@ internal static class ExactScan
             return;
         }
 
+        // No filter, or a list that keeps at least half the rows of its span: every row of the span is read in order, and only
+        // the eligible ones offered; one stream through memory costs less than hopping over the gaps (see DotProducts).
         var m = matrix.AsSpan();
-        if (rows is null)
-        {
-            for (var i = from; i < to; i++)
-            {
-                top.Offer(i, DotProducts.Dot(query, m.Slice(i * d, d)));
-            }
-
-            return;
-        }
-
-        // A list that keeps at least half the rows of its span is read like no filter, every row in order, offering only the
-        // eligible ones: one stream through memory costs less than hopping over the gaps (see DotProducts).
-        var (first, last) = (rows[from], rows[to - 1]);
-        if ((long)(to - from) * 2 >= (long)last - first + 1)
+        var (first, last) = rows is null ? (from, to - 1) : (rows[from], rows[to - 1]);
+        if (rows is null || (long)(to - from) * 2 >= (long)last - first + 1)
         {
             var next = from;
             for (var i = first; i <= last; i++)
             {
                 var score = DotProducts.Dot(query, m.Slice(i * d, d));
-                if (i == rows[next])
+                if (rows is null || i == rows[next])
                 {
                     top.Offer(i, score);
                     next++;
