@@ -112,7 +112,7 @@ internal static partial class QuestionTerms
     /// <summary>A name's letters before its first digit, without a version's "v" ("gplv3" → "gpl"); the term itself otherwise.</summary>
     private static string LettersOf(string term)
     {
-        var digit = term.IndexOfAny("0123456789".ToCharArray());
+        var digit = term.AsSpan().IndexOfAnyInRange('0', '9');
         if (digit <= 0)
         {
             return term;
