@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace HybridAnswer;
 
@@ -10,7 +9,7 @@ namespace HybridAnswer;
 /// follows and it has no sentence punctuation), headings, code fences, badge lines, bare links, a table's header and separator.
 /// Markdown noise (links, emphasis, HTML) is stripped while code spans stay.
 /// </summary>
-internal static partial class PassageReader
+internal static class PassageReader
 {
     private const int MaxQuotedCodeLines = 4;
     private const int MaxTermLength = 60;
@@ -54,9 +53,9 @@ internal static partial class PassageReader
 
             var term = DefinedTerm(paragraph);
             var number = paragraphs++;
-            foreach (var sentence in TextAnalyzer.Sentences(StripMarkdown(string.Join(' ', paragraph))))
+            foreach (var sentence in TextAnalyzer.Sentences(MarkdownInline.StripMarkdown(string.Join(' ', paragraph))))
             {
-                if (!IsNoise(sentence))
+                if (!MarkdownInline.IsNoise(sentence))
                 {
                     passages.Add(new Passage(passages.Count, sentence, PassageKind.Sentence, -1, null, term, number));
                 }
@@ -67,7 +66,7 @@ internal static partial class PassageReader
 
         void FlushItem()
         {
-            if (item.Length > 0 && StripMarkdown(item.ToString()) is { Length: > 0 } text && !IsNoise(text))
+            if (item.Length > 0 && MarkdownInline.StripMarkdown(item.ToString()) is { Length: > 0 } text && !MarkdownInline.IsNoise(text))
             {
                 passages.Add(new Passage(passages.Count, text, PassageKind.ListItem, listBlock, leadIn));
             }
@@ -136,7 +135,7 @@ internal static partial class PassageReader
             {
                 FlushParagraph();
                 EndList();
-                if (TableSeparator().IsMatch(line))
+                if (MarkdownInline.TableSeparator().IsMatch(line))
                 {
                     continue;
                 }
@@ -145,7 +144,7 @@ internal static partial class PassageReader
                 if (tableBlock < 0)
                 {
                     tableBlock = block++;
-                    if (i + 1 < lines.Length && TableSeparator().IsMatch(lines[i + 1].Trim()))
+                    if (i + 1 < lines.Length && MarkdownInline.TableSeparator().IsMatch(lines[i + 1].Trim()))
                     {
                         header = cells;
                         continue;
@@ -161,7 +160,7 @@ internal static partial class PassageReader
             }
 
             EndTable();
-            if (ListMarker().Match(line) is { Success: true } marker)
+            if (MarkdownInline.ListMarker().Match(line) is { Success: true } marker)
             {
                 FlushItem();
                 if (listBlock < 0)
@@ -196,7 +195,7 @@ internal static partial class PassageReader
             }
 
             EndList();
-            if (IsNoise(line))
+            if (MarkdownInline.IsNoise(line))
             {
                 FlushParagraph();
                 continue;
@@ -208,29 +207,6 @@ internal static partial class PassageReader
         FlushParagraph();
         FlushItem();
         return passages;
-    }
-
-    /// <summary>Strips links (keeping their text), images, emphasis and HTML tags; code spans stay as they are.</summary>
-    internal static string StripMarkdown(string text)
-    {
-        var parts = CodeSpan().Split(text);
-        var result = new StringBuilder();
-        foreach (var part in parts)
-        {
-            if (part.Length > 1 && part[0] == '`' && part[^1] == '`')
-            {
-                result.Append(part);
-                continue;
-            }
-
-            var plain = Image().Replace(part, string.Empty);
-            plain = Link().Replace(plain, "$1");
-            plain = HtmlTag().Replace(plain, " ");
-            plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
-            result.Append(plain);
-        }
-
-        return result.ToString().Trim();
     }
 
     /// <summary>
@@ -245,11 +221,11 @@ internal static partial class PassageReader
             return null;
         }
 
-        return StripMarkdown(paragraph[0]);
+        return MarkdownInline.StripMarkdown(paragraph[0]);
     }
 
     private static string[] Cells(string line) =>
-        [.. line.Trim().Trim('|').Split('|').Select(c => StripMarkdown(c.Trim()))];
+        [.. line.Trim().Trim('|').Split('|').Select(c => MarkdownInline.StripMarkdown(c.Trim()))];
 
     /// <summary>Reads a row with its header: "| Big | $99 | 99.99% |" under "Plan | Price | Uptime" reads "Big — Price: $99; Uptime: 99.99%".</summary>
     private static string Row(string[] cells, string[]? header)
@@ -264,37 +240,4 @@ internal static partial class PassageReader
         var rest = filled.Skip(1).Select(c => header is not null && c.Index < header.Length && header[c.Index].Length > 0 ? header[c.Index] + ": " + c.Cell : c.Cell);
         return first.Cell + " — " + string.Join("; ", rest);
     }
-
-    private static bool IsNoise(string line)
-    {
-        // Badges ([![build](...)](...)), images, bare links and a table's |---| separator carry no answer.
-        var text = line.TrimStart('-', '*', '+', '>', ' ');
-        return text.StartsWith("[![", StringComparison.Ordinal) || text.StartsWith("![", StringComparison.Ordinal) ||
-               BareLink().IsMatch(text) || TableSeparator().IsMatch(text) || (text.StartsWith('<') && text.EndsWith('>')) ||
-               LinkDefinition().IsMatch(text);
-    }
-
-    [GeneratedRegex(@"(`[^`]*`)")]
-    private static partial Regex CodeSpan();
-
-    [GeneratedRegex(@"!\[[^\]]*\]\([^)]*\)")]
-    private static partial Regex Image();
-
-    [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)")]
-    private static partial Regex Link();
-
-    [GeneratedRegex(@"</?[a-zA-Z][^>]*>")]
-    private static partial Regex HtmlTag();
-
-    [GeneratedRegex(@"^(<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\.?$")]
-    private static partial Regex BareLink();
-
-    [GeneratedRegex(@"^\[[^\]]+\]:\s*\S+$")]
-    private static partial Regex LinkDefinition();
-
-    [GeneratedRegex(@"^\|?\s*:?-{2,}")]
-    private static partial Regex TableSeparator();
-
-    [GeneratedRegex(@"^([-*+]|\d{1,3}[.)])\s+")]
-    private static partial Regex ListMarker();
 }
