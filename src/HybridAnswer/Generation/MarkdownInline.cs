@@ -9,10 +9,16 @@ namespace HybridAnswer;
 /// </summary>
 internal static partial class MarkdownInline
 {
-    /// <summary>Strips links (keeping their text), images, emphasis and HTML tags; code spans stay as they are.</summary>
+    /// <summary>
+    /// Strips links (keeping their text, code included), images, emphasis, HTML tags, backslash escapes ("2\\." reads "2.") and
+    /// code-fence text run into a line; code spans stay as they are.
+    /// </summary>
     internal static string StripMarkdown(string text)
     {
-        var parts = CodeSpan().Split(text);
+        // Whole-text first: a fence flattened into the line is not prose, and a link's text may be a code span.
+        var whole = InlineFence().Replace(text, " ");
+        whole = Link().Replace(Image().Replace(whole, string.Empty), "$1");
+        var parts = CodeSpan().Split(whole);
         var result = new StringBuilder();
         foreach (var part in parts)
         {
@@ -22,11 +28,9 @@ internal static partial class MarkdownInline
                 continue;
             }
 
-            var plain = Image().Replace(part, string.Empty);
-            plain = Link().Replace(plain, "$1");
-            plain = HtmlTag().Replace(plain, " ");
+            var plain = HtmlTag().Replace(part, " ");
             plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
-            result.Append(plain);
+            result.Append(Escape().Replace(plain, "$1"));
         }
 
         return result.ToString().Trim();
@@ -40,6 +44,13 @@ internal static partial class MarkdownInline
                BareLink().IsMatch(text) || TableSeparator().IsMatch(text) || (text.StartsWith('<') && text.EndsWith('>')) ||
                LinkDefinition().IsMatch(text);
     }
+
+    [GeneratedRegex(@"\s*```[\s\S]*?(?:```|$)\s*")]
+    private static partial Regex InlineFence();
+
+    // CommonMark's backslash escapes: a backslash before ASCII punctuation.
+    [GeneratedRegex(@"\\([!-/:-@\[-`{-~])")]
+    private static partial Regex Escape();
 
     [GeneratedRegex(@"(`[^`]*`)")]
     private static partial Regex CodeSpan();

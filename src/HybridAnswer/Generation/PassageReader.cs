@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace HybridAnswer;
 
 /// <summary>
@@ -19,27 +17,31 @@ internal static class PassageReader
         var lines = content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var passages = new List<Passage>();
         var paragraph = new List<string>();
-        var item = new StringBuilder();
         var block = 0;
         var paragraphs = 0;
-        var listBlock = -1;
-        string? leadIn = null;
+        var list = new ListNesting(passages, () => block++);
         string[]? header = null;
         var tableBlock = -1;
         var inFence = false;
+        var fenceInList = false;
         var fence = new List<string>();
 
         void CloseFence()
         {
-            // A short code block right after a sentence ending in a colon is what the sentence introduces ("install it with:"):
-            // quoted with it, like a list's items. Longer code is not quoted.
-            if (fence.Count is > 0 and <= MaxQuotedCodeLines && passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
+            // A short code block right after a sentence (or a list item) ending in a colon is what it introduces ("install it
+            // with:"): quoted with it, like a list's items. Longer code is not quoted.
+            if (fence.Count is 0 or > MaxQuotedCodeLines || (fenceInList && list.IntroduceCode(fence)))
+            {
+                return;
+            }
+
+            if (!fenceInList && passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
             {
                 var code = block++;
                 passages[^1] = last with { Kind = PassageKind.LeadIn, Block = code };
                 foreach (var codeLine in fence)
                 {
-                    passages.Add(new Passage(passages.Count, "`" + codeLine.Replace("`", string.Empty, StringComparison.Ordinal) + "`", PassageKind.ListItem, code, last.Text));
+                    passages.Add(new Passage(passages.Count, CodeItem(codeLine), PassageKind.ListItem, code, last.Text, LeadIn: last.Position));
                 }
             }
         }
@@ -64,23 +66,6 @@ internal static class PassageReader
             paragraph.Clear();
         }
 
-        void FlushItem()
-        {
-            if (item.Length > 0 && MarkdownInline.StripMarkdown(item.ToString()) is { Length: > 0 } text && !MarkdownInline.IsNoise(text))
-            {
-                passages.Add(new Passage(passages.Count, text, PassageKind.ListItem, listBlock, leadIn));
-            }
-
-            item.Clear();
-        }
-
-        void EndList()
-        {
-            FlushItem();
-            listBlock = -1;
-            leadIn = null;
-        }
-
         void EndTable()
         {
             header = null;
@@ -94,7 +79,20 @@ internal static class PassageReader
             if (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal))
             {
                 FlushParagraph();
-                EndList();
+                if (!inFence)
+                {
+                    // A fence indented inside a list item belongs to the item: the list goes on after it.
+                    fenceInList = list.Open && char.IsWhiteSpace(raw[0]);
+                    if (fenceInList)
+                    {
+                        list.FlushItem();
+                    }
+                    else
+                    {
+                        list.End();
+                    }
+                }
+
                 inFence = !inFence;
                 if (!inFence)
                 {
@@ -118,7 +116,7 @@ internal static class PassageReader
             if (line.Length == 0)
             {
                 FlushParagraph();
-                FlushItem();
+                list.FlushItem();
                 EndTable();
                 continue;
             }
@@ -126,7 +124,7 @@ internal static class PassageReader
             if (line.StartsWith('#') || (i == 0 && lines.Length > 1 && lines[1].Trim().Length == 0 && !line.EndsWith('.') && !line.EndsWith(':')))
             {
                 FlushParagraph();
-                EndList();
+                list.End();
                 EndTable();
                 continue;
             }
@@ -134,7 +132,7 @@ internal static class PassageReader
             if (line.StartsWith('|'))
             {
                 FlushParagraph();
-                EndList();
+                list.End();
                 if (MarkdownInline.TableSeparator().IsMatch(line))
                 {
                     continue;
@@ -162,39 +160,19 @@ internal static class PassageReader
             EndTable();
             if (MarkdownInline.ListMarker().Match(line) is { Success: true } marker)
             {
-                FlushItem();
-                if (listBlock < 0)
-                {
-                    // The sentence just before a list that ends in a colon introduces it: it is quoted with the items.
-                    FlushParagraph();
-                    listBlock = block++;
-                    if (passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
-                    {
-                        passages[^1] = last with { Kind = PassageKind.LeadIn, Block = listBlock };
-                        leadIn = last.Text;
-                    }
-                }
-
-                item.Append(line[marker.Length..]);
+                FlushParagraph();
+                list.Item(Indent(raw), line[marker.Length..]);
                 continue;
             }
 
-            if (listBlock >= 0 && (char.IsWhiteSpace(raw[0]) || item.Length > 0))
+            if (list.Open && (char.IsWhiteSpace(raw[0]) || list.InItem))
             {
                 // An indented line continues the list; an unindented one right after an item is its lazy continuation.
-                if (item.Length > 0)
-                {
-                    item.Append(' ').Append(line);
-                }
-                else
-                {
-                    item.Append(line);
-                }
-
+                list.Continue(Indent(raw), line);
                 continue;
             }
 
-            EndList();
+            list.End();
             if (MarkdownInline.IsNoise(line))
             {
                 FlushParagraph();
@@ -205,8 +183,34 @@ internal static class PassageReader
         }
 
         FlushParagraph();
-        FlushItem();
+        list.FlushItem();
         return passages;
+    }
+
+    /// <summary>A code line quoted as an item: in backticks (its own backticks dropped, so the span stays one span).</summary>
+    internal static string CodeItem(string line) => "`" + line.Replace("`", string.Empty, StringComparison.Ordinal) + "`";
+
+    /// <summary>A line's indentation in columns (a tab to the next multiple of 4, as CommonMark counts it).</summary>
+    private static int Indent(string line)
+    {
+        var column = 0;
+        foreach (var c in line)
+        {
+            if (c == ' ')
+            {
+                column++;
+            }
+            else if (c == '\t')
+            {
+                column += 4 - (column % 4);
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return column;
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class PassageReaderTests
 
     [Theory]
     [InlineData("* [ ] 2\\. Send the pre-release announcement", "2. Send the pre-release announcement")]
-    [InlineData("- [x] Check the *lantern* logs", "Check the lantern logs")]
+    [InlineData("- [x] Check the **lantern** logs", "Check the lantern logs")]
     [InlineData("- [X] Rotate the keys \\(monthly\\)", "Rotate the keys (monthly)")]
     [InlineData("* Use `a\\.b` as the pattern", "Use `a\\.b` as the pattern")]
     public void Read_TaskBoxesEscapesAndEmphasis_AreStrippedLikeOtherMarkdownNoise(string line, string expected)
