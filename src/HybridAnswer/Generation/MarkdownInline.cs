@@ -28,9 +28,9 @@ internal static partial class MarkdownInline
                 continue;
             }
 
-            var plain = HtmlTag().Replace(part, " ");
+            var plain = HtmlTag().Replace(AutoLink().Replace(part, "$1"), " ");
             plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
-            result.Append(Escape().Replace(plain, "$1"));
+            result.Append(Spaces().Replace(Escape().Replace(plain, "$1"), " "));
         }
 
         return result.ToString().Trim();
@@ -61,8 +61,18 @@ internal static partial class MarkdownInline
     [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)")]
     private static partial Regex Link();
 
-    [GeneratedRegex(@"</?[a-zA-Z][^>]*>")]
+    // Closing tags, tags with attributes or self-closed, the HTML elements documentation uses, and other-scheme references
+    // (<xref:…>); a placeholder in angle brackets ("<commit>", "<faulty command>") is text, kept.
+    [GeneratedRegex(@"</[a-zA-Z][^>]*>|<[a-zA-Z][^>]*(?:=|/)[^>]*>|<(?:a|abbr|b|blockquote|br|caption|center|cite|code|dd|del|details|div|dl|dt|em|figcaption|figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|q|s|samp|small|span|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|wbr)(?=[\s>])[^>]*>|<[a-zA-Z][\w+.-]*:[^>\s]*>", RegexOptions.IgnoreCase)]
     private static partial Regex HtmlTag();
+
+    // Runs of spaces a removed tag or fence leaves behind.
+    [GeneratedRegex(@"[ \t]{2,}")]
+    private static partial Regex Spaces();
+
+    // An autolink reads as its address.
+    [GeneratedRegex(@"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+)>")]
+    private static partial Regex AutoLink();
 
     [GeneratedRegex(@"^(<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\.?$")]
     private static partial Regex BareLink();
