@@ -15,25 +15,39 @@ internal static partial class MarkdownInline
     /// </summary>
     internal static string StripMarkdown(string text)
     {
-        // Whole-text first: a fence flattened into the line is not prose, and a link's text may be a code span.
-        var whole = InlineFence().Replace(text, " ");
-        whole = Link().Replace(Image().Replace(whole, string.Empty), "$1");
-        var parts = CodeSpan().Split(whole);
-        var result = new StringBuilder();
-        foreach (var part in parts)
+        // Whole-text first: a fence flattened into the line is not prose, and a link's text may be a code span. (Each pattern
+        // runs only where its first character occurs: most sentences hold none of them.)
+        var whole = text.Contains("```", StringComparison.Ordinal) ? InlineFence().Replace(text, " ") : text;
+        if (whole.Contains('[', StringComparison.Ordinal))
         {
-            if (part.Length > 1 && part[0] == '`' && part[^1] == '`')
-            {
-                result.Append(part);
-                continue;
-            }
+            whole = Link().Replace(Image().Replace(whole, string.Empty), "$1");
+        }
 
-            var plain = HtmlTag().Replace(AutoLink().Replace(part, "$1"), " ");
-            plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
-            result.Append(Spaces().Replace(Escape().Replace(plain, "$1"), " "));
+        if (!whole.Contains('`', StringComparison.Ordinal))
+        {
+            return Plain(whole).Trim();
+        }
+
+        var result = new StringBuilder();
+        foreach (var part in CodeSpan().Split(whole))
+        {
+            result.Append(part.Length > 1 && part[0] == '`' && part[^1] == '`' ? part : Plain(part));
         }
 
         return result.ToString().Trim();
+    }
+
+    /// <summary>Text outside code spans: HTML tags and emphasis markers out, autolinks as their address, escapes resolved.</summary>
+    private static string Plain(string text)
+    {
+        var plain = text.Contains('<', StringComparison.Ordinal) ? HtmlTag().Replace(AutoLink().Replace(text, "$1"), " ") : text;
+        plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
+        if (plain.Contains('\\', StringComparison.Ordinal))
+        {
+            plain = Escape().Replace(plain, "$1");
+        }
+
+        return plain.Contains("  ", StringComparison.Ordinal) ? Spaces().Replace(plain, " ") : plain;
     }
 
     internal static bool IsNoise(string line)
