@@ -63,7 +63,8 @@ internal static class EvalCommand
 
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             var done = await knowledge.PrepareAsync(provider, parse, cancellationToken).ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.Partial;
-            var evaluator = new Evaluator(provider.GetRequiredService<IRetriever>(), provider.GetRequiredService<HybridAnswerer>());
+            // The ranking through the answerer's pipeline (the decorators a host adds with UseRetriever), not the bare knowledge base.
+            var evaluator = new Evaluator(provider.GetRequiredService<HybridAnswerer>());
             var options = new EvaluationOptions
             {
                 TopK = parse.GetValue(topK) ?? new EvaluationOptions().TopK,
@@ -78,6 +79,7 @@ internal static class EvalCommand
 
                 var generator = provider.GetRequiredService<IGenerator>() as ExtractiveGenerator
                     ?? new ExtractiveGenerator(embedder: KnowledgeEmbedder(provider));
+                // The knowledge base's own scores: the floor being calibrated applies directly around it, beneath any decorator.
                 var calibration = await RefusalCalibrator.CalibrateAsync(set, provider.GetRequiredService<IRetriever>(), generator, options, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(parse.GetValue(json) ? CliJson.Serialize(calibration) : RefusalCalibrator.Format(calibration)).ConfigureAwait(false);
                 return done;

@@ -13,6 +13,7 @@ namespace HybridAnswer;
 /// </summary>
 public sealed class HybridAnswerer
 {
+    private readonly RetrieverPipeline _retriever;
     private readonly AnswerPreparation _preparation;
     private readonly IGenerator _generator;
     private readonly ILogger _logger;
@@ -39,7 +40,8 @@ public sealed class HybridAnswerer
         ArgumentNullException.ThrowIfNull(options);
 
         // A composed pipeline has its floor inside already; wrapping it again would cut the scores of its rerankers.
-        _preparation = new AnswerPreparation(retriever as RetrieverPipeline ?? RetrieverPipeline.Create(retriever, []), customers);
+        _retriever = retriever as RetrieverPipeline ?? RetrieverPipeline.Create(retriever, []);
+        _preparation = new AnswerPreparation(_retriever, customers);
         _generator = generator;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _settings = Validate(options.Value);
@@ -64,6 +66,15 @@ public sealed class HybridAnswerer
             }
         });
     }
+
+    /// <summary>
+    /// Gets the retriever this answerer retrieves with: the knowledge base, the relevance floor directly around it, and the
+    /// decorators added with <c>UseRetriever</c> (MMR, rerankers), the last added called first. Use it to measure or inspect the
+    /// ranking the answers are built from (the container's <see cref="IRetriever"/> is the bare knowledge base, beneath the
+    /// decorators). It returns what the pipeline returns for the request as given: the floor only when the request carries
+    /// <see cref="RetrievalRequest.MinScore"/>, no packing to the prompt's budget (<see cref="RetrieveAsync"/> does that).
+    /// </summary>
+    public IRetriever Retriever => _retriever;
 
     /// <summary>Answers a question.</summary>
     /// <param name="question">The question, at most <see cref="HybridAnsweringOptions.MaxQuestionLength"/> characters.</param>

@@ -4,23 +4,29 @@ using HybridAnswer.DecisionFramework;
 namespace HybridAnswer.Evaluation;
 
 /// <summary>
-/// Runs an evaluation set against a knowledge base and an answerer: for every question, one retrieval-only call (no
-/// relevance floor) for the ranking metrics, then one full <see cref="HybridAnswerer.AnswerAsync"/> for refusals,
-/// answer text and end-to-end latency. Questions run one at a time so latencies are not inflated by each other, after one untimed warm-up answer.
+/// Runs an evaluation set against an answerer: for every question, one retrieval-only call for the ranking metrics, then one
+/// full <see cref="HybridAnswerer.AnswerAsync"/> for refusals, answer text and end-to-end latency. Questions run one at a time
+/// so latencies are not inflated by each other, after one untimed warm-up answer.
 /// </summary>
+/// <remarks>
+/// The ranking is measured through <see cref="HybridAnswerer.Retriever"/>, the pipeline the answers are built from (the knowledge
+/// base and every decorator added with <c>UseRetriever</c>: MMR, a reranker), to <see cref="EvaluationOptions.RankingDepth"/>
+/// (or top-K when deeper), without the relevance floor and without packing to the prompt's budget: an answerable question the
+/// floor refuses counts as an over-refusal (<see cref="EvaluationReport.FloorRefusedAnswerableCount"/>), not as a retrieval miss,
+/// and MRR and nDCG@10 see ranks below top-K. So it is not <see cref="HybridAnswerer.RetrieveAsync"/>, which applies the floor,
+/// cuts to top-K and drops sources that do not fit the prompt.
+/// </remarks>
 public sealed class Evaluator
 {
     private readonly IRetriever _retriever;
     private readonly HybridAnswerer _answerer;
 
     /// <summary>Initializes a new evaluator.</summary>
-    /// <param name="retriever">The retriever whose ranking is measured; normally the one the answerer uses.</param>
-    /// <param name="answerer">The answerer whose answers and refusals are measured.</param>
-    public Evaluator(IRetriever retriever, HybridAnswerer answerer)
+    /// <param name="answerer">The answerer whose ranking (through its <see cref="HybridAnswerer.Retriever"/>), answers and refusals are measured.</param>
+    public Evaluator(HybridAnswerer answerer)
     {
-        ArgumentNullException.ThrowIfNull(retriever);
         ArgumentNullException.ThrowIfNull(answerer);
-        _retriever = retriever;
+        _retriever = answerer.Retriever;
         _answerer = answerer;
     }
 

@@ -183,7 +183,7 @@ public sealed class OptionsConventionsTests
                 _ = new HybridAnswerContextProvider(answerer, new HybridAnswerContextProviderOptions { MaxQueryLength = 0 });
                 break;
             case "EvaluationOptions":
-                _ = await new Evaluator(new Mock<IRetriever>().Object, Answerer()).EvaluateAsync([new EvaluationQuestion { Question = "Q?" }], new EvaluationOptions { TopK = 0 });
+                _ = await new Evaluator(Answerer()).EvaluateAsync([new EvaluationQuestion { Question = "Q?" }], new EvaluationOptions { TopK = 0 });
                 break;
             case "EvaluationOptions (calibration)":
                 await CalibrateAsync(new EvaluationOptions { TopK = RetrievalRequest.MaxTopK + 1 });

@@ -70,7 +70,7 @@ public sealed class EvaluatorTests
             Answerable("Is shipping free on orders of $49?", "shipping"),
         };
 
-        var report = await new Evaluator(knowledge, answerer).EvaluateAsync(
+        var report = await new Evaluator(answerer).EvaluateAsync(
             questions,
             new EvaluationOptions { TopK = 3, Filter = new Dictionary<string, string> { ["status"] = "published" } });
 
@@ -92,7 +92,7 @@ public sealed class EvaluatorTests
         var knowledge = new InMemoryKnowledgeBase(new HashingEmbeddingGenerator());
         var answerer = new HybridAnswerer(knowledge, new ExtractiveGenerator(), Options.Create(new HybridAnsweringOptions()));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => new Evaluator(knowledge, answerer).EvaluateAsync([]));
+        await Assert.ThrowsAsync<ArgumentException>(() => new Evaluator(answerer).EvaluateAsync([]));
     }
 
     private static KnowledgeDocument Document(string id, string title, string content, string status) =>
@@ -140,7 +140,7 @@ public sealed class EvaluatorTests
         await knowledge.UpsertAsync([Document("returns", "Returns", "Returns are accepted within 30 days of delivery for a full refund.", "published")]);
         var answerer = new HybridAnswerer(knowledge, new ExtractiveGenerator(), Options.Create(new HybridAnsweringOptions { MinScore = 0.99 }));
 
-        var report = await new Evaluator(knowledge, answerer).EvaluateAsync([Answerable("Can I send back an item I ordered?", "returns")]);
+        var report = await new Evaluator(answerer).EvaluateAsync([Answerable("Can I send back an item I ordered?", "returns")]);
 
         Assert.Equal(1, report.FloorRefusedAnswerableCount);
         Assert.Equal(NoAnswerReason.NoRelevantSources, report.Outcomes[0].RefusalReason);
