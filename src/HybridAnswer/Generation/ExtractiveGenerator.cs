@@ -153,7 +153,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
         // A term that every retrieved source shares (the company or product name) says little about
         // whether this question is answered, so it counts half.
-        var sources = request.Sources.Select((s, i) => (Number: i + 1, Source: s, Terms: TextAnalyzer.Terms(s.Title + "\n" + s.Content).ToHashSet(StringComparer.Ordinal))).ToList();
+        var sources = request.Sources.Select((s, i) => (Number: i + 1, Source: s, Terms: SourceTerms(s))).ToList();
         var weights = question.ToDictionary(
             t => t,
             t => Weight(t) * (sources.Count > 2 && sources.All(s => QuestionTerms.Matches(t, s.Terms)) ? 0.5 : 1.0),
@@ -223,6 +223,14 @@ public sealed partial class ExtractiveGenerator : IGenerator
         }
 
         return result;
+    }
+
+    /// <summary>The terms of a source's title and content (no word spans the line between them, so no title-and-content copy is made).</summary>
+    private static HashSet<string> SourceTerms(RetrievedChunk source)
+    {
+        var terms = TextAnalyzer.Terms(source.Title).ToHashSet(StringComparer.Ordinal);
+        terms.UnionWith(TextAnalyzer.Terms(source.Content));
+        return terms;
     }
 
     private static bool AsksForQuantity(string question)

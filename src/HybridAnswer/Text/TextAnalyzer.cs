@@ -41,21 +41,36 @@ internal static class TextAnalyzer
         var current = new StringBuilder();
         var ascii = true;
         Span<char> utf16 = stackalloc char[2];
-        foreach (var rune in text.EnumerateRunes())
+        for (var i = 0; i < text.Length; i++)
         {
-            if (Rune.IsLetterOrDigit(rune))
+            // ASCII without decoding a rune (the rune path gives the same: letters and digits kept, A–Z lower-cased).
+            var c = text[i];
+            if (char.IsAscii(c))
             {
-                // The lower-cased rune's UTF-16 units, appended without a string per character.
-                var lower = Rune.ToLowerInvariant(rune);
-                ascii &= lower.IsAscii;
-                current.Append(utf16[..lower.EncodeToUtf16(utf16)]);
+                if (char.IsAsciiLetterOrDigit(c))
+                {
+                    current.Append(char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c);
+                    continue;
+                }
             }
             else
             {
-                // An apostrophe splits too: "customer's" → "customer" + "s" (a stop word), "don't" → "don" + "t".
-                Flush(words, current, ascii);
-                ascii = true;
+                // A lone surrogate decodes to U+FFFD, one unit long, as EnumerateRunes yields it: not a letter, so a separator.
+                Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var length);
+                i += length - 1;
+                if (Rune.IsLetterOrDigit(rune))
+                {
+                    // The lower-cased rune's UTF-16 units, appended without a string per character.
+                    var lower = Rune.ToLowerInvariant(rune);
+                    ascii &= lower.IsAscii;
+                    current.Append(utf16[..lower.EncodeToUtf16(utf16)]);
+                    continue;
+                }
             }
+
+            // Anything else ends the word; an apostrophe too: "customer's" → "customer" + "s" (a stop word), "don't" → "don" + "t".
+            Flush(words, current, ascii);
+            ascii = true;
         }
 
         Flush(words, current, ascii);
