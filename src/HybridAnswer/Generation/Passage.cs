@@ -29,7 +29,11 @@ internal enum PassageKind
 /// below it; <see langword="null"/> for other passages.
 /// </param>
 /// <param name="Paragraph">The paragraph a sentence or lead-in belongs to (numbered in the chunk); -1 for other passages.</param>
-internal sealed record Passage(int Position, string Text, PassageKind Kind, int Block, string? Context, string? Term = null, int Paragraph = -1)
+/// <param name="LeadIn">
+/// The position of the passage that introduces a list item (a sentence ending in a colon before the list, or the parent item of a
+/// nested list when it ends in a colon); -1 when the item has none, and for other passages.
+/// </param>
+internal sealed record Passage(int Position, string Text, PassageKind Kind, int Block, string? Context, string? Term = null, int Paragraph = -1, int LeadIn = -1)
 {
     /// <summary>Gets the text matched against the question: a list item with its lead-in, so the item is found by what the list is about.</summary>
     public string MatchText => Kind == PassageKind.ListItem && Context is not null ? Context + " " + Text : Text;

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace HybridAnswer;
 
 /// <summary>
@@ -10,7 +7,7 @@ namespace HybridAnswer;
 /// follows and it has no sentence punctuation), headings, code fences, badge lines, bare links, a table's header and separator.
 /// Markdown noise (links, emphasis, HTML) is stripped while code spans stay.
 /// </summary>
-internal static partial class PassageReader
+internal static class PassageReader
 {
     private const int MaxQuotedCodeLines = 4;
     private const int MaxTermLength = 60;
@@ -20,27 +17,31 @@ internal static partial class PassageReader
         var lines = content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var passages = new List<Passage>();
         var paragraph = new List<string>();
-        var item = new StringBuilder();
         var block = 0;
         var paragraphs = 0;
-        var listBlock = -1;
-        string? leadIn = null;
+        var list = new ListNesting(passages, () => block++);
         string[]? header = null;
         var tableBlock = -1;
         var inFence = false;
+        var fenceInList = false;
         var fence = new List<string>();
 
         void CloseFence()
         {
-            // A short code block right after a sentence ending in a colon is what the sentence introduces ("install it with:"):
-            // quoted with it, like a list's items. Longer code is not quoted.
-            if (fence.Count is > 0 and <= MaxQuotedCodeLines && passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
+            // A short code block right after a sentence (or a list item) ending in a colon is what it introduces ("install it
+            // with:"): quoted with it, like a list's items. Longer code is not quoted.
+            if (fence.Count is 0 or > MaxQuotedCodeLines || (fenceInList && list.IntroduceCode(fence)))
+            {
+                return;
+            }
+
+            if (!fenceInList && passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
             {
                 var code = block++;
                 passages[^1] = last with { Kind = PassageKind.LeadIn, Block = code };
                 foreach (var codeLine in fence)
                 {
-                    passages.Add(new Passage(passages.Count, "`" + codeLine.Replace("`", string.Empty, StringComparison.Ordinal) + "`", PassageKind.ListItem, code, last.Text));
+                    passages.Add(new Passage(passages.Count, CodeItem(codeLine), PassageKind.ListItem, code, last.Text, LeadIn: last.Position));
                 }
             }
         }
@@ -54,32 +55,15 @@ internal static partial class PassageReader
 
             var term = DefinedTerm(paragraph);
             var number = paragraphs++;
-            foreach (var sentence in TextAnalyzer.Sentences(StripMarkdown(string.Join(' ', paragraph))))
+            foreach (var sentence in TextAnalyzer.Sentences(MarkdownInline.StripMarkdown(string.Join(' ', paragraph))))
             {
-                if (!IsNoise(sentence))
+                if (!MarkdownInline.IsNoise(sentence))
                 {
                     passages.Add(new Passage(passages.Count, sentence, PassageKind.Sentence, -1, null, term, number));
                 }
             }
 
             paragraph.Clear();
-        }
-
-        void FlushItem()
-        {
-            if (item.Length > 0 && StripMarkdown(item.ToString()) is { Length: > 0 } text && !IsNoise(text))
-            {
-                passages.Add(new Passage(passages.Count, text, PassageKind.ListItem, listBlock, leadIn));
-            }
-
-            item.Clear();
-        }
-
-        void EndList()
-        {
-            FlushItem();
-            listBlock = -1;
-            leadIn = null;
         }
 
         void EndTable()
@@ -95,7 +79,20 @@ internal static partial class PassageReader
             if (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal))
             {
                 FlushParagraph();
-                EndList();
+                if (!inFence)
+                {
+                    // A fence indented inside a list item belongs to the item: the list goes on after it.
+                    fenceInList = list.Open && char.IsWhiteSpace(raw[0]);
+                    if (fenceInList)
+                    {
+                        list.FlushItem();
+                    }
+                    else
+                    {
+                        list.End();
+                    }
+                }
+
                 inFence = !inFence;
                 if (!inFence)
                 {
@@ -119,7 +116,7 @@ internal static partial class PassageReader
             if (line.Length == 0)
             {
                 FlushParagraph();
-                FlushItem();
+                list.FlushItem();
                 EndTable();
                 continue;
             }
@@ -127,7 +124,7 @@ internal static partial class PassageReader
             if (line.StartsWith('#') || (i == 0 && lines.Length > 1 && lines[1].Trim().Length == 0 && !line.EndsWith('.') && !line.EndsWith(':')))
             {
                 FlushParagraph();
-                EndList();
+                list.End();
                 EndTable();
                 continue;
             }
@@ -135,8 +132,8 @@ internal static partial class PassageReader
             if (line.StartsWith('|'))
             {
                 FlushParagraph();
-                EndList();
-                if (TableSeparator().IsMatch(line))
+                list.End();
+                if (MarkdownInline.TableSeparator().IsMatch(line))
                 {
                     continue;
                 }
@@ -145,7 +142,7 @@ internal static partial class PassageReader
                 if (tableBlock < 0)
                 {
                     tableBlock = block++;
-                    if (i + 1 < lines.Length && TableSeparator().IsMatch(lines[i + 1].Trim()))
+                    if (i + 1 < lines.Length && MarkdownInline.TableSeparator().IsMatch(lines[i + 1].Trim()))
                     {
                         header = cells;
                         continue;
@@ -161,42 +158,22 @@ internal static partial class PassageReader
             }
 
             EndTable();
-            if (ListMarker().Match(line) is { Success: true } marker)
+            if (MarkdownInline.ListMarker().Match(line) is { Success: true } marker)
             {
-                FlushItem();
-                if (listBlock < 0)
-                {
-                    // The sentence just before a list that ends in a colon introduces it: it is quoted with the items.
-                    FlushParagraph();
-                    listBlock = block++;
-                    if (passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
-                    {
-                        passages[^1] = last with { Kind = PassageKind.LeadIn, Block = listBlock };
-                        leadIn = last.Text;
-                    }
-                }
-
-                item.Append(line[marker.Length..]);
+                FlushParagraph();
+                list.Item(Indent(raw), line[marker.Length..]);
                 continue;
             }
 
-            if (listBlock >= 0 && (char.IsWhiteSpace(raw[0]) || item.Length > 0))
+            if (list.Open && (char.IsWhiteSpace(raw[0]) || list.InItem))
             {
                 // An indented line continues the list; an unindented one right after an item is its lazy continuation.
-                if (item.Length > 0)
-                {
-                    item.Append(' ').Append(line);
-                }
-                else
-                {
-                    item.Append(line);
-                }
-
+                list.Continue(Indent(raw), line);
                 continue;
             }
 
-            EndList();
-            if (IsNoise(line))
+            list.End();
+            if (MarkdownInline.IsNoise(line))
             {
                 FlushParagraph();
                 continue;
@@ -206,31 +183,34 @@ internal static partial class PassageReader
         }
 
         FlushParagraph();
-        FlushItem();
+        list.FlushItem();
         return passages;
     }
 
-    /// <summary>Strips links (keeping their text), images, emphasis and HTML tags; code spans stay as they are.</summary>
-    internal static string StripMarkdown(string text)
-    {
-        var parts = CodeSpan().Split(text);
-        var result = new StringBuilder();
-        foreach (var part in parts)
-        {
-            if (part.Length > 1 && part[0] == '`' && part[^1] == '`')
-            {
-                result.Append(part);
-                continue;
-            }
+    /// <summary>A code line quoted as an item: in backticks (its own backticks dropped, so the span stays one span).</summary>
+    internal static string CodeItem(string line) => "`" + line.Replace("`", string.Empty, StringComparison.Ordinal) + "`";
 
-            var plain = Image().Replace(part, string.Empty);
-            plain = Link().Replace(plain, "$1");
-            plain = HtmlTag().Replace(plain, " ");
-            plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
-            result.Append(plain);
+    /// <summary>A line's indentation in columns (a tab to the next multiple of 4, as CommonMark counts it).</summary>
+    private static int Indent(string line)
+    {
+        var column = 0;
+        foreach (var c in line)
+        {
+            if (c == ' ')
+            {
+                column++;
+            }
+            else if (c == '\t')
+            {
+                column += 4 - (column % 4);
+            }
+            else
+            {
+                break;
+            }
         }
 
-        return result.ToString().Trim();
+        return column;
     }
 
     /// <summary>
@@ -245,11 +225,11 @@ internal static partial class PassageReader
             return null;
         }
 
-        return StripMarkdown(paragraph[0]);
+        return MarkdownInline.StripMarkdown(paragraph[0]);
     }
 
     private static string[] Cells(string line) =>
-        [.. line.Trim().Trim('|').Split('|').Select(c => StripMarkdown(c.Trim()))];
+        [.. line.Trim().Trim('|').Split('|').Select(c => MarkdownInline.StripMarkdown(c.Trim()))];
 
     /// <summary>Reads a row with its header: "| Big | $99 | 99.99% |" under "Plan | Price | Uptime" reads "Big — Price: $99; Uptime: 99.99%".</summary>
     private static string Row(string[] cells, string[]? header)
@@ -264,37 +244,4 @@ internal static partial class PassageReader
         var rest = filled.Skip(1).Select(c => header is not null && c.Index < header.Length && header[c.Index].Length > 0 ? header[c.Index] + ": " + c.Cell : c.Cell);
         return first.Cell + " — " + string.Join("; ", rest);
     }
-
-    private static bool IsNoise(string line)
-    {
-        // Badges ([![build](...)](...)), images, bare links and a table's |---| separator carry no answer.
-        var text = line.TrimStart('-', '*', '+', '>', ' ');
-        return text.StartsWith("[![", StringComparison.Ordinal) || text.StartsWith("![", StringComparison.Ordinal) ||
-               BareLink().IsMatch(text) || TableSeparator().IsMatch(text) || (text.StartsWith('<') && text.EndsWith('>')) ||
-               LinkDefinition().IsMatch(text);
-    }
-
-    [GeneratedRegex(@"(`[^`]*`)")]
-    private static partial Regex CodeSpan();
-
-    [GeneratedRegex(@"!\[[^\]]*\]\([^)]*\)")]
-    private static partial Regex Image();
-
-    [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)")]
-    private static partial Regex Link();
-
-    [GeneratedRegex(@"</?[a-zA-Z][^>]*>")]
-    private static partial Regex HtmlTag();
-
-    [GeneratedRegex(@"^(<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\.?$")]
-    private static partial Regex BareLink();
-
-    [GeneratedRegex(@"^\[[^\]]+\]:\s*\S+$")]
-    private static partial Regex LinkDefinition();
-
-    [GeneratedRegex(@"^\|?\s*:?-{2,}")]
-    private static partial Regex TableSeparator();
-
-    [GeneratedRegex(@"^([-*+]|\d{1,3}[.)])\s+")]
-    private static partial Regex ListMarker();
 }

@@ -17,6 +17,11 @@ internal static class QuotedAnswer
 {
     private const int MaxListItems = 8;
 
+    // A list of this many items or fewer is quoted whole whichever item the question is about: its items read as one fact. A
+    // longer one is quoted by the items that support the question. (Measured against a length rule, whole when its items total at
+    // most 400 characters: that lost a question whose answer was the whole of a long list.)
+    private const int ShortList = 5;
+
     /// <summary>Picks the passages to quote: the best one, then passages of the same source that add a question term or continue it.</summary>
     public static List<Candidate> Choose(List<Candidate> candidates, int max)
     {
@@ -66,13 +71,13 @@ internal static class QuotedAnswer
             }
 
             var all = passages[candidate.Source];
-            // A list is quoted whole with its lead-in (up to MaxListItems), whichever of them was chosen: the lead-in alone says
-            // nothing and an item alone loses what it is an item of. A sentence ending in a colon is finished by what follows it.
-            var leadIn = passage.Kind == PassageKind.LeadIn ? passage : passage.Kind == PassageKind.ListItem ? LeadInOf(all, passage.Block) : null;
+            // A list is quoted with its lead-in, whichever of them was chosen: the lead-in alone says nothing and an item alone loses
+            // what it is an item of. A sentence ending in a colon is finished by what follows it.
+            var leadIn = Introduces(all, passage) ? passage : passage.LeadIn >= 0 ? all[passage.LeadIn] : null;
             string part;
             if (leadIn is not null && (leadIn == passage || emitted.Add((candidate.Source, leadIn.Position))))
             {
-                part = leadIn.Text + " " + string.Join("; ", Items(all, leadIn.Block, candidate.Source, emitted));
+                part = leadIn.Text + " " + string.Join("; ", Items(all, leadIn, chosen, candidate.Source, emitted));
             }
             else if (passage.Kind == PassageKind.Sentence && passage.Text.EndsWith(':') && passage.Position + 1 < all.Count && emitted.Add((candidate.Source, passage.Position + 1)))
             {
@@ -99,15 +104,30 @@ internal static class QuotedAnswer
         candidate.Passage.Kind is PassageKind.ListItem or PassageKind.TableRow &&
         chosen.Any(c => c.Passage.Kind is PassageKind.ListItem or PassageKind.TableRow or PassageKind.LeadIn && c.Passage.Block != candidate.Passage.Block);
 
-    private static Passage? LeadInOf(List<Passage> passages, int block) =>
-        passages.FirstOrDefault(p => p.Kind == PassageKind.LeadIn && p.Block == block);
+    /// <summary>Whether the passage introduces list items: a lead-in sentence, or an item whose nested list (or code) it introduces.</summary>
+    private static bool Introduces(List<Passage> passages, Passage passage) =>
+        passage.Kind == PassageKind.LeadIn || (passage.Text.EndsWith(':') && passages.Any(p => p.LeadIn == passage.Position));
 
-    private static IEnumerable<string> Items(List<Passage> passages, int block, int source, HashSet<(int, int)> emitted)
+    /// <summary>
+    /// The items quoted after a lead-in: a short list whole; of a longer one the items chosen for the question (those that support
+    /// it), or its first <see cref="MaxListItems"/> when the question is about the list as a whole (only the lead-in was chosen).
+    /// An item that introduces a nested list (or code) brings its own items, chosen the same way.
+    /// </summary>
+    private static IEnumerable<string> Items(List<Passage> passages, Passage leadIn, List<Candidate> chosen, int source, HashSet<(int, int)> emitted, bool nested = false)
     {
-        foreach (var item in passages.Where(p => p.Kind == PassageKind.ListItem && p.Block == block).Take(MaxListItems))
+        var items = passages.Where(p => p.Kind == PassageKind.ListItem && p.LeadIn == leadIn.Position).ToList();
+        if (items.Count > ShortList)
+        {
+            var supporting = items.Where(i => chosen.Any(c => c.Source == source && c.Position == i.Position)).ToList();
+            items = supporting.Count > 0 ? supporting : items;
+        }
+
+        foreach (var item in items.Take(MaxListItems))
         {
             emitted.Add((source, item.Position));
-            yield return item.Text;
+            yield return !nested && Introduces(passages, item)
+                ? item.Text + " " + string.Join("; ", Items(passages, item, chosen, source, emitted, nested: true))
+                : item.Text;
         }
     }
 }

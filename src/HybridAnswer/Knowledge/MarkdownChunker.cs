@@ -7,9 +7,10 @@ namespace HybridAnswer;
 /// Splits a Markdown document along its structure (parsed with Markdig): every chunk starts with the heading path of the
 /// section it begins in ("Guide &gt; Pooling &gt; Timeouts"), so the path is embedded with it; blocks are kept whole — a
 /// paragraph, a list item, a code fence, a table — and only a block larger than a chunk is split: a table by rows with its
-/// header repeated in every piece, a code fence by lines with the fence reopened and closed in every piece, a list by items,
-/// a paragraph by sentences (with <see cref="ChunkingOptions.Overlap"/> characters of overlap) and then words. Small neighbouring
-/// sections are packed together, each keeping its heading line. Sizes are in the embedder's tokens when it reports an
+/// header repeated in every piece, a code fence by lines with the fence reopened and closed in every piece, a list by items (an
+/// item larger than a chunk between its lines, at its nested items, see <see cref="MarkdownListItems"/>), a paragraph by
+/// sentences (with <see cref="ChunkingOptions.Overlap"/> characters of overlap) and then words. Small neighbouring sections are
+/// packed together, each keeping its heading line. Sizes are in the embedder's tokens when it reports an
 /// <see cref="EmbeddingInputLimit"/> (title, path and body together fit its input), in characters
 /// (<see cref="ChunkingOptions.TargetSize"/>) otherwise.
 /// </summary>
@@ -132,7 +133,7 @@ internal sealed class MarkdownChunker
         {
             MarkdownSections.BlockKind.Table => SplitLines(text, header: 2, footer: 0, budget),
             MarkdownSections.BlockKind.Code => SplitLines(text, header: 1, footer: text.TrimEnd().EndsWith("```", StringComparison.Ordinal) || text.TrimEnd().EndsWith("~~~", StringComparison.Ordinal) ? 1 : 0, budget),
-            MarkdownSections.BlockKind.List when block.Items.Count > 1 => block.Items.SelectMany(item => Size(item) <= budget ? [item] : SplitProse(item, budget)).ToList(),
+            MarkdownSections.BlockKind.List when block.Items.Count > 0 => block.Items.SelectMany(item => Size(item) <= budget ? [item] : MarkdownListItems.Split(item, budget, Size, SplitProse)).ToList(),
             _ => SplitProse(text, budget),
         };
     }

@@ -54,7 +54,7 @@ internal static class MarkdownSections
                 continue;
             }
 
-            var raw = Source(content, block).Trim('\n').TrimEnd();
+            var raw = Indented(content, block).Trim('\n').TrimEnd();
             if (raw.Length == 0)
             {
                 continue;
@@ -68,7 +68,7 @@ internal static class MarkdownSections
                 _ => BlockKind.Prose,
             };
             IReadOnlyList<string> items = block is ListBlock list
-                ? [.. list.OfType<ListItemBlock>().Select(item => Source(content, item).TrimEnd()).Where(i => i.Length > 0)]
+                ? [.. list.OfType<ListItemBlock>().Select(item => Indented(content, item).TrimEnd()).Where(i => i.Length > 0)]
                 : [];
             current.Blocks.Add(new Block(kind, raw, items));
         }
@@ -82,6 +82,25 @@ internal static class MarkdownSections
         var start = Math.Clamp(block.Span.Start, 0, content.Length);
         var end = Math.Clamp(block.Span.End + 1, start, content.Length);
         return content[start..end];
+    }
+
+    /// <summary>
+    /// A block's source moved left by the column it starts at, so a list indented in the document ("   1. Update") keeps its
+    /// first line level with its other items and its nested lines deeper: Markdig's span starts at the marker, past the indentation
+    /// its later lines still carry.
+    /// </summary>
+    private static string Indented(string content, MarkdownObject block)
+    {
+        var text = Source(content, block);
+        var start = Math.Clamp(block.Span.Start, 0, content.Length);
+        var lineStart = start == 0 ? 0 : content.LastIndexOf('\n', start - 1) + 1;
+        var column = start - lineStart;
+        if (column == 0 || !string.IsNullOrWhiteSpace(content[lineStart..start]) || !text.Contains('\n', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        return string.Join('\n', text.Split('\n').Select((line, i) => i == 0 ? line : line[Math.Min(column, line.Length - line.TrimStart().Length)..]));
     }
 
     private static string HeadingText(string content, HeadingBlock heading)

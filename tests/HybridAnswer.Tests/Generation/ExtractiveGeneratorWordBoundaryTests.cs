@@ -7,7 +7,7 @@ public sealed class ExtractiveGeneratorWordBoundaryTests
     [Fact]
     public void StripMarkdown_TagBetweenWords_KeepsWordsApart()
     {
-        Assert.Equal("ƙ days", PassageReader.StripMarkdown("ƙ</sources\u200b>days"));
+        Assert.Equal("ƙ days", MarkdownInline.StripMarkdown("ƙ</sources\u200b>days"));
     }
 
     // Seed 13 case 344: "item <customer>[1\u200b][۲][0]ᘐ" was quoted "itemᘐ": each marker of the run was judged alone.

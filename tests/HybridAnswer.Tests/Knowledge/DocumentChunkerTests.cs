@@ -82,6 +82,33 @@ public sealed class DocumentChunkerTests
     }
 
     [Fact]
+    public void Chunk_SingleListItemLargerThanAChunk_SplitAtNestedItemsKeepingLinesAndFences()
+    {
+        var nested = string.Join('\n', Enumerable.Range(1, 12).Select(i => $"  * [ ] Step {i} notifies the lantern team number {i} and waits for their answer."));
+        var code = "  * Run the helper:\n    ```text\n" + string.Join('\n', Enumerable.Range(1, 14).Select(i => $"    lantern announce --team {i} --wait")) + "\n    ```";
+        var doc = new KnowledgeDocument("release", "Release", $"# Release\n\n## Steps\n\n* [ ] 2\\. Send the pre-release announcement:\n{nested}\n{code}\n  * Close the milestone.");
+        var chunker = new DocumentChunker(new ChunkingOptions { TargetSize = 400, Overlap = 50 });
+
+        var chunks = chunker.Chunk(doc);
+
+        Assert.True(chunks.Count >= 3, $"expected the item in several chunks, got {chunks.Count}");
+        foreach (var chunk in chunks)
+        {
+            var lines = chunk.Content.Split('\n');
+
+            // Every nested item keeps its own line (never joined into one "sentence"), and every piece repeats the parent item.
+            Assert.All(lines, l => Assert.True(l.Split("* [ ]").Length <= 2, $"items joined on one line: {l}"));
+            Assert.Contains("* [ ] 2\\. Send the pre-release announcement:", lines);
+            Assert.True(lines.Count(l => l.TrimStart().StartsWith("```", StringComparison.Ordinal)) % 2 == 0, $"unbalanced fence in:\n{chunk.Content}");
+            Assert.True(chunk.Content.Length <= 400 + 60, $"chunk of {chunk.Content.Length} chars");
+        }
+
+        Assert.All(Enumerable.Range(1, 12), i => Assert.Single(chunks, c => c.Content.Contains($"\n  * [ ] Step {i} notifies the lantern team number {i} and waits for their answer.\n", StringComparison.Ordinal) || c.Content.EndsWith($"\n  * [ ] Step {i} notifies the lantern team number {i} and waits for their answer.", StringComparison.Ordinal)));
+        Assert.All(Enumerable.Range(1, 14), i => Assert.Single(chunks, c => c.Content.Contains($"\n    lantern announce --team {i} --wait\n", StringComparison.Ordinal)));
+        Assert.Single(chunks, c => c.Content.EndsWith("\n  * Close the milestone.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Chunk_EmbedderInputLimit_EveryChunkWithTitleFitsTheModelInTokens()
     {
         using var embedder = new HybridAnswer.Embeddings.MiniLM.MiniLMEmbeddingGenerator();
