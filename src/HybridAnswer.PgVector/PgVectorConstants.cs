@@ -31,4 +31,8 @@ internal static class PgVectorConstants
     /// <summary>The least rows a value of a declared filter key needs for an index of its own. Below it, ranking the rows exactly is
     /// as cheap (peer benchmark, 100,000 × 384: 1.5 ms for 100 rows, 3.3 ms for 1,000, 2.2 ms to walk a 10,000-row value's graph).</summary>
     public const int FilterIndexMinRows = 1000;
+
+    /// <summary>The least <c>maintenance_work_mem</c> of an index build, in megabytes: PostgreSQL's own default, and the least
+    /// <see cref="PgVectorKnowledgeBaseOptions.IndexBuildMemoryMegabytes"/> accepts.</summary>
+    public const int MinIndexBuildMemoryMegabytes = 64;
 }

@@ -100,9 +100,9 @@ internal sealed class PgVectorFilterIndexes
             var existing = await ExistingAsync(connection, cancellationToken).ConfigureAwait(false);
             var wanted = await EligibleValuesAsync(connection, cancellationToken).ConfigureAwait(false);
             var built = 0;
-            foreach (var (key, value) in wanted.Where(w => !existing.Contains(IndexName(w.Key, w.Value))).Take(Math.Max(0, PgVectorConstants.MaxFilterIndexes - existing.Count)))
+            foreach (var (key, value, rows) in wanted.Where(w => !existing.Contains(IndexName(w.Key, w.Value))).Take(Math.Max(0, PgVectorConstants.MaxFilterIndexes - existing.Count)))
             {
-                await BuildAsync(connection, key, value, cancellationToken).ConfigureAwait(false);
+                await BuildAsync(connection, key, value, rows, cancellationToken).ConfigureAwait(false);
                 built++;
             }
 
@@ -182,8 +182,26 @@ internal sealed class PgVectorFilterIndexes
         return names;
     }
 
-    /// <summary>The (key, value) pairs that deserve an index, the most rows first: one scan of the table for all declared keys.</summary>
-    private async Task<List<KeyValuePair<string, string>>> EligibleValuesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// The <c>maintenance_work_mem</c> of the build of a graph of <paramref name="rows"/> rows, in megabytes: what the graph needs in
+    /// memory with a quarter to spare, at least PostgreSQL's default (64 MB), at most <see cref="PgVectorKnowledgeBaseOptions.IndexBuildMemoryMegabytes"/>.
+    /// A parallel HNSW build allocates all of it as one shared memory segment before it reads a row, so a 10,000-row value built with the
+    /// shared graph's 1 GB paid 0.65 s of its 2.9 s for memory it never used, and a 1,000-row value two thirds of its 1 s
+    /// (docs/benchmarks.md, issue 26, fourth session).
+    /// </summary>
+    public int BuildMemoryMegabytes(long rows)
+    {
+        // Per element of pgvector's in-memory graph: the vector, its neighbour lists (2m candidates of 16 bytes on layer 0, m on each of
+        // the few upper layers: 3m in all, with room to spare) and about 256 bytes of element header, heap TIDs and lock.
+        var options = _schema.Options;
+        var vectorBytes = 8 + ((long)_schema.Dimensions * (_schema.HalfPrecision ? 2 : 4));
+        var perRow = 256 + vectorBytes + (3L * options.HnswM * 16);
+        var megabytes = (long)Math.Ceiling(rows * perRow * 1.25 / (1024.0 * 1024.0));
+        return (int)Math.Clamp(megabytes, PgVectorConstants.MinIndexBuildMemoryMegabytes, Math.Max(options.IndexBuildMemoryMegabytes, PgVectorConstants.MinIndexBuildMemoryMegabytes));
+    }
+
+    /// <summary>The (key, value) pairs that deserve an index and their rows, the most rows first: one scan of the table for all declared keys.</summary>
+    private async Task<List<(string Key, string Value, long Rows)>> EligibleValuesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand(
             $"""
@@ -202,7 +220,7 @@ internal sealed class PgVectorFilterIndexes
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _schema.Options.FilterIndexKeys.Distinct(StringComparer.Ordinal)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            var wanted = new List<KeyValuePair<string, string>>();
+            var wanted = new List<(string Key, string Value, long Rows)>();
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -212,7 +230,7 @@ internal sealed class PgVectorFilterIndexes
                     var total = reader.GetInt64(3);
                     if (rows >= PgVectorConstants.FilterIndexMinRows && rows < total * PgVectorSearchCommand.BroadShare)
                     {
-                        wanted.Add(new(reader.GetString(0), reader.GetString(1)));
+                        wanted.Add((reader.GetString(0), reader.GetString(1), rows));
                     }
                 }
             }
@@ -221,7 +239,7 @@ internal sealed class PgVectorFilterIndexes
         }
     }
 
-    private async Task BuildAsync(NpgsqlConnection connection, string key, string value, CancellationToken cancellationToken)
+    private async Task BuildAsync(NpgsqlConnection connection, string key, string value, long rows, CancellationToken cancellationToken)
     {
         // DDL takes no parameters: the server writes the statement with format(), quoting the name (%I) and the two predicate
         // documents (%L) itself, so no metadata text is ever spliced into SQL here.
@@ -240,6 +258,6 @@ internal sealed class PgVectorFilterIndexes
             ddl = (string)(await format.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        await PgVectorWriter.BuildIndexAsync(connection, options, ddl, cancellationToken).ConfigureAwait(false);
+        await PgVectorWriter.BuildIndexAsync(connection, BuildMemoryMegabytes(rows), ddl, cancellationToken).ConfigureAwait(false);
     }
 }

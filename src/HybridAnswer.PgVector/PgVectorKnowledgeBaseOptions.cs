@@ -179,7 +179,8 @@ public sealed class PgVectorKnowledgeBaseOptions
     public int BulkLoadMinChunks { get; set; } = 10_000;
 
     /// <summary>Gets or sets <c>maintenance_work_mem</c> for building the HNSW index after a bulk load, in megabytes. The graph should fit:
-    /// about 1.7 KB per chunk at 384 dimensions and m = 16; a build that overflows it is several times slower.</summary>
+    /// about 1.7 KB per chunk at 384 dimensions and m = 16; a build that overflows it is several times slower. The graph of a value of
+    /// <see cref="FilterIndexKeys"/> gets what its rows need, at most this (a parallel build allocates all of it up front).</summary>
     /// <value>The default is 1,024 (1 GB, enough for about 500,000 chunks of 384 dimensions). 64–65,536.</value>
     [Range(64, 65_536)]
     public int IndexBuildMemoryMegabytes { get; set; } = 1024;

@@ -11,7 +11,7 @@ namespace HybridAnswer.PgVector;
 /// the search go in one batch, which PostgreSQL runs as one implicit transaction (up to the batch's single Sync), so settings made
 /// with <c>set_config(…, is_local =&gt; true)</c> end with it and never leak into the pooled connection — no BEGIN or COMMIT needed.
 /// </summary>
-internal sealed class PgVectorSearchCommand
+internal sealed partial class PgVectorSearchCommand
 {
     /// <summary>A filter passing at least this share of rows is broad: the index scan's ef_search over-fetches by 1/share and one pass is enough.</summary>
     public const double BroadShare = 0.5;
@@ -39,26 +39,6 @@ internal sealed class PgVectorSearchCommand
 
     /// <summary>Gets the per-value indexes of the declared filter keys, which the <see cref="Regime.FilterIndex"/> regime walks.</summary>
     public PgVectorFilterIndexes FilterIndexes { get; }
-
-    /// <summary>How the vector ranking reads the table.</summary>
-    public enum Regime
-    {
-        /// <summary>No filter, and every row of the table is the request's tenant: the HNSW index with the unfiltered ef_search, no iterative scan.</summary>
-        Unfiltered,
-
-        /// <summary>The filter passes most rows: the HNSW index with ef_search over-fetched by 1/share, so the first pass fills the candidates.</summary>
-        Broad,
-
-        /// <summary>The filter passes a middle share: the iterative HNSW scan keeps walking the graph until enough rows pass.</summary>
-        Iterative,
-
-        /// <summary>The filter passes few rows: read just those (GIN bitmap or tenant key) and rank them exactly; no graph at all.</summary>
-        Exact,
-
-        /// <summary>The filter names a value with an index of its own (<see cref="PgVectorKnowledgeBaseOptions.FilterIndexKeys"/>): walk
-        /// that graph, which holds only the value's rows; the iterative scan covers the filter's other keys and other tenants.</summary>
-        FilterIndex,
-    }
 
     /// <summary>Gets the statement for a ranking, whether a metadata filter applies and whether the vector ranking is exact or walks a
     /// value's own index (cached: at most sixteen variants per table).</summary>
@@ -116,12 +96,6 @@ internal sealed class PgVectorSearchCommand
         FilterIndexes.Forget();
     }
 
-    /// <summary>The regime for a filter passing <paramref name="rows"/> rows, <paramref name="share"/> of the table.</summary>
-    public SearchPlan Choose(long rows, double share) =>
-        rows <= _schema.Options.ExactSearchMaxRows ? new SearchPlan(Regime.Exact, rows, share)
-        : share >= BroadShare ? new SearchPlan(Regime.Broad, rows, share)
-        : new SearchPlan(Regime.Iterative, rows, share);
-
     /// <summary>
     /// The settings of one search, as (name, value): ef_search sized for the regime (a broad filter pays only its 1/share over-fetch),
     /// iterative scans only where a filter or other tenants' rows can make the graph's first pass come up short.
@@ -160,36 +134,16 @@ internal sealed class PgVectorSearchCommand
         }
 
         settings.Add(("hnsw.ef_search", EfSearch(request, kind, iterativeScan, plan).ToString(CultureInfo.InvariantCulture)));
-        if (iterativeScan && plan.Regime != Regime.Unfiltered)
+        if (iterativeScan && plan.Regime != Regime.Unfiltered && !FirstPassOnly(kind, plan))
         {
-            // relaxed_order: pgvector keeps scanning the graph until LIMIT rows pass the filter; the CTE re-sorts exactly. A broad
-            // filter fills LIMIT from the first pass; the setting is the guarantee of k rows. Unfiltered every row passes, and the
-            // iterative scan's bookkeeping alone cost 0.5 of 3 ms per query at 100,000 rows (pgbench, the same statement).
+            // relaxed_order: pgvector keeps scanning the graph until LIMIT rows pass the filter; the CTE re-sorts exactly. Unfiltered
+            // every row passes, and the iterative scan's bookkeeping alone cost 0.5 of 3 ms per query at 100,000 rows (pgbench, the
+            // same statement); so does a broad filter's vector ranking, which fills LIMIT from the first pass (FirstPassOnly).
             settings.Add(("hnsw.iterative_scan", "relaxed_order"));
             settings.Add(("hnsw.max_scan_tuples", _schema.Options.MaxScanTuples.ToString(CultureInfo.InvariantCulture)));
         }
 
         return settings;
-    }
-
-    /// <summary>The ef_search of a regime: the unfiltered one (at least the candidates); for a broad filter enough that its share of
-    /// one pass fills the candidates; <see cref="PgVectorKnowledgeBaseOptions.FilteredEfSearch"/> only where the server has no
-    /// iterative scan to keep going.</summary>
-    public int EfSearch(RetrievalRequest request, RetrievalKind kind, bool iterativeScan, SearchPlan plan)
-    {
-        var options = _schema.Options;
-        var candidates = Candidates(request, kind, plan);
-        double efSearch = Math.Max(options.EfSearch, candidates);
-        if (plan.Regime == Regime.Broad)
-        {
-            efSearch = Math.Max(efSearch, candidates / Math.Max(plan.Share, BroadShare));
-        }
-        else if (plan.Regime == Regime.Iterative && !iterativeScan)
-        {
-            efSearch = Math.Max(efSearch, options.FilteredEfSearch);
-        }
-
-        return Math.Clamp((int)Math.Ceiling(efSearch), 1, PgVectorConstants.MaxEfSearch);
     }
 
     /// <summary>
@@ -209,6 +163,13 @@ internal sealed class PgVectorSearchCommand
             if (kind != RetrievalKind.Vector)
             {
                 return results;
+            }
+
+            if (FirstPassOnly(kind, plan) && iterativeScan && results.Count < Candidates(request, kind, plan))
+            {
+                // The broad filter's rows are not where the query is: walk on with the iterative scan before ranking them exactly.
+                (plan, results) = (plan with { Regime = Regime.Iterative }, new List<RetrievedChunk>(request.TopK));
+                await RunAsync(connection, request, query, kind, iterativeScan, plan, explain: false, reader => results.Add(PgVectorSearchBinding.Read(reader)), cancellationToken).ConfigureAwait(false);
             }
 
             if (plan.Regime != Regime.Exact && results.Count < Candidates(request, kind, plan))
@@ -239,21 +200,6 @@ internal sealed class PgVectorSearchCommand
             return lines;
         }
     }
-
-    /// <summary>
-    /// Rows each ranking contributes. Hybrid fusion needs depth (a chunk ranked 30th by one list and 2nd by the other can win).
-    /// Keyword ranking is exact. Vector ranking alone takes top-K where the order is exact (the exact regime) or the graph's own
-    /// (unfiltered: stored vectors are normalised, so the index returns its ef_search best in score order and the first K are its
-    /// top K). Under a filter the iterative scan's relaxed order is re-sorted from twice top-K: at a 10 % filter on 100,000 rows
-    /// (benchmarks/peer) top-K alone gave recall@5 0.864–0.880, no better than unfiltered (0.870–0.880) and once below it, where
-    /// twice top-K gives 0.94, for 1.25× the time.
-    /// </summary>
-    private static int Candidates(RetrievalRequest request, RetrievalKind kind, SearchPlan plan) => kind switch
-    {
-        RetrievalKind.Hybrid => RetrievalConstants.Candidates(request.TopK),
-        RetrievalKind.Vector when plan.Regime is Regime.Broad or Regime.Iterative or Regime.FilterIndex => Math.Min(request.TopK * 2, RetrievalConstants.MaxCandidates),
-        _ => request.TopK,
-    };
 
     private async Task RunAsync(NpgsqlConnection connection, RetrievalRequest request, float[] query, RetrievalKind kind, bool iterativeScan, SearchPlan plan, bool explain, Action<NpgsqlDataReader> read, CancellationToken cancellationToken, List<string>? explainLines = null)
     {
@@ -287,13 +233,6 @@ internal sealed class PgVectorSearchCommand
                 }
             }
         }
-    }
-
-    /// <summary>The regime chosen for one search and the count it was chosen from (-1 when no count was needed).</summary>
-    public readonly record struct SearchPlan(Regime Regime, long EligibleRows, double Share)
-    {
-        /// <summary>Gets the filter's pair whose own index the <see cref="Regime.FilterIndex"/> regime walks.</summary>
-        public KeyValuePair<string, string>? IndexedFilter { get; init; }
     }
 
     private readonly record struct Estimate(long Rows, double Share, long Timestamp);

@@ -91,7 +91,7 @@ internal sealed class PgVectorWriter
             }
 
             var options = _schema.Options;
-            await BuildIndexAsync(connection, options, string.Create(CultureInfo.InvariantCulture, $"""
+            await BuildIndexAsync(connection, options.IndexBuildMemoryMegabytes, string.Create(CultureInfo.InvariantCulture, $"""
                 CREATE INDEX IF NOT EXISTS {GraphIndexName} ON {_schema.Table}
                     USING hnsw (embedding {_schema.OperatorClass}) WITH (m = {options.HnswM}, ef_construction = {options.HnswEfConstruction})
                 """), cancellationToken).ConfigureAwait(false);
@@ -100,17 +100,18 @@ internal sealed class PgVectorWriter
     }
 
     /// <summary>
-    /// Runs one index build in a transaction of its own, with the memory and the parallel maintenance workers the server allows: a
-    /// build that fails or is cancelled leaves no half index, just none. No command timeout (minutes at millions of rows); cancellation
-    /// still works. The graph index's and the filter indexes' (<see cref="PgVectorFilterIndexes"/>) builds.
+    /// Runs one index build in a transaction of its own, with <paramref name="memoryMegabytes"/> of <c>maintenance_work_mem</c> and the
+    /// parallel maintenance workers the server allows: a build that fails or is cancelled leaves no half index, just none. No command
+    /// timeout (minutes at millions of rows); cancellation still works. The graph index's and the filter indexes'
+    /// (<see cref="PgVectorFilterIndexes"/>) builds.
     /// </summary>
-    public static async Task BuildIndexAsync(NpgsqlConnection connection, PgVectorKnowledgeBaseOptions options, string createIndex, CancellationToken cancellationToken)
+    public static async Task BuildIndexAsync(NpgsqlConnection connection, int memoryMegabytes, string createIndex, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
             var build = new NpgsqlCommand(string.Create(CultureInfo.InvariantCulture, $"""
-                SET LOCAL maintenance_work_mem = '{options.IndexBuildMemoryMegabytes}MB';
+                SET LOCAL maintenance_work_mem = '{memoryMegabytes}MB';
                 SELECT set_config('max_parallel_maintenance_workers', current_setting('max_parallel_workers'), true);
                 {createIndex};
                 """), connection, transaction)

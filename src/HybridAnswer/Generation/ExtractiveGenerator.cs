@@ -153,7 +153,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
         // A term that every retrieved source shares (the company or product name) says little about
         // whether this question is answered, so it counts half.
-        var sources = request.Sources.Select((s, i) => (Number: i + 1, Source: s, Terms: TextAnalyzer.Terms(s.Title + "\n" + s.Content).ToHashSet(StringComparer.Ordinal))).ToList();
+        var sources = request.Sources.Select((s, i) => (Number: i + 1, Source: s, Terms: SourceTerms(s))).ToList();
         var weights = question.ToDictionary(
             t => t,
             t => Weight(t) * (sources.Count > 2 && sources.All(s => QuestionTerms.Matches(t, s.Terms)) ? 0.5 : 1.0),
@@ -168,18 +168,22 @@ public sealed partial class ExtractiveGenerator : IGenerator
         var questionTokens = QuestionTerms.Tokens(request.Question);
         var sentences = new List<Candidate>();
         var passages = new Dictionary<int, List<Passage>>();
+        var definesAskedTerm = QuestionTerms.DefinesAskedTermOnce(questionTokens);
         foreach (var (number, source, _) in sources)
         {
             passages[number] = PassageReader.Read(source.Content);
             foreach (var passage in passages[number])
             {
-                var terms = TextAnalyzer.Terms(passage.MatchText).ToHashSet(StringComparer.Ordinal);
+                // Tokenized once: the terms and the figure check read the same words (a list item's text apart from its lead-in).
+                var matchText = passage.MatchText;
+                var words = TextAnalyzer.Words(matchText);
+                var terms = TextAnalyzer.Terms(words, TextAnalyzer.Stem).ToHashSet(StringComparer.Ordinal);
                 var matched = question.Where(q => QuestionTerms.Matches(q, terms)).ToList();
                 if (terms.Count >= 3 && (matched.Count > 0 || _embedder is not null))
                 {
                     var score = matched.Sum(q => weights[q]) + (0.5 * matched.Count(q => weights[q] == 0)) - (SourceRankPenalty * (number - 1))
-                                + (wantsQuantity && Figures.HasAny(passage.Text) ? 0.75 : 0)
-                                + (QuestionTerms.DefinesAskedTerm(passage, questionTokens) ? DefinedTermWeight : 0);
+                                + (wantsQuantity && Figures.HasAny(passage.Text, ReferenceEquals(matchText, passage.Text) ? words : TextAnalyzer.Words(passage.Text)) ? 0.75 : 0)
+                                + (definesAskedTerm(passage) ? DefinedTermWeight : 0);
                     sentences.Add(new Candidate(number, passage, [.. matched], score));
                 }
             }
@@ -219,6 +223,14 @@ public sealed partial class ExtractiveGenerator : IGenerator
         }
 
         return result;
+    }
+
+    /// <summary>The terms of a source's title and content (no word spans the line between them, so no title-and-content copy is made).</summary>
+    private static HashSet<string> SourceTerms(RetrievedChunk source)
+    {
+        var terms = TextAnalyzer.Terms(source.Title).ToHashSet(StringComparer.Ordinal);
+        terms.UnionWith(TextAnalyzer.Terms(source.Content));
+        return terms;
     }
 
     private static bool AsksForQuantity(string question)

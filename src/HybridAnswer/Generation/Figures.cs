@@ -128,7 +128,24 @@ internal static partial class Figures
     }
 
     /// <summary>Whether a passage states a figure of any kind (a standalone number or a number word), for ranking.</summary>
-    public static bool HasAny(string text) => HasNumber(text, null) || HasNumberWord(TextAnalyzer.Words(text), null);
+    /// <param name="text">The passage.</param>
+    /// <param name="words">The passage's <see cref="TextAnalyzer.Words"/>, which the caller has already.</param>
+    public static bool HasAny(string text, List<string> words) => (HasDigit(text) && HasNumber(text, null)) || HasNumberWord(words, null);
+
+    // A standalone number needs a decimal digit (the pattern's \d is one UTF-16 unit of category Nd, as char.IsDigit tests):
+    // most passages have none, and skip the pattern.
+    private static bool HasDigit(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool HasNumber(string text, HashSet<string>? asked)
     {

@@ -51,6 +51,26 @@ internal static partial class QuestionTerms
         return term.Count > 0 && (term.Any(t => t[0] == '-' && questionTokens.Contains(t)) || term.All(questionTokens.Contains));
     }
 
+    /// <summary>
+    /// <see cref="DefinesAskedTerm"/> for one question over passages read in order: the sentences of a definition paragraph share
+    /// its term, which is tokenized once for all of them rather than once per sentence. Not thread-safe: one per question.
+    /// </summary>
+    public static Func<Passage, bool> DefinesAskedTermOnce(HashSet<string> questionTokens)
+    {
+        string? term = null;
+        var defines = false;
+        return passage =>
+        {
+            if (passage.Term is not null && !string.Equals(passage.Term, term, StringComparison.Ordinal))
+            {
+                term = passage.Term;
+                defines = DefinesAskedTerm(passage, questionTokens);
+            }
+
+            return passage.Term is not null && defines;
+        };
+    }
+
     /// <summary>The text's whole tokens, lower-cased, without surrounding punctuation; stop words left out.</summary>
     public static HashSet<string> Tokens(string text)
     {

@@ -39,24 +39,41 @@ internal static class TextAnalyzer
     {
         var words = new List<string>();
         var current = new StringBuilder();
-        foreach (var rune in text.EnumerateRunes())
+        var ascii = true;
+        Span<char> utf16 = stackalloc char[2];
+        for (var i = 0; i < text.Length; i++)
         {
-            if (Rune.IsLetterOrDigit(rune))
+            // ASCII without decoding a rune (the rune path gives the same: letters and digits kept, A–Z lower-cased).
+            var c = text[i];
+            if (char.IsAscii(c))
             {
-                current.Append(Rune.ToLowerInvariant(rune).ToString());
-            }
-            else if (rune.Value == '\'' || rune.Value == '\u2019')
-            {
-                // "customer's" → "customer" + "s" (a stop word), "don't" → "don" + "t".
-                Flush(words, current);
+                if (char.IsAsciiLetterOrDigit(c))
+                {
+                    current.Append(char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c);
+                    continue;
+                }
             }
             else
             {
-                Flush(words, current);
+                // A lone surrogate decodes to U+FFFD, one unit long, as EnumerateRunes yields it: not a letter, so a separator.
+                Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var length);
+                i += length - 1;
+                if (Rune.IsLetterOrDigit(rune))
+                {
+                    // The lower-cased rune's UTF-16 units, appended without a string per character.
+                    var lower = Rune.ToLowerInvariant(rune);
+                    ascii &= lower.IsAscii;
+                    current.Append(utf16[..lower.EncodeToUtf16(utf16)]);
+                    continue;
+                }
             }
+
+            // Anything else ends the word; an apostrophe too: "customer's" → "customer" + "s" (a stop word), "don't" → "don" + "t".
+            Flush(words, current, ascii);
+            ascii = true;
         }
 
-        Flush(words, current);
+        Flush(words, current, ascii);
         return words;
     }
 
@@ -64,9 +81,11 @@ internal static class TextAnalyzer
     public static List<string> Terms(string text) => Terms(text, Stem);
 
     /// <summary>Returns the content terms of a text, in order, stop words removed, each stemmed by <paramref name="stem"/>.</summary>
-    public static List<string> Terms(string text, Func<string, string> stem)
+    public static List<string> Terms(string text, Func<string, string> stem) => Terms(Words(text), stem);
+
+    /// <summary>Returns the content terms of <paramref name="words"/> (a text's <see cref="Words"/>), in order, stop words removed, each stemmed by <paramref name="stem"/>.</summary>
+    public static List<string> Terms(List<string> words, Func<string, string> stem)
     {
-        var words = Words(text);
         var terms = new List<string>(words.Count);
         foreach (var word in words)
         {
@@ -206,11 +225,13 @@ internal static class TextAnalyzer
         return w;
     }
 
-    private static void Flush(List<string> words, StringBuilder current)
+    // Lower-cased ASCII letters and digits are already composed and lower case: only other text is normalised again.
+    private static void Flush(List<string> words, StringBuilder current, bool ascii)
     {
         if (current.Length > 0)
         {
-            words.Add(current.ToString().Normalize(NormalizationForm.FormC).ToLower(CultureInfo.InvariantCulture));
+            var word = current.ToString();
+            words.Add(ascii ? word : word.Normalize(NormalizationForm.FormC).ToLower(CultureInfo.InvariantCulture));
             current.Clear();
         }
     }
