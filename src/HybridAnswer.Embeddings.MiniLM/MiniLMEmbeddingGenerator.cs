@@ -20,6 +20,10 @@ public sealed class MiniLMEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The model id reported in metadata and on every embedding.</summary>
     public const string ModelId = "all-MiniLM-L6-v2";
 
+    // The provider name is part of embedding-cache keys: "-2" since line breaks are read as spaces (MiniLMTokenizer), so vectors
+    // cached from the text read with its words glued across line breaks are not served again.
+    private const string ProviderName = "hybridanswer-minilm-2";
+
     /// <summary>The number of dimensions of every embedding.</summary>
     public const int Dimensions = 384;
 
@@ -71,14 +75,11 @@ public sealed class MiniLMEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         _maxTokens = options.MaxTokens;
         _threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
 
-        using (var vocabulary = MiniLMModel.OpenVocabulary())
-        {
-            _tokenizer = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true });
-        }
+        _tokenizer = MiniLMTokenizer.Create();
 
         _session = new Lazy<InferenceSession>(LoadSession, LazyThreadSafetyMode.ExecutionAndPublication);
         _inputLimit = new EmbeddingInputLimit { Tokenizer = _tokenizer, MaxTokens = _maxTokens, SpecialTokens = SpecialTokenCount };
-        _metadata = new EmbeddingGeneratorMetadata("hybridanswer-minilm", null, ModelId, Dimensions);
+        _metadata = new EmbeddingGeneratorMetadata(ProviderName, null, ModelId, Dimensions);
     }
 
     /// <summary>Gets how many inputs were truncated to <see cref="MiniLMEmbeddingOptions.MaxTokens"/> since this instance was created.</summary>

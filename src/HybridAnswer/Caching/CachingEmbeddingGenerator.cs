@@ -30,9 +30,10 @@ internal sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<s
         var metadata = inner.GetService<EmbeddingGeneratorMetadata>();
 
         // Without a reported model id the generator's type stands in: two unnamed models of one type share entries only if
-        // they are the same model, which a host running two of them must name.
+        // they are the same model, which a host running two of them must name. The provider's name is in the key too: two
+        // providers of one model may read text differently (a provider that changes how it does renames itself).
         _modelId = metadata?.DefaultModelId;
-        _model = $"{metadata?.DefaultModelId ?? inner.GetType().FullName}/{metadata?.DefaultModelDimensions}";
+        _model = $"{metadata?.ProviderName}/{metadata?.DefaultModelId ?? inner.GetType().FullName}/{metadata?.DefaultModelDimensions}";
         _entry = new HybridCacheEntryOptions { Expiration = options.EmbeddingExpiration, LocalCacheExpiration = options.EmbeddingExpiration };
         _readOnly = new HybridCacheEntryOptions { Expiration = options.EmbeddingExpiration, LocalCacheExpiration = options.EmbeddingExpiration, Flags = HybridCacheEntryFlags.DisableUnderlyingData };
     }

@@ -123,7 +123,7 @@ internal sealed class MarkdownChunker
     /// <summary>A block as it is, or split into pieces that each fit the budget.</summary>
     private IEnumerable<string> Fit(MarkdownSections.Block block, int budget)
     {
-        var text = block.Text;
+        var text = block.Kind == MarkdownSections.BlockKind.Table ? CompactSeparator(block.Text) : block.Text;
         if (Size(text) <= budget)
         {
             return [text];
@@ -137,6 +137,28 @@ internal sealed class MarkdownChunker
             _ => SplitProse(text, budget),
         };
     }
+
+    /// <summary>
+    /// A table with its separator row as short as Markdown allows ("---", alignment colons kept): a separator padded to the
+    /// columns' width costs a word piece per dash, which took up to half of a chunk's embedder window and pushed a header with one
+    /// row past it.
+    /// </summary>
+    internal static string CompactSeparator(string table)
+    {
+        var lines = table.Split('\n');
+        if (lines.Length < 2 || !lines[1].Contains('-', StringComparison.Ordinal) || lines[1].Trim().Trim('|').Split('|').Any(c => !IsSeparatorCell(c.Trim())))
+        {
+            return table;
+        }
+
+        var line = lines[1].Trim();
+        var cells = line.Trim('|').Split('|').Select(c => c.Trim()).Select(c => (c.StartsWith(':') ? ":" : string.Empty) + "---" + (c.Length > 1 && c.EndsWith(':') ? ":" : string.Empty));
+        lines[1] = (line.StartsWith('|') ? "|" : string.Empty) + string.Join("|", cells) + (line.EndsWith('|') && line.Length > 1 ? "|" : string.Empty);
+        return string.Join('\n', lines);
+    }
+
+    private static bool IsSeparatorCell(string cell) =>
+        cell.Length > 0 && cell.Trim(':').Length > 0 && cell.Trim(':').All(c => c == '-');
 
     /// <summary>Splits line-based blocks (tables, code) between lines, repeating the header lines (and the closing fence) in every piece.</summary>
     private List<string> SplitLines(string text, int header, int footer, int budget)

@@ -85,6 +85,23 @@ public sealed class MiniLMEmbeddingGeneratorTests : IClassFixture<MiniLMEmbeddin
     }
 
     [Fact]
+    public async Task GenerateAsync_LineBreaksBetweenWords_ReadAsSpacesNotGlued()
+    {
+        // Microsoft.ML.Tokenizers' BERT normalizer drops "\n" without a space: "transactions\n\nAlthough" was read as one word.
+        var limit = _embedder.GetService<EmbeddingInputLimit>()!;
+        var wrapped = "Basic transactions\n\nAlthough savepoints\nare supported,\r\nnested\ttransactions are not.";
+        var spaced = "Basic transactions  Although savepoints are supported,  nested transactions are not.";
+
+        Assert.Equal(Pieces(spaced), Pieces(wrapped));
+        Assert.DoesNotContain("##al", Pieces(wrapped));
+        var vectors = await _embedder.GenerateAsync([wrapped, spaced]);
+        Assert.True(TensorPrimitives.CosineSimilarity(vectors[0].Vector.Span, vectors[1].Vector.Span) >= 1 - 1e-6);
+        Assert.Equal(limit.Tokenizer.CountTokens(spaced), limit.Tokenizer.CountTokens(wrapped));
+
+        string[] Pieces(string text) => [.. limit.Tokenizer.EncodeToTokens(text, out _).Select(t => t.Value)];
+    }
+
+    [Fact]
     public void GetService_Metadata_ReportsModelAndDimensionsAndInputLimit()
     {
         var metadata = _embedder.GetService<EmbeddingGeneratorMetadata>();

@@ -125,6 +125,25 @@ public sealed class DocumentChunkerTests
     }
 
     [Fact]
+    public void Chunk_EmbedderInputLimit_WideTableAndWrappedLines_EveryChunkFitsWhatTheModelReads()
+    {
+        // A separator padded to the columns' width costs a word piece per dash: a header and one row no longer fitted.
+        using var embedder = new HybridAnswer.Embeddings.MiniLM.MiniLMEmbeddingGenerator();
+        var limit = embedder.GetService(typeof(EmbeddingInputLimit)) as EmbeddingInputLimit;
+        var chunker = new DocumentChunker(new ChunkingOptions(), limit);
+        var rows = Enumerable.Range(1, 30).Select(i => $"Setting{i} | When true, the client keeps connection {i} open\nfor reuse | {i}");
+        var table = "Parameter | Description | Default\n" + new string('-', 40) + " | :" + new string('-', 220) + " | " + new string('-', 20) + ":\n" + string.Join('\n', rows.Select(r => r.Replace("\n", " ", StringComparison.Ordinal)));
+        var wrapped = string.Join('\n', Enumerable.Range(1, 40).Select(i => $"Line {i} of a hard-wrapped paragraph about pooling"));
+        var doc = new KnowledgeDocument("params", "Connection String Parameters", "# Parameters\n\n## Pooling\n\n" + table + "\n\n## Notes\n\n" + wrapped);
+
+        var chunks = chunker.Chunk(doc);
+
+        Assert.All(chunks, c => Assert.InRange(embedder.CountTokens(doc.Title + "\n" + c.Content), 1, 256));
+        Assert.Contains(chunks, c => c.Content.Contains("Parameter | Description | Default\n---|:---|---:\n", StringComparison.Ordinal));
+        Assert.All(Enumerable.Range(1, 30), i => Assert.Contains(chunks, c => c.Content.Contains($"Setting{i} |", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Chunk_SameInput_GivesSameChunks()
     {
         var chunker = new DocumentChunker(new ChunkingOptions { TargetSize = 300, Overlap = 50 });
