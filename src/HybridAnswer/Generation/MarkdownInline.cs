@@ -15,25 +15,39 @@ internal static partial class MarkdownInline
     /// </summary>
     internal static string StripMarkdown(string text)
     {
-        // Whole-text first: a fence flattened into the line is not prose, and a link's text may be a code span.
-        var whole = InlineFence().Replace(text, " ");
-        whole = Link().Replace(Image().Replace(whole, string.Empty), "$1");
-        var parts = CodeSpan().Split(whole);
-        var result = new StringBuilder();
-        foreach (var part in parts)
+        // Whole-text first: a fence flattened into the line is not prose, and a link's text may be a code span. (Each pattern
+        // runs only where its first character occurs: most sentences hold none of them.)
+        var whole = text.Contains("```", StringComparison.Ordinal) ? InlineFence().Replace(text, " ") : text;
+        if (whole.Contains('[', StringComparison.Ordinal))
         {
-            if (part.Length > 1 && part[0] == '`' && part[^1] == '`')
-            {
-                result.Append(part);
-                continue;
-            }
+            whole = Link().Replace(Image().Replace(whole, string.Empty), "$1");
+        }
 
-            var plain = HtmlTag().Replace(part, " ");
-            plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
-            result.Append(Escape().Replace(plain, "$1"));
+        if (!whole.Contains('`', StringComparison.Ordinal))
+        {
+            return Plain(whole).Trim();
+        }
+
+        var result = new StringBuilder();
+        foreach (var part in CodeSpan().Split(whole))
+        {
+            result.Append(part.Length > 1 && part[0] == '`' && part[^1] == '`' ? part : Plain(part));
         }
 
         return result.ToString().Trim();
+    }
+
+    /// <summary>Text outside code spans: HTML tags and emphasis markers out, autolinks as their address, escapes resolved.</summary>
+    private static string Plain(string text)
+    {
+        var plain = text.Contains('<', StringComparison.Ordinal) ? HtmlTag().Replace(AutoLink().Replace(text, "$1"), " ") : text;
+        plain = plain.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal);
+        if (plain.Contains('\\', StringComparison.Ordinal))
+        {
+            plain = Escape().Replace(plain, "$1");
+        }
+
+        return plain.Contains("  ", StringComparison.Ordinal) ? Spaces().Replace(plain, " ") : plain;
     }
 
     internal static bool IsNoise(string line)
@@ -61,8 +75,18 @@ internal static partial class MarkdownInline
     [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)")]
     private static partial Regex Link();
 
-    [GeneratedRegex(@"</?[a-zA-Z][^>]*>")]
+    // Closing tags, tags with attributes or self-closed, the HTML elements documentation uses, and other-scheme references
+    // (<xref:…>); a placeholder in angle brackets ("<commit>", "<faulty command>") is text, kept.
+    [GeneratedRegex(@"</[a-zA-Z][^>]*>|<[a-zA-Z][^>]*(?:=|/)[^>]*>|<(?:a|abbr|b|blockquote|br|caption|center|cite|code|dd|del|details|div|dl|dt|em|figcaption|figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|q|s|samp|small|span|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|wbr)(?=[\s>])[^>]*>|<[a-zA-Z][\w+.-]*:[^>\s]*>", RegexOptions.IgnoreCase)]
     private static partial Regex HtmlTag();
+
+    // Runs of spaces a removed tag or fence leaves behind.
+    [GeneratedRegex(@"[ \t]{2,}")]
+    private static partial Regex Spaces();
+
+    // An autolink reads as its address.
+    [GeneratedRegex(@"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+)>")]
+    private static partial Regex AutoLink();
 
     [GeneratedRegex(@"^(<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\.?$")]
     private static partial Regex BareLink();

@@ -77,4 +77,15 @@ public sealed class PassageReaderTests
 
         Assert.Equal("`lantern shell <version>` -- select just for the current session", passage.Text);
     }
+
+    [Theory]
+    [InlineData("Resets the current branch to <commit> and keeps the index.", "Resets the current branch to <commit> and keeps the index.")]
+    [InlineData("Run it as <faulty command> to see <b>every</b> step.", "Run it as <faulty command> to see every step.")]
+    [InlineData("See <https://lantern.example/docs> or <xref:Lantern.Mirror.Sync*?displayProperty=nameWithType> for more.", "See https://lantern.example/docs or for more.")]
+    public void Read_AnglePlaceholdersAndAutolinks_AreTextWhileHtmlTagsAreStripped(string line, string expected)
+    {
+        var passage = Assert.Single(PassageReader.Read(line));
+
+        Assert.Equal(expected, passage.Text);
+    }
 }
