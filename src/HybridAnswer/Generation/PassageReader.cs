@@ -3,9 +3,11 @@ namespace HybridAnswer;
 /// <summary>
 /// Reads a chunk's Markdown into the passages the extractive generator may quote: the sentences of paragraphs (hard-wrapped
 /// lines joined first, so a sentence is never cut at a line break), list items with the lead-in sentence that introduces their
-/// list ("… you must:"), and table rows with their header. Not quoted: the chunk's heading path (its first line when a blank line
-/// follows and it has no sentence punctuation), headings, code fences, badge lines, bare links, a table's header and separator.
-/// Markdown noise (links, emphasis, HTML) is stripped while code spans stay.
+/// list ("… you must:") — a nested list's items each a passage too, introduced by their parent item when it ends in a colon
+/// (see <see cref="ListNesting"/>) — and table rows with their header. Not quoted: the chunk's heading path (its first line when
+/// a blank line follows and it has no sentence punctuation), headings, code fences (but for a short one a sentence or item ending
+/// in a colon introduces), badge lines, bare links, a table's header and separator. Markdown noise (links, emphasis, HTML tags,
+/// task boxes, backslash escapes) is stripped while code spans stay (see <see cref="MarkdownInline"/>).
 /// </summary>
 internal static class PassageReader
 {
