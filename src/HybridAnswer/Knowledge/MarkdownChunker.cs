@@ -143,10 +143,10 @@ internal sealed class MarkdownChunker
     /// columns' width costs a word piece per dash, which took up to half of a chunk's embedder window and pushed a header with one
     /// row past it.
     /// </summary>
-    internal static string CompactSeparator(string table)
+    private static string CompactSeparator(string table)
     {
         var lines = table.Split('\n');
-        if (lines.Length < 2 || !lines[1].Contains('-', StringComparison.Ordinal) || lines[1].Trim().Trim('|').Split('|').Any(c => !IsSeparatorCell(c.Trim())))
+        if (lines.Length < 2 || !lines[1].Trim().Trim('|').Split('|').All(c => IsSeparatorCell(c.Trim())))
         {
             return table;
         }
