@@ -153,10 +153,15 @@ public sealed partial class ExtractiveGenerator : IGenerator
 
         // A term that every retrieved source shares (the company or product name) says little about
         // whether this question is answered, so it counts half.
-        var sources = request.Sources.Select((s, i) => (Number: i + 1, Source: s, Terms: SourceTerms(s))).ToList();
+        // Which question terms each source matches, found once for the weights and the coverage (a match scans the source's terms).
+        var sources = request.Sources.Select((s, i) =>
+        {
+            var terms = SourceTerms(s);
+            return (Number: i + 1, Source: s, Terms: terms, Matched: question.Where(q => QuestionTerms.Matches(q, terms)).ToList());
+        }).ToList();
         var weights = question.ToDictionary(
             t => t,
-            t => Weight(t) * (sources.Count > 2 && sources.All(s => QuestionTerms.Matches(t, s.Terms)) ? 0.5 : 1.0),
+            t => Weight(t) * (sources.Count > 2 && sources.All(s => s.Matched.Contains(t)) ? 0.5 : 1.0),
             StringComparer.Ordinal);
         var totalWeight = weights.Values.Sum();
         if (totalWeight <= 0)
@@ -169,7 +174,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         var sentences = new List<Candidate>();
         var passages = new Dictionary<int, List<Passage>>();
         var definesAskedTerm = QuestionTerms.DefinesAskedTermOnce(questionTokens);
-        foreach (var (number, source, _) in sources)
+        foreach (var (number, source, _, _) in sources)
         {
             passages[number] = PassageReader.Read(source.Content);
             foreach (var passage in passages[number])
@@ -195,7 +200,7 @@ public sealed partial class ExtractiveGenerator : IGenerator
         }
 
         // Support spread over unrelated sources is no support: the coverage is the best single source's.
-        var coverage = sources.Max(s => question.Where(q => QuestionTerms.Matches(q, s.Terms)).Sum(q => weights[q]) / totalWeight);
+        var coverage = sources.Max(s => s.Matched.Sum(q => weights[q]) / totalWeight);
         var best = 0.0;
         if (_embedder is not null)
         {
