@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Microsoft.ML.Tokenizers;
 
 namespace HybridAnswer.Embeddings.MiniLM;
@@ -10,36 +12,51 @@ namespace HybridAnswer.Embeddings.MiniLM;
 /// </summary>
 internal static class MiniLMTokenizer
 {
+    // The tokens BertTokenizer looks up at creation (unknown, separator, padding, classification, mask): enough of a vocabulary
+    // to make the standard normalizer, which depends on the options alone.
+    private const string SpecialTokensOnly = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
+
+    private static readonly SearchValues<char> LineBreaks = SearchValues.Create("\n\r\t\v\f");
+
     public static BertTokenizer Create()
     {
-        BertTokenizer standard;
-        using (var vocabulary = MiniLMModel.OpenVocabulary())
-        {
-            standard = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true });
-        }
-
-        // The standard normalizer (lower case, accents, CJK) still runs, after the line breaks became spaces.
-        using var again = MiniLMModel.OpenVocabulary();
-        return BertTokenizer.Create(again, new BertOptions { LowerCaseBeforeTokenization = true, Normalizer = new LineBreaksAsSpaces(standard.Normalizer) });
+        // The standard normalizer (lower case, accents, CJK) still runs, after the line breaks became spaces. BertNormalizer is
+        // internal to Microsoft.ML.Tokenizers: it is taken from a tokenizer of the same options over the special tokens alone,
+        // so the real vocabulary (30,522 word pieces) is read and indexed once, not once for the normalizer and once again.
+        using var specialTokens = new MemoryStream(Encoding.UTF8.GetBytes(SpecialTokensOnly), writable: false);
+        var standard = BertTokenizer.Create(specialTokens, Options(normalizer: null)).Normalizer;
+        using var vocabulary = MiniLMModel.OpenVocabulary();
+        return BertTokenizer.Create(vocabulary, Options(new LineBreaksAsSpaces(standard)));
     }
+
+    private static BertOptions Options(Normalizer? normalizer) => new() { LowerCaseBeforeTokenization = true, Normalizer = normalizer };
 
     private sealed class LineBreaksAsSpaces(Normalizer? standard) : Normalizer
     {
-        public override string Normalize(string original) => Normalize(original.AsSpan());
-
-        public override string Normalize(ReadOnlySpan<char> original)
+        public override string Normalize(string original)
         {
-            var characters = original.ToArray();
-            for (var i = 0; i < characters.Length; i++)
+            // Most texts have no line break: the standard normalizer reads them as they are, without a copy first.
+            var first = original.AsSpan().IndexOfAny(LineBreaks);
+            var text = first < 0 ? original : Spaced(original, first);
+            return standard is null ? text : standard.Normalize(text);
+        }
+
+        public override string Normalize(ReadOnlySpan<char> original) =>
+            original.ContainsAny(LineBreaks) ? Normalize(original.ToString())
+            : standard is null ? original.ToString()
+            : standard.Normalize(original);
+
+        /// <summary>The text with every line break and tab from <paramref name="first"/> on as a space, in one copy.</summary>
+        private static string Spaced(string text, int first) => string.Create(text.Length, (text, first), static (characters, state) =>
+        {
+            state.text.CopyTo(characters);
+            for (var i = state.first; i < characters.Length; i++)
             {
                 if (characters[i] is '\n' or '\r' or '\t' or '\v' or '\f')
                 {
                     characters[i] = ' ';
                 }
             }
-
-            var text = new string(characters);
-            return standard is null ? text : standard.Normalize(text);
-        }
+        });
     }
 }

@@ -1,3 +1,4 @@
+using HybridAnswer.Tests.Shared;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -12,6 +13,40 @@ public sealed class PgVectorKnowledgeBaseTests(PostgresFixture postgres)
         new("blender", "KB-450 blender", "# KB-450 blender\n\nThe blender has a 1200 W motor and an 8-year motor warranty.") { Metadata = new Dictionary<string, string> { ["status"] = "published" } },
         new("draft", "Air fryer draft", "# AF-220 air fryer\n\nDraft: the air fryer basket holds 5.5 litres.") { Metadata = new Dictionary<string, string> { ["status"] = "draft" } },
     ];
+
+    [Fact]
+    public async Task UpsertAsync_SameFolderAnotherEmbedder_EveryVectorReplacedByTheNewModelsOnce()
+    {
+        // A table filled by the MiniLM embedder before its tokenization changed (provider "hybridanswer-minilm", now "-2"): the
+        // same documents ingested again must be re-embedded, not reported unchanged with the old model's vectors kept.
+        await using var dataSource = await postgres.CreateDatabaseAsync();
+        var options = new PgVectorKnowledgeBaseOptions { Dimensions = 16 };
+        var before = new PgVectorKnowledgeBase(dataSource, new RenamedEmbedder(TestEmbedder.Random(16), "hybridanswer-minilm", "all-MiniLM-L6-v2"), options);
+        Assert.Equal((3, 0, 0, 0), (await before.UpsertAsync(Manuals)).Counts());
+        var hashing = new HashingEmbeddingGenerator(16);
+        var upgraded = TestEmbedder.Batched(16, texts => [.. texts.Select(hashing.Embed)]);
+        var after = new PgVectorKnowledgeBase(dataSource, new RenamedEmbedder(upgraded, "hybridanswer-minilm-2", "all-MiniLM-L6-v2"), options);
+
+        var reingested = await after.UpsertAsync(Manuals);
+        var again = await after.UpsertAsync(Manuals);
+
+        Assert.Equal((0, 3, 0, 0), reingested.Counts());
+        Assert.Equal((0, 0, 3, 0), again.Counts());
+        Assert.Equal(3, upgraded.Inputs);
+        await using var command = dataSource.CreateCommand("SELECT title, content, embedding::real[] FROM hybridanswer_chunks");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = 0;
+        while (await reader.ReadAsync())
+        {
+            var expected = hashing.Embed(reader.GetString(0) + "\n" + reader.GetString(1));
+            var stored = reader.GetFieldValue<float[]>(2);
+            Assert.Equal(expected.Length, stored.Length);
+            Assert.All(expected.Zip(stored), p => Assert.Equal(p.First, p.Second, 4));
+            rows++;
+        }
+
+        Assert.Equal(3, rows);
+    }
 
     [Fact]
     public async Task MigrateAsync_Twice_AppliesEachVersionOnce()

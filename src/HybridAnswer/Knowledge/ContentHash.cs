@@ -6,14 +6,15 @@ namespace HybridAnswer;
 
 /// <summary>
 /// The hash that decides whether a stored document must be re-chunked and re-embedded: everything that is stored, plus the
-/// chunking settings. Each field is written as its UTF-8 length (4 bytes, big-endian) followed by its bytes, so no value can
+/// chunking settings and the embedding model's identity (<see cref="DocumentChunker.Fingerprint"/>). Each field is written as its UTF-8 length (4 bytes, big-endian) followed by its bytes, so no value can
 /// imitate a separator: metadata <c>{"a=b":"c"}</c> and <c>{"a":"b=c"}</c> hashed alike under the old <c>key=value\0</c> text.
 /// Multi-valued metadata follows the single-valued, and only when there is some (see <see cref="Compute"/>).
 /// </summary>
 /// <remarks>
 /// The result starts with <see cref="Version"/>. A hash stored by an earlier version (plain hex, no prefix) therefore never equals
 /// a new one: the document is reported "updated" and rewritten once, and compares normally from then on. Bump the version when
-/// the encoding changes again.
+/// the encoding changes again. The same happens once to every document after an upgrade that put the embedder's identity in the
+/// fingerprint (it changes the fingerprint, not the encoding): one full re-embed, then unchanged documents are skipped again.
 /// </remarks>
 internal static class ContentHash
 {

@@ -10,12 +10,12 @@ namespace HybridAnswer;
 /// </summary>
 internal sealed class DocumentChunker
 {
-    private readonly int _target;
-    private readonly int _overlap;
-    private readonly EmbeddingInputLimit? _limit;
     private readonly MarkdownChunker _markdown;
 
-    public DocumentChunker(ChunkingOptions options, EmbeddingInputLimit? limit = null)
+    /// <param name="options">The chunking settings.</param>
+    /// <param name="limit">The embedder's input limit, when it reports one: chunks are then sized in its tokens.</param>
+    /// <param name="embedder">The embedder's identity (<see cref="EmbedderIdentity"/>), part of the fingerprint; <see langword="null"/> for none.</param>
+    public DocumentChunker(ChunkingOptions options, EmbeddingInputLimit? limit = null, string? embedder = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         OptionsValidation.ThrowIfInvalid(new ChunkingOptionsValidator(), options);
@@ -26,16 +26,20 @@ internal sealed class DocumentChunker
             ArgumentOutOfRangeException.ThrowIfLessThan(limit.MaxTokens - limit.SpecialTokens, 32, nameof(limit));
         }
 
-        _target = options.TargetSize;
-        _overlap = options.Overlap;
-        _limit = limit;
-        _markdown = new MarkdownChunker(_target, _overlap, limit);
+        _markdown = new MarkdownChunker(options.TargetSize, options.Overlap, limit);
+        var chunking = limit is null
+            ? $"chunk:md1:{options.TargetSize}:{options.Overlap}"
+            : $"chunk:md1:{options.TargetSize}:{options.Overlap}:tokens:{limit.MaxTokens - limit.SpecialTokens}:{limit.Tokenizer.GetType().Name}";
+
+        // Without an identity the fingerprint is the one stored before identities existed: such documents are not re-embedded.
+        Fingerprint = embedder is null ? chunking : chunking + ":embedder:" + embedder;
     }
 
-    /// <summary>Gets a fingerprint of the chunking settings, part of every content hash so that changing them re-chunks.</summary>
-    public string Fingerprint => _limit is null
-        ? $"chunk:md1:{_target}:{_overlap}"
-        : $"chunk:md1:{_target}:{_overlap}:tokens:{_limit.MaxTokens - _limit.SpecialTokens}:{_limit.Tokenizer.GetType().Name}";
+    /// <summary>
+    /// Gets a fingerprint of what decides the stored chunks and their vectors besides the document: the chunking settings and the
+    /// embedding model's identity. Part of every content hash, so that changing either re-chunks and re-embeds.
+    /// </summary>
+    public string Fingerprint { get; }
 
     public IReadOnlyList<DocumentChunk> Chunk(KnowledgeDocument document)
     {

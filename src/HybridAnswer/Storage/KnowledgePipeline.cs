@@ -23,7 +23,8 @@ internal sealed class KnowledgePipeline
         ArgumentOutOfRangeException.ThrowIfLessThan(embeddingBatchSize, 1);
         _store = store;
         _embedder = embedder;
-        _chunker = new DocumentChunker(chunking ?? new ChunkingOptions(), embedder.GetService<EmbeddingInputLimit>());
+        // The model's identity is in every content hash: the same documents ingested with another model are re-embedded.
+        _chunker = new DocumentChunker(chunking ?? new ChunkingOptions(), embedder.GetService<EmbeddingInputLimit>(), EmbedderIdentity.Of(embedder));
         _multiTenant = multiTenant;
         _embeddingBatchSize = embeddingBatchSize;
     }

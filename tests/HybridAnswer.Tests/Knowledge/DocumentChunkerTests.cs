@@ -179,6 +179,31 @@ public sealed class DocumentChunkerTests
     }
 
     [Fact]
+    public void ContentHash_EmbedderIdentity_InTheHashWhenReported_NamesCannotImitateTheBoundary()
+    {
+        var doc = new KnowledgeDocument("a", "A", "text") { Metadata = new Dictionary<string, string> { ["status"] = "draft" }, SourceUri = "a.md" };
+        string Hash(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder) =>
+            new DocumentChunker(new ChunkingOptions(), null, EmbedderIdentity.Of(embedder)).ContentHash(doc);
+        var silent = new Moq.Mock<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>().Object;
+        var hashing = new HashingEmbeddingGenerator(64);
+
+        // An embedder that reports nothing hashes as before identities existed: no store re-embeds for it on upgrade.
+        Assert.Null(EmbedderIdentity.Of(silent));
+        Assert.Equal("v2:2ec666ea757d1da292e7b2ac6bbfaafbf7b24aa2076254965be891125f7e90fe", Hash(silent));
+        string[] hashes =
+        [
+            Hash(silent),
+            Hash(hashing),
+            Hash(new HashingEmbeddingGenerator(128)),
+            Hash(new HybridAnswer.Tests.Shared.RenamedEmbedder(hashing, "a/b", "c")),
+            Hash(new HybridAnswer.Tests.Shared.RenamedEmbedder(hashing, "a", "b/c")),
+        ];
+
+        Assert.Equal(hashes.Length, hashes.Distinct().Count());
+        Assert.Equal(Hash(hashing), Hash(new HybridAnswer.Tests.Shared.RenamedEmbedder(hashing, "hybridanswer-hashing", HashingEmbeddingGenerator.ModelId)));
+    }
+
+    [Fact]
     public void ContentHash_Lists_EveryDifferenceChangesTheHash()
     {
         var chunker = new DocumentChunker(new ChunkingOptions());

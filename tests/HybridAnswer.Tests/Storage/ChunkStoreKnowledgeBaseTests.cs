@@ -1,4 +1,6 @@
 using HybridAnswer.Storage;
+using HybridAnswer.StoreConformance;
+using HybridAnswer.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HybridAnswer.Tests.Storage;
@@ -33,6 +35,29 @@ public sealed class ChunkStoreKnowledgeBaseTests
         Assert.True(answer.Answered);
         Assert.Equal("returns", answer.Sources[0].DocumentId);
         Assert.Same(store, provider.GetRequiredService<ChunkStoreKnowledgeBase>().GetService<IChunkStore>());
+    }
+
+    [Theory]
+    [InlineData("hybridanswer-minilm-2", "all-MiniLM-L6-v2")] // the provider renamed itself: it reads text differently now
+    [InlineData("hybridanswer-minilm", "all-MiniLM-L12-v2")] // another model of the same dimensions
+    public async Task UpsertAsync_SameDocumentsAnotherEmbedder_EveryDocumentReembeddedOnceThenUnchanged(string provider, string model)
+    {
+        // The store outlives the process that filled it (a database, a vector service): a later ingest of the same folder with
+        // another embedder must not keep the old vectors, or questions are compared with vectors of another model.
+        var store = new ListChunkStore(Minimal);
+        var old = TestEmbedder.Hashing();
+        Assert.Equal(3, (await new ChunkStoreKnowledgeBase(store, new RenamedEmbedder(old, "hybridanswer-minilm", "all-MiniLM-L6-v2")).UpsertAsync(Documents)).Added);
+        var upgraded = TestEmbedder.Hashing();
+        var knowledgeBase = new ChunkStoreKnowledgeBase(store, new RenamedEmbedder(upgraded, provider, model));
+
+        var reingested = await knowledgeBase.UpsertAsync(Documents);
+        var embedded = upgraded.Inputs;
+        var again = await new ChunkStoreKnowledgeBase(store, new RenamedEmbedder(upgraded, provider, model)).UpsertAsync(Documents);
+
+        Assert.Equal((0, 3, 0), (reingested.Added, reingested.Updated, reingested.Unchanged));
+        Assert.Equal(3, embedded);
+        Assert.Equal((0, 0, 3), (again.Added, again.Updated, again.Unchanged));
+        Assert.Equal(3, upgraded.Inputs);
     }
 
     [Fact]
