@@ -69,8 +69,25 @@ internal static class PgVectorDataSources
             throw new ArgumentException("The PostgreSQL connection string names no Host.", paramName);
         }
 
+        if (!Names(connectionString, "noresetonclose"))
+        {
+            // Npgsql resets a pooled connection before its next statement (a DISCARD ALL-like script, about a fifth of a top-5
+            // search at 100,000 chunks: docs/benchmarks.md, issue 26, fifth session). These data sources serve only this store,
+            // which leaves no session state behind: every setting is made with set_config(..., true), local to its transaction, and
+            // its advisory locks are transaction-scoped (PgVectorPooledConnectionTests). A connection string that sets the keyword
+            // keeps its own choice.
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
         builder.UseVector();
         return builder;
+    }
+
+    /// <summary>Whether the connection string sets <paramref name="keyword"/> (compared without case and spaces, as Npgsql reads keywords).</summary>
+    private static bool Names(string connectionString, string keyword)
+    {
+        var parsed = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return parsed.Keys.Cast<string>().Any(k => string.Equals(k.Replace(" ", string.Empty, StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool IsMultiHost(NpgsqlDataSourceBuilder builder) => builder.ConnectionStringBuilder.Host!.Contains(',', StringComparison.Ordinal);

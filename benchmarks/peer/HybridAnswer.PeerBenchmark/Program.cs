@@ -14,6 +14,7 @@ using System.Text.Json;
 using HybridAnswer;
 using HybridAnswer.PgVector;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Pgvector.Npgsql;
 
@@ -48,17 +49,27 @@ var builder = new NpgsqlDataSourceBuilder(connectionString);
 builder.UseVector();
 await using var dataSource = builder.Build();
 var embedder = new LookupEmbedder(data);
-var options = new PgVectorKnowledgeBaseOptions { Table = "peer_ours", RetrievalKind = RetrievalKind.Vector, Dimensions = dims };
-if (filterIndexes)
-{
-    // The keys this host filters on, declared as a host would: values passing a middle share of rows get a graph of their own.
-    foreach (var key in new[] { "status", "segment", "tag", "flag" })
+// Ours is built the way a host registers it from a connection string (AddHybridAnswering().UsePgVector(connectionString)), so the
+// data sources are the ones the library makes; the harness's own data source above only drops tables, counts and explains.
+var services = new ServiceCollection();
+services.AddHybridAnswering()
+    .UseEmbeddingGenerator(embedder)
+    .UsePgVector(connectionString, options =>
     {
-        options.FilterIndexKeys.Add(key);
-    }
-}
-
-var ours = new PgVectorKnowledgeBase(dataSource, embedder, options);
+        options.Table = "peer_ours";
+        options.RetrievalKind = RetrievalKind.Vector;
+        options.Dimensions = dims;
+        if (filterIndexes)
+        {
+            // The keys this host filters on, declared as a host would: values passing a middle share of rows get a graph of their own.
+            foreach (var key in new[] { "status", "segment", "tag", "flag" })
+            {
+                options.FilterIndexKeys.Add(key);
+            }
+        }
+    });
+await using var provider = services.BuildServiceProvider();
+var ours = provider.GetRequiredService<PgVectorKnowledgeBase>();
 
 // ---- loads ----
 double? oursLoad = null, peerLoad = null, incremental = null;
