@@ -71,7 +71,7 @@ internal static class PgVectorDataSources
 
         if (!Names(connectionString, "noresetonclose"))
         {
-            // Npgsql resets a pooled connection before its next statement (a DISCARD ALL-like script, about a fifth of a top-5
+            // Npgsql resets a pooled connection before its next statement (a DISCARD ALL-like script, about a tenth of a top-5
             // search at 100,000 chunks: docs/benchmarks.md, issue 26, fifth session). These data sources serve only this store,
             // which leaves no session state behind: every setting is made with set_config(..., true), local to its transaction, and
             // its advisory locks are transaction-scoped (PgVectorPooledConnectionTests). A connection string that sets the keyword
