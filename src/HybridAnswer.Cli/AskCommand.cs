@@ -13,6 +13,7 @@ internal static class AskCommand
         var knowledge = new KnowledgeSourceOptions(time);
         var models = new ModelOptions();
         var embedder = new EmbedderOptions();
+        var logging = new LoggingOptions();
         var thresholds = new AnsweringThresholdOptions();
         var prices = new PriceOptions();
         var filter = CommonOptions.Filter();
@@ -24,11 +25,13 @@ internal static class AskCommand
         knowledge.AddTo(command);
         models.AddTo(command);
         embedder.AddTo(command);
+        logging.AddTo(command);
         thresholds.AddTo(command);
         prices.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var services = new ServiceCollection();
+            logging.Register(services, parse);
             var builder = services.AddHybridAnswering(o =>
             {
                 if (parse.GetValue(topK) is { } k)

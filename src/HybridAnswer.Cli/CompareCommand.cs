@@ -33,6 +33,7 @@ internal static class CompareCommand
         var models = new ModelOptions();
         var prices = new PriceOptions();
         var embedder = new EmbedderOptions();
+        var logging = new LoggingOptions();
         var thresholds = new AnsweringThresholdOptions();
         var checklist = new ChecklistOptions();
         var filter = CommonOptions.Filter();
@@ -47,6 +48,7 @@ internal static class CompareCommand
         models.AddTo(command, withMode: false);
         prices.AddTo(command);
         embedder.AddTo(command);
+        logging.AddTo(command);
         thresholds.AddTo(command);
         checklist.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -76,6 +78,7 @@ internal static class CompareCommand
             }
 
             var services = new ServiceCollection();
+            logging.Register(services, parse);
             var builder = services.AddHybridAnswering();
             KnowledgeSourceOptions.Register(builder, parse);
             models.Register(builder, parse);

@@ -22,6 +22,7 @@ internal static class EvalCommand
         var knowledge = new KnowledgeSourceOptions(time);
         var models = new ModelOptions();
         var embedder = new EmbedderOptions();
+        var logging = new LoggingOptions();
         var thresholds = new AnsweringThresholdOptions();
         var filter = CommonOptions.Filter();
         var topK = CommonOptions.TopK();
@@ -39,6 +40,7 @@ internal static class EvalCommand
         knowledge.AddTo(command);
         models.AddTo(command);
         embedder.AddTo(command);
+        logging.AddTo(command);
         thresholds.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,6 +57,7 @@ internal static class EvalCommand
             }
 
             var services = new ServiceCollection();
+            logging.Register(services, parse);
             var builder = services.AddHybridAnswering();
             KnowledgeSourceOptions.Register(builder, parse);
             models.Register(builder, parse);

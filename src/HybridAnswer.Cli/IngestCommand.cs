@@ -24,12 +24,14 @@ internal static class IngestCommand
         var tenant = new Option<string?>("--tenant") { Description = "Tenant that owns the documents (multi-tenant knowledge bases)." };
         var json = CommonOptions.Json();
         var embedder = new EmbedderOptions();
+        var logging = new LoggingOptions();
 
         var command = new Command("ingest", "Ingest a folder into a PostgreSQL + pgvector knowledge base: unchanged documents are skipped, changed ones replaced, and with --prune removed files deleted. Exit code 3 when some files could not be read (the others are ingested).")
         {
             docs, connection, prune, force, dryRun, maxFileMb, tenant, json,
         };
         embedder.AddTo(command);
+        logging.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -58,6 +60,7 @@ internal static class IngestCommand
 
             var documents = load.Documents;
             var services = new ServiceCollection();
+            logging.Register(services, parse);
             var builder = services.AddHybridAnswering().UsePgVector(connectionString);
             embedder.Register(builder, parse);
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

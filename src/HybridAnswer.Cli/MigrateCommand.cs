@@ -56,6 +56,8 @@ internal static class MigrateCommand
         {
             connection, printSql, dimensions, storage, partitions,
         };
+        var logging = new LoggingOptions();
+        logging.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(dimensions) is > MaxVectorDimensions and var d && result.GetValue(storage) != PgVectorStorage.Float16)
@@ -79,6 +81,7 @@ internal static class MigrateCommand
 
             var connectionString = parse.GetValue(connection) ?? throw new CliUsageException("migrate needs --connection (or --print-sql to print the SQL).");
             var services = new ServiceCollection();
+            logging.Register(services, parse);
             services.AddHybridAnswering().UsePgVector(connectionString, o =>
             {
                 o.Dimensions = dims;

@@ -41,11 +41,17 @@ public sealed class HybridAnswerer
 
         // A composed pipeline has its floor inside already; wrapping it again would cut the scores of its rerankers.
         _retriever = retriever as RetrieverPipeline ?? RetrieverPipeline.Create(retriever, []);
-        _preparation = new AnswerPreparation(_retriever, customers);
+        // The extractive generator sends no prompt: its sources are not packed into a chat model's token budget, and the prompt
+        // tokenizer is never loaded for it. (A host's decorator around it hides it; its sources are then packed as before.)
+        var sendsPrompt = generator is not ExtractiveGenerator;
+        _preparation = new AnswerPreparation(_retriever, customers, toBudget: sendsPrompt);
         _generator = generator;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _settings = Validate(options.Value);
-        PromptTokenizer.WarmUp();
+        if (sendsPrompt)
+        {
+            PromptTokenizer.WarmUp();
+        }
     }
 
     /// <summary>

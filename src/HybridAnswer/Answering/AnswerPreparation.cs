@@ -11,11 +11,17 @@ internal sealed class AnswerPreparation
 {
     private readonly IRetriever _retriever;
     private readonly ICustomerContextProvider? _customers;
+    private readonly bool _toBudget;
 
-    public AnswerPreparation(IRetriever retriever, ICustomerContextProvider? customers)
+    /// <param name="retriever">Finds the sources.</param>
+    /// <param name="customers">Supplies customer facts; optional.</param>
+    /// <param name="toBudget">Whether the generator sends the prompt to a model, so its sources are packed into the token budget
+    /// (<see cref="PromptBuilder.Create"/>); <see langword="false"/> for the extractive generator, which reads them directly.</param>
+    public AnswerPreparation(IRetriever retriever, ICustomerContextProvider? customers, bool toBudget = true)
     {
         _retriever = retriever;
         _customers = customers;
+        _toBudget = toBudget;
     }
 
     /// <summary>
@@ -56,7 +62,7 @@ internal sealed class AnswerPreparation
         var customer = call.CustomerId is not null && _customers is not null
             ? await _customers.GetCustomerContextAsync(call.CustomerId, cancellationToken).ConfigureAwait(false)
             : null;
-        var prompt = PromptBuilder.Create(Request(options, call, retrieval.Sources) with { Customer = customer }, options.Prompt);
+        var prompt = PromptBuilder.Create(Request(options, call, retrieval.Sources) with { Customer = customer }, options.Prompt, _toBudget);
         telemetry.Stage = "generation";
         return call.Retrieves && prompt.Sources.Count == 0
             ? null

@@ -37,11 +37,15 @@ internal static class PromptBuilder
     /// carry them, built from those packed sources. The one way a prompt is made: the answerer calls it, and a chat generator
     /// called directly (without a prompt in its request) calls it too.
     /// </summary>
-    public static Prompt Create(GenerationRequest request, PromptOptions options)
+    /// <param name="request">The request.</param>
+    /// <param name="options">The instructions and the budget.</param>
+    /// <param name="toBudget"><see langword="false"/> for a generator that sends no prompt (the extractive one): no token is counted,
+    /// the sources are only rid of duplicates (<see cref="UniqueSources"/>); the budget is a chat model's context window.</param>
+    public static Prompt Create(GenerationRequest request, PromptOptions options, bool toBudget = true)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        return new Prompt(request with { Sources = Pack(request, options) }, options);
+        return new Prompt(request with { Sources = toBudget ? Pack(request, options) : UniqueSources.Of(request) }, options);
     }
 
     /// <summary>Builds the messages with every source of the request, numbered from 1.</summary>
@@ -121,15 +125,8 @@ internal static class PromptBuilder
         var budget = options.MaxPromptTokens - options.MaxAnswerTokens;
         var used = BaseTokens(request, options) + SourcesFrameTokens.Value;
         var packed = new List<RetrievedChunk>(request.Sources.Count);
-        var seenIds = new HashSet<string>(StringComparer.Ordinal);
-        var seenTexts = new HashSet<string>(WhitespaceAndCaseInsensitiveComparer.Instance);
-        foreach (var source in request.Sources)
+        foreach (var source in UniqueSources.In(request.Sources))
         {
-            if (!seenIds.Add(source.ChunkId) || !seenTexts.Add(source.Content))
-            {
-                continue;
-            }
-
             var cost = SourceTokens(packed.Count + 1, source);
             if (used + cost <= budget)
             {

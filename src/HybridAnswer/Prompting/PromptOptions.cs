@@ -42,7 +42,10 @@ public sealed class PromptOptions
     [Required(AllowEmptyStrings = false)]
     public string UngroundedInstructions { get; set; } = DefaultUngroundedInstructions;
 
-    /// <summary>Gets or sets the context window granted to one call, in tokens: the prompt plus the answer.</summary>
+    /// <summary>
+    /// Gets or sets the context window granted to one call, in tokens: the prompt plus the answer. It bounds what is sent to a chat
+    /// model; the extractive generator sends no prompt, so its sources are not cut to it (and no token is counted for it).
+    /// </summary>
     /// <value>The default is 8,000.</value>
     [Range(256, 2_000_000)]
     public int MaxPromptTokens { get; set; } = 8000;

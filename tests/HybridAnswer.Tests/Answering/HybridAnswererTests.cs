@@ -43,6 +43,47 @@ public sealed class HybridAnswererTests
         return new HybridAnswerer(retriever, generator, Options.Create(options));
     }
 
+    private static RetrievedChunk[] LongSourceAndDuplicate()
+    {
+        var filler = string.Join(' ', Enumerable.Range(1, 60).Select(i => $"Paragraph {i} describes the lobby decor and the carpet colours."));
+        var blender = Generation.FakeRetriever.Chunk("blender", filler + " The blender motor warranty lasts 8 years.", 0.9, "Blender");
+        return [blender, blender with { ChunkId = "blender-copy#0", DocumentId = "blender-copy" }, Generation.FakeRetriever.Chunk("kettle", "The kettle boils 1.7 litres.", 0.5, "Kettle")];
+    }
+
+    [Fact]
+    public async Task AnswerAsync_ExtractiveGenerator_SourcesNotCutToAChatModelsBudget_DuplicatesStillDropped()
+    {
+        // The prompt budget is a chat model's context window. The extractive generator sends no prompt: counting every source's
+        // tokens for it was wasted work, and a small budget dropped the very source it quotes.
+        var answerer = Answerer(new Generation.FakeRetriever(LongSourceAndDuplicate()), new ExtractiveGenerator(), o =>
+        {
+            o.Prompt.MaxPromptTokens = 300;
+            o.Prompt.MaxAnswerTokens = 16;
+        });
+
+        var answer = await answerer.AnswerAsync("How long is the blender motor warranty?");
+
+        Assert.True(answer.Answered, answer.Text);
+        Assert.Contains("8 years", answer.Text, StringComparison.Ordinal);
+        Assert.Equal(["blender", "kettle"], answer.Sources.Select(s => s.DocumentId));
+    }
+
+    [Fact]
+    public async Task AnswerAsync_ChatGenerator_SourcesStillPackedToTheBudget()
+    {
+        var chat = ChatClient("The kettle boils 1.7 litres [1].");
+        var answerer = Answerer(new Generation.FakeRetriever(LongSourceAndDuplicate()), new ChatClientGenerator(chat.Object, "gpt-4o-mini"), o =>
+        {
+            o.Prompt.MaxPromptTokens = 300;
+            o.Prompt.MaxAnswerTokens = 16;
+        });
+
+        var answer = await answerer.AnswerAsync("How long is the blender motor warranty?");
+
+        Assert.Equal(["kettle"], answer.Sources.Select(s => s.DocumentId));
+        chat.Verify(c => c.GetResponseAsync(It.Is<IEnumerable<ChatMessage>>(m => PromptBuilder.CountTokens(m) <= 284), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     [Fact]
     public async Task AnswerAsync_NothingRelevant_RefusesWithoutCallingTheModel()
     {
