@@ -6,8 +6,8 @@ namespace HybridAnswer;
 /// <summary>
 /// The list <see cref="PassageReader"/> is reading, level by level: every item is a passage of its own, a nested list is a block
 /// of its own (its items introduced by their parent item when the parent ends in a colon, "Send the announcement:"), and the
-/// outer list goes on after it with its own lead-in. A task-list box ("[ ]", "[x]") is dropped from an item like other Markdown
-/// noise.
+/// outer list goes on after it with its own lead-in. A short code fence is read the same way, its lines the items of what
+/// introduces it (<see cref="IntroduceCode"/>). A task-list box ("[ ]", "[x]") is dropped from an item like other Markdown noise.
 /// </summary>
 internal sealed partial class ListNesting(List<Passage> passages, Func<int> nextBlock)
 {
@@ -34,15 +34,8 @@ internal sealed partial class ListNesting(List<Passage> passages, Func<int> next
         {
             // The sentence just before a list that ends in a colon introduces it: it is quoted with the items.
             var block = nextBlock();
-            if (passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
-            {
-                passages[^1] = last with { Kind = PassageKind.LeadIn, Block = block };
-                _levels.Add(new Level(indent, block, last.Position, last.Text));
-            }
-            else
-            {
-                _levels.Add(new Level(indent, block, -1, null));
-            }
+            var leadIn = IntroducingSentence() is { } sentence ? MakeLeadIn(sentence, block) : null;
+            _levels.Add(new Level(indent, block, leadIn?.Position ?? -1, leadIn?.Text));
         }
         else if (indent >= _levels[^1].Indent + NestedIndent)
         {
@@ -105,25 +98,49 @@ internal sealed partial class ListNesting(List<Passage> passages, Func<int> next
     }
 
     /// <summary>
-    /// Code lines a short fence inside an item holds, quoted as items introduced by the item before the fence when it ends in a
-    /// colon ("Run:"); <see langword="false"/> when there is no such item.
+    /// Code lines of a short fence, quoted as items when what comes just before ends in a colon ("Run:"): the item before the
+    /// fence when it stands inside a list item (<paramref name="afterItem"/>), else the sentence before it, which becomes their
+    /// lead-in. Without such an introduction the code is not quoted.
     /// </summary>
-    public bool IntroduceCode(List<string> code)
+    public void IntroduceCode(List<string> code, bool afterItem)
     {
-        if (_lastItem < 0 || _lastItem != passages.Count - 1 || !passages[_lastItem].Text.EndsWith(':'))
+        Passage intro;
+        int block;
+        if (afterItem)
         {
-            return false;
+            if (_lastItem < 0 || _lastItem != passages.Count - 1 || !passages[_lastItem].Text.EndsWith(':'))
+            {
+                return;
+            }
+
+            intro = passages[_lastItem];
+            block = nextBlock();
+        }
+        else if (IntroducingSentence() is { } sentence)
+        {
+            block = nextBlock();
+            intro = MakeLeadIn(sentence, block);
+        }
+        else
+        {
+            return;
         }
 
-        var intro = passages[_lastItem];
-        var block = nextBlock();
         foreach (var line in code)
         {
-            passages.Add(new Passage(passages.Count, PassageReader.CodeItem(line), PassageKind.ListItem, block, intro.Text, LeadIn: intro.Position));
+            passages.Add(new Passage(passages.Count, CodeItem(line), PassageKind.ListItem, block, intro.Text, LeadIn: intro.Position));
         }
-
-        return true;
     }
+
+    /// <summary>A code line quoted as an item: in backticks (its own backticks dropped, so the span stays one span).</summary>
+    private static string CodeItem(string line) => "`" + line.Replace("`", string.Empty, StringComparison.Ordinal) + "`";
+
+    /// <summary>The last passage when it is a sentence ending in a colon: it introduces the list or code that follows.</summary>
+    private Passage? IntroducingSentence() =>
+        passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':') ? last : null;
+
+    /// <summary>Makes <paramref name="sentence"/>, the last passage, the lead-in of <paramref name="block"/>.</summary>
+    private Passage MakeLeadIn(Passage sentence, int block) => passages[^1] = sentence with { Kind = PassageKind.LeadIn, Block = block };
 
     [GeneratedRegex(@"^\[[ xX]\]\s+")]
     private static partial Regex TaskBox();

@@ -32,19 +32,9 @@ internal static class PassageReader
         {
             // A short code block right after a sentence (or a list item) ending in a colon is what it introduces ("install it
             // with:"): quoted with it, like a list's items. Longer code is not quoted.
-            if (fence.Count is 0 or > MaxQuotedCodeLines || (fenceInList && list.IntroduceCode(fence)))
+            if (fence.Count is > 0 and <= MaxQuotedCodeLines)
             {
-                return;
-            }
-
-            if (!fenceInList && passages.Count > 0 && passages[^1] is { Kind: PassageKind.Sentence } last && last.Text.EndsWith(':'))
-            {
-                var code = block++;
-                passages[^1] = last with { Kind = PassageKind.LeadIn, Block = code };
-                foreach (var codeLine in fence)
-                {
-                    passages.Add(new Passage(passages.Count, CodeItem(codeLine), PassageKind.ListItem, code, last.Text, LeadIn: last.Position));
-                }
+                list.IntroduceCode(fence, afterItem: fenceInList);
             }
         }
 
@@ -188,9 +178,6 @@ internal static class PassageReader
         list.FlushItem();
         return passages;
     }
-
-    /// <summary>A code line quoted as an item: in backticks (its own backticks dropped, so the span stays one span).</summary>
-    internal static string CodeItem(string line) => "`" + line.Replace("`", string.Empty, StringComparison.Ordinal) + "`";
 
     /// <summary>A line's indentation in columns (a tab to the next multiple of 4, as CommonMark counts it).</summary>
     private static int Indent(string line)

@@ -27,11 +27,11 @@ internal static class MarkdownListItems
         }
 
         var head = lines[..headLength];
-        var headText = string.Join('\n', head);
+        var headSize = size(string.Join('\n', head));
         var pieces = new List<string>();
-        List<string> prefix = size(headText) * HeadShare <= budget ? [.. head] : [];
+        List<string> prefix = headSize * HeadShare <= budget ? [.. head] : [];
         var current = new List<string>();
-        if (size(headText) > budget)
+        if (headSize > budget)
         {
             // The item's first paragraph alone is larger than a chunk: its sentences, then the rest without it repeated.
             pieces.AddRange(splitProse(string.Join(' ', head.Select(l => l.Trim())), budget));
